@@ -1,0 +1,1 @@
+"""Kinerja: shared code for the nightly ASN performance pipeline."""

@@ -1,0 +1,96 @@
+"""Every setting from the environment, in one typed object.
+
+All local state lives under KINERJA_HOME (default `.kinerja/` in the checkout): deleting that
+folder starts over. Each setting is read from `KINERJA_<NAME>`.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Target = Literal["duckdb", "postgres"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KINERJA_", extra="ignore")
+
+    home: Path = Field(default=PROJECT_ROOT / ".kinerja")
+    target: Target = "duckdb"
+    landing: str | None = None  # a folder or an fsspec URL; default <home>/landing
+    outbox: str | None = None  # default <home>/outbox
+
+    pg_host: str = "127.0.0.1"  # TCP, never the socket: Cosmos builds asset URIs from the host
+    pg_port: int = 5432
+    pg_user: str = "postgres"
+    pg_password: str = ""
+    pg_database: str = "kinerja"
+
+    # Secret for the pseudonymous employee key in BI marts. The default is for the embedded demo
+    # only; production sets its own and keeps it out of the warehouse.
+    pseudonym_key: str = "kinerja-demo-key-change-me"
+
+    mlflow_tracking_uri: str | None = None  # default: SQLite store under <home>/mlflow
+    model_name: str = "kinerja_risiko_kinerja"
+    # A challenger replaces the champion only when it beats it by this much validation PR-AUC.
+    promotion_margin: float = 0.0
+    # Fewer labelled rows than this and training is skipped for the night.
+    min_training_rows: int = 200
+
+    @cached_property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def landing_url(self) -> str:
+        return self.landing or str(self.home_dir / "landing")
+
+    @property
+    def outbox_url(self) -> str:
+        return self.outbox or str(self.home_dir / "outbox")
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.home_dir / "warehouse.duckdb"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home_dir / "airflow"
+
+    @property
+    def mlflow_dir(self) -> Path:
+        return self.home_dir / "mlflow"
+
+    @property
+    def mlflow_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{self.mlflow_dir / 'mlflow.db'}"
+
+    @property
+    def mlflow_artifact_root(self) -> str:
+        return (self.mlflow_dir / "artifacts").as_uri()
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.home_dir / "data_docs"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.home_dir / "dbt" / "target"
+
+    @property
+    def postgres_dsn(self) -> str:
+        password = f":{self.pg_password}" if self.pg_password else ""
+        return (
+            f"postgresql://{self.pg_user}{password}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
+        )
+
+
+def get_settings() -> Settings:
+    """Settings as the environment says now (not cached: tests and the CLI change it)."""
+    return Settings()

@@ -1,0 +1,8 @@
+"""One small interface over the two warehouse engines (DuckDB embedded, PostgreSQL production).
+
+Nothing above this package asks which engine it is on.
+"""
+
+from kinerja.warehouse.base import Warehouse, connect, ensure_database
+
+__all__ = ["Warehouse", "connect", "ensure_database"]

@@ -1,0 +1,102 @@
+"""The warehouse interface and the factory that picks an engine from the settings."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+from kinerja.settings import Settings, get_settings
+
+_NAMED_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Warehouse(ABC):
+    """A connection to the warehouse. SQL parameters are written `:name` on both engines."""
+
+    target: str
+
+    @abstractmethod
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None: ...
+
+    @abstractmethod
+    def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame: ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all."""
+
+    @abstractmethod
+    def bulk_insert(self, qualified_table: str, frame: pd.DataFrame) -> int:
+        """Append a frame through the engine's bulk path (no row inserts); returns rows written."""
+
+    @abstractmethod
+    def table_columns(self, schema: str, table: str) -> list[str]:
+        """Column names of a table, in order; empty when the table does not exist."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        frame = self.query_df(sql, params)
+        return None if frame.empty else frame.iat[0, 0]
+
+    def ensure_schema(self, schema: str) -> None:
+        self.execute(f"create schema if not exists {schema}")
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return bool(self.table_columns(schema, table))
+
+    def replace_where(
+        self,
+        qualified_table: str,
+        frame: pd.DataFrame,
+        where_sql: str,
+        params: Mapping[str, Any],
+    ) -> int:
+        """Atomically delete the rows matching `where_sql` and bulk-insert `frame` in their place.
+
+        This is how every step stays idempotent: a rerun for the same key replaces, never adds.
+        """
+        with self.transaction():
+            self.execute(f"delete from {qualified_table} where {where_sql}", params)
+            return self.bulk_insert(qualified_table, frame)
+
+
+def to_engine_params(sql: str, style: str) -> str:
+    """Rewrite `:name` placeholders into the engine's style ('$name' or '%(name)s')."""
+    if style == "dollar":
+        return _NAMED_PARAM.sub(r"$\1", sql)
+    return _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def ensure_database(settings: Settings | None = None) -> None:
+    """Create the PostgreSQL database when it does not exist yet (DuckDB creates its file)."""
+    settings = settings or get_settings()
+    if settings.target != "postgres":
+        return
+    from kinerja.warehouse.postgres import create_database_if_missing
+
+    create_database_if_missing(settings)
+
+
+@contextmanager
+def connect(settings: Settings | None = None) -> Iterator[Warehouse]:
+    settings = settings or get_settings()
+    if settings.target == "postgres":
+        from kinerja.warehouse.postgres import PostgresWarehouse
+
+        warehouse: Warehouse = PostgresWarehouse(settings)
+    else:
+        from kinerja.warehouse.duckdb import DuckDBWarehouse
+
+        warehouse = DuckDBWarehouse(settings)
+    try:
+        yield warehouse
+    finally:
+        warehouse.close()

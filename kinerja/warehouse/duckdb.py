@@ -1,0 +1,71 @@
+"""DuckDB engine: the embedded default. One writing process at a time, so connections are short."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kinerja.settings import Settings
+from kinerja.warehouse.base import Warehouse, to_engine_params
+
+
+class DuckDBWarehouse(Warehouse):
+    target = "duckdb"
+
+    def __init__(self, settings: Settings) -> None:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = settings.duckdb_path
+        self.con = duckdb.connect(str(self.path))
+        self._in_transaction = False
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self.con.execute(to_engine_params(sql, "dollar"), dict(params) if params else None)
+
+    def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(
+            to_engine_params(sql, "dollar"), dict(params) if params else None
+        ).df()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_transaction:
+            yield
+            return
+        self.con.begin()
+        self._in_transaction = True
+        try:
+            yield
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            self._in_transaction = False
+
+    def bulk_insert(self, qualified_table: str, frame: pd.DataFrame) -> int:
+        if frame.empty:
+            return 0
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        self.con.register("_kinerja_bulk", frame)
+        try:
+            self.con.execute(
+                f"insert into {qualified_table} ({columns}) select {columns} from _kinerja_bulk"
+            )
+        finally:
+            self.con.unregister("_kinerja_bulk")
+        return len(frame)
+
+    def table_columns(self, schema: str, table: str) -> list[str]:
+        rows = self.con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = $schema and table_name = $table order by ordinal_position",
+            {"schema": schema, "table": table},
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def close(self) -> None:
+        self.con.close()
