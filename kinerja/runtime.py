@@ -1,0 +1,69 @@
+"""Process environment for the tools Kinerja drives: Airflow, dbt, Cosmos, GX and MLflow.
+
+Two jobs, both in one place: keep every tool's state under KINERJA_HOME, and keep every tool quiet
+towards the internet. A government HR system sends no usage telemetry anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kinerja.settings import PROJECT_ROOT, Settings
+
+NO_TELEMETRY = {
+    "DO_NOT_TRACK": "1",
+    "SCARF_NO_ANALYTICS": "true",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
+}
+
+DAGS_FOLDER = PROJECT_ROOT / "dags"
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def tool_environment(settings: Settings) -> dict[str, str]:
+    """Variables that point Airflow, dbt and MLflow at this installation's state and target."""
+    home = settings.home_dir
+    airflow_home = settings.airflow_home
+    env = {
+        **NO_TELEMETRY,
+        "KINERJA_HOME": str(home),
+        "KINERJA_TARGET": settings.target,
+        "KINERJA_DUCKDB_PATH": str(settings.duckdb_path),
+        "KINERJA_PG_HOST": settings.pg_host,
+        "KINERJA_PG_PORT": str(settings.pg_port),
+        "KINERJA_PG_USER": settings.pg_user,
+        "KINERJA_PG_PASSWORD": settings.pg_password,
+        "KINERJA_PG_DATABASE": settings.pg_database,
+        "KINERJA_PSEUDONYM_KEY": settings.pseudonym_key,
+        "MLFLOW_TRACKING_URI": settings.mlflow_uri,
+        "DBT_TARGET_PATH": str(settings.dbt_target_dir),
+        "DBT_LOG_PATH": str(home / "dbt" / "logs"),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
+    if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{airflow_home / 'airflow.db'}"
+    return env
+
+
+def apply_tool_environment(settings: Settings) -> None:
+    """Export tool_environment() into this process (for in-process dbt, GX and MLflow calls)."""
+    os.environ.update(tool_environment(settings))
+
+
+def silence_telemetry() -> None:
+    for key, value in NO_TELEMETRY.items():
+        os.environ.setdefault(key, value)

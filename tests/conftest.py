@@ -1,0 +1,53 @@
+"""Shared fixtures: an isolated KINERJA_HOME per test and a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from kinerja.runtime import silence_telemetry
+from kinerja.settings import Settings
+
+silence_telemetry()
+
+PG_HOST = os.environ.get("KINERJA_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("KINERJA_PG_PORT", "5432"))
+PG_USER = os.environ.get("KINERJA_PG_USER", "postgres")
+
+
+def _admin() -> psycopg.Connection:
+    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True)
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A uniquely named database on the real PostgreSQL server, dropped afterwards."""
+    name = f"kinerja_t_{uuid.uuid4().hex[:10]}"
+    with _admin() as con:
+        con.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield name
+    finally:
+        with _admin() as con:
+            con.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def kinerja_home(tmp_path, monkeypatch) -> str:
+    home = tmp_path / "kinerja_home"
+    monkeypatch.setenv("KINERJA_HOME", str(home))
+    return str(home)
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def target_settings(request, kinerja_home, monkeypatch) -> Settings:
+    """Settings for each warehouse target in turn, isolated to this test."""
+    monkeypatch.setenv("KINERJA_TARGET", request.param)
+    if request.param == "postgres":
+        monkeypatch.setenv("KINERJA_PG_DATABASE", request.getfixturevalue("pg_database"))
+    return Settings()

@@ -1,0 +1,122 @@
+"""The loader on both targets: text-exact raw tables, audit, idempotent reruns, rejections."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import fsspec
+import pytest
+
+from kinerja.load import load_night
+from kinerja.warehouse import connect
+
+DAY = date(2026, 3, 2)
+UNIT_CSV = (
+    "kode_unit,nama_unit,kode_unit_induk,instansi,zona_waktu,lat,lon,radius_presensi_m\n"
+    "U01,Badan Kepegawaian,,Pemprov Contoh,WITA,-8.58,116.11,150\n"
+    "U02,Bidang Mutasi,U01,Pemprov Contoh,wita,-8.58,116.11,150\n"
+)
+PRESENSI_CSV = (
+    "\ufeffnip;waktu;sumber;id_perangkat;lat;lon;catatan\n"
+    "198503102010011001;2026-03-02T07:41:00+08:00;FINGERPRINT;DEV-1;;;\"ok; tepat\"\n"
+    "198503102010011001;2026-03-02T16:05:00+08:00;FINGERPRINT;DEV-1;;;\n"
+)
+
+
+def _write(root: Path, extract: str, day: date, name: str, text: str) -> Path:
+    folder = root / extract / day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def landing(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "landing"
+    _write(root, "unit_kerja", DAY, "unit.csv", UNIT_CSV)
+    _write(root, "presensi", DAY, "presensi.csv", PRESENSI_CSV)
+    monkeypatch.setenv("KINERJA_LANDING", str(root))
+    return root
+
+
+def _raw(settings, table: str):
+    with connect(settings) as wh:
+        return wh.query_df(f"select * from raw.{table} order by _source_file, _row_number")
+
+
+def test_loads_text_as_delivered_with_metadata(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    night = load_night(settings, DAY)
+    assert night.rows_loaded()["unit_kerja"] == 2
+    assert night.rows_loaded()["presensi"] == 2
+    units = _raw(settings, "unit_kerja")
+    # Values stay exactly as delivered: case, empties as NULL, numbers as text.
+    assert list(units["zona_waktu"]) == ["WITA", "wita"]
+    assert units["kode_unit_induk"].isna().tolist() == [True, False]
+    assert units["lat"].iloc[0] == "-8.58"
+    punches = _raw(settings, "presensi")
+    # `;` separator and BOM understood; the unknown column is kept, not dropped.
+    assert punches["waktu"].iloc[0] == "2026-03-02T07:41:00+08:00"
+    assert json.loads(punches["_extra"].iloc[0]) == {"catatan": "ok; tepat"}
+    assert set(punches["_row_number"]) == {1, 2}
+    assert {o.status for o in night.outcomes} == {"LOADED"}
+
+
+def test_rerun_is_a_noop_and_a_changed_redelivery_replaces(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    load_night(settings, DAY)
+    again = load_night(settings, DAY)
+    assert {o.status for o in again.outcomes} == {"UNCHANGED"}
+    assert len(_raw(settings, "unit_kerja")) == 2
+    _write(landing, "unit_kerja", DAY, "unit.csv", UNIT_CSV + "U03,Bidang Baru,U01,Pemprov Contoh,WIB,,,\n")
+    changed = load_night(settings, DAY)
+    assert [o.status for o in changed.outcomes if o.extract == "unit_kerja"] == ["LOADED"]
+    units = _raw(settings, "unit_kerja")
+    assert sorted(units["kode_unit"]) == ["U01", "U02", "U03"]
+    assert units["_batch_id"].nunique() == 1
+
+
+def test_missing_required_column_rejects_the_file_and_keeps_other_extracts(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    _write(landing, "izin", DAY, "izin.csv", "id_izin,nip,jenis\nI1,198503102010011001,CUTI_TAHUNAN\n")
+    night = load_night(settings, DAY)
+    [rejected] = night.rejected
+    assert rejected.extract == "izin"
+    assert "izin.csv" in rejected.message and "tanggal_mulai" in rejected.message
+    assert night.rows_loaded()["presensi"] == 2
+    with connect(settings) as wh:
+        audit = wh.query_df("select extract, status from raw.load_audit order by extract")
+    assert ("izin", "REJECTED") in set(map(tuple, audit.values.tolist()))
+
+
+def test_manifest_that_lies_rejects_the_batch(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    path = landing / "unit_kerja" / DAY.isoformat() / "unit.csv"
+    manifest = {"files": {"unit.csv": {"rows": 3, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}}}
+    (path.parent / "_manifest.json").write_text(json.dumps(manifest))
+    night = load_night(settings, DAY)
+    [rejected] = night.rejected
+    assert "says 3 rows, the file has 2" in rejected.message
+    assert _raw(settings, "unit_kerja").empty
+
+
+def test_reads_from_an_in_memory_filesystem(kinerja_home, monkeypatch):
+    from kinerja.settings import Settings
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe(f"/landing-{id(fs)}/unit_kerja/{DAY.isoformat()}/unit.csv", UNIT_CSV.encode())
+    monkeypatch.setenv("KINERJA_LANDING", f"memory:///landing-{id(fs)}")
+    night = load_night(Settings(), DAY)
+    assert night.rows_loaded()["unit_kerja"] == 2
