@@ -1,0 +1,20 @@
+# One image for every Airflow role and the `kinerja` CLI: the project installed from uv.lock.
+FROM python:3.12-slim-bookworm
+
+ENV UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/kinerja/.venv \
+    PATH=/opt/kinerja/.venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DO_NOT_TRACK=1
+
+RUN pip install --no-cache-dir uv && useradd --create-home --uid 50000 airflow
+WORKDIR /opt/kinerja
+COPY pyproject.toml uv.lock README.md ./
+COPY kinerja ./kinerja
+COPY ml ./ml
+RUN uv sync --frozen --no-dev
+COPY dags ./dags
+COPY dbt_project ./dbt_project
+COPY expectations ./expectations
+RUN chown -R airflow /opt/kinerja
+USER airflow

@@ -1,0 +1,44 @@
+# Two commands matter: `make run` (embedded demo night) and `make test` (the whole suite).
+# Both create the environment first when it is missing or stale.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv cannot download a Python here: use an installed 3.12 (pyenv shims hide it from uv).
+PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { command -v $$p || echo $$p; } && break; done)
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+VENV := .venv
+SYNCED := $(VENV)/.synced
+
+.PHONY: help setup run test lint clean
+
+help:
+	@echo "make run   - set up, generate a demo agency if the landing area is empty, run tonight's DAG (DuckDB)"
+	@echo "make test  - set up and run the whole test suite (DuckDB and PostgreSQL at 127.0.0.1:5432)"
+	@echo "make lint  - ruff"
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: install it or pass PYTHON=/path/to/python3.12"; exit 1; }
+	$(UV) sync --frozen --python "$(PYTHON)"
+	@touch $@
+
+setup: $(SYNCED)
+
+run: $(SYNCED)
+	$(VENV)/bin/kinerja generate --if-empty
+	$(VENV)/bin/kinerja run
+
+test: $(SYNCED)
+	$(VENV)/bin/pytest
+
+lint: $(SYNCED)
+	$(VENV)/bin/ruff check kinerja ml dags tests
+
+clean:
+	rm -rf .kinerja

@@ -1,0 +1,93 @@
+"""kinerja_nightly: load -> validate -> dbt -> train -> score and publish, once a night.
+
+Thin on purpose: every task is one call into the tested `kinerja` package. The night's data
+interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, get_current_context, task
+from airflow.timetables.interval import CronDataIntervalTimetable
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+
+from kinerja.orchestration import (
+    DBT_PROJECT_DIR,
+    WAREHOUSE_POOL,
+    dbt_env,
+    dbt_profiles_yml,
+    warehouse_target,
+)
+
+JAKARTA = pendulum.timezone("Asia/Jakarta")
+
+default_args = {
+    "retries": 2,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": True,
+    "pool": WAREHOUSE_POOL,
+}
+
+
+def _as_of():
+    return get_current_context()["data_interval_start"].in_timezone(JAKARTA).date()
+
+
+@dag(
+    dag_id="kinerja_nightly",
+    schedule=CronDataIntervalTimetable("0 2 * * *", timezone=JAKARTA),
+    start_date=pendulum.datetime(2024, 1, 1, tz=JAKARTA),
+    catchup=False,
+    max_active_runs=1,  # DuckDB takes one writer: nights never overlap
+    default_args=default_args,
+    tags=["kinerja"],
+    doc_md=__doc__,
+)
+def kinerja_nightly():
+    @task
+    def load_extracts() -> dict:
+        from kinerja import nightly
+
+        return nightly.load_extracts(_as_of())
+
+    @task
+    def validate_extracts(load_summary: dict) -> dict:
+        from kinerja import nightly
+
+        return nightly.validate_extracts(load_summary)
+
+    transform = DbtTaskGroup(
+        group_id="transform",
+        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR, env_vars=dbt_env()),
+        profile_config=ProfileConfig(
+            profile_name="kinerja",
+            target_name=warehouse_target(),
+            profiles_yml_filepath=dbt_profiles_yml(),
+        ),
+        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        render_config=RenderConfig(load_method=LoadMode.DBT_LS, test_behavior=TestBehavior.BUILD),
+        operator_args={"install_deps": False, "pool": WAREHOUSE_POOL},
+        default_args=default_args,
+    )
+
+    @task
+    def train_model() -> dict:
+        from kinerja import nightly
+
+        return nightly.train_model(_as_of())
+
+    @task
+    def score_and_publish() -> dict:
+        from kinerja import nightly
+
+        return nightly.score_and_publish(_as_of())
+
+    validated = validate_extracts(load_extracts())
+    trained = train_model()
+    validated >> transform >> trained >> score_and_publish()
+
+
+kinerja_nightly()
