@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
 from airflow.timetables.interval import CronDataIntervalTimetable
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior
@@ -36,6 +37,16 @@ def _as_of():
     return get_current_context()["data_interval_start"].in_timezone(JAKARTA).date()
 
 
+def _step(name: str, *args):
+    """Run one step of kinerja.nightly; bad data fails the task at once, retrying cannot fix it."""
+    from kinerja import nightly
+
+    try:
+        return getattr(nightly, name)(*args)
+    except nightly.NightFailed as exc:
+        raise AirflowFailException(str(exc)) from exc
+
+
 @dag(
     dag_id="kinerja_nightly",
     schedule=CronDataIntervalTimetable("0 2 * * *", timezone=JAKARTA),
@@ -49,15 +60,11 @@ def _as_of():
 def kinerja_nightly():
     @task
     def load_extracts() -> dict:
-        from kinerja import nightly
-
-        return nightly.load_extracts(_as_of())
+        return _step("load_extracts", _as_of())
 
     @task
     def validate_extracts(load_summary: dict) -> dict:
-        from kinerja import nightly
-
-        return nightly.validate_extracts(load_summary)
+        return _step("validate_extracts", load_summary)
 
     transform = DbtTaskGroup(
         group_id="transform",
@@ -75,15 +82,11 @@ def kinerja_nightly():
 
     @task
     def train_model() -> dict:
-        from kinerja import nightly
-
-        return nightly.train_model(_as_of())
+        return _step("train_model", _as_of())
 
     @task
     def score_and_publish() -> dict:
-        from kinerja import nightly
-
-        return nightly.score_and_publish(_as_of())
+        return _step("score_and_publish", _as_of())
 
     validated = validate_extracts(load_extracts())
     trained = train_model()

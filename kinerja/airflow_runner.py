@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from kinerja.orchestration import POOL_SLOTS, WAREHOUSE_POOL
@@ -59,8 +59,12 @@ def prepare_airflow(settings: Settings) -> None:
 
 
 def logical_date_for(as_of: date) -> str:
-    """The run whose data interval starts at 02:00 WIB on the extraction date."""
-    return f"{as_of.isoformat()}T02:00:00+07:00"
+    """The manual run whose data interval is [as_of 02:00 WIB, next day 02:00 WIB).
+
+    Airflow 3 infers a manual run's interval as the last complete one before its logical date,
+    which is exactly what the scheduler runs at 02:00 the morning after the extraction date.
+    """
+    return f"{(as_of + timedelta(days=1)).isoformat()}T02:00:00+07:00"
 
 
 def task_states(settings: Settings, as_of: date) -> dict[str, str]:

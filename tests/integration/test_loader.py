@@ -21,7 +21,7 @@ UNIT_CSV = (
 )
 PRESENSI_CSV = (
     "\ufeffnip;waktu;sumber;id_perangkat;lat;lon;catatan\n"
-    "198503102010011001;2026-03-02T07:41:00+08:00;FINGERPRINT;DEV-1;;;\"ok; tepat\"\n"
+    '198503102010011001;2026-03-02T07:41:00+08:00;FINGERPRINT;DEV-1;;;"ok; tepat"\n'
     "198503102010011001;2026-03-02T16:05:00+08:00;FINGERPRINT;DEV-1;;;\n"
 )
 
@@ -76,7 +76,13 @@ def test_rerun_is_a_noop_and_a_changed_redelivery_replaces(target_settings, land
     again = load_night(settings, DAY)
     assert {o.status for o in again.outcomes} == {"UNCHANGED"}
     assert len(_raw(settings, "unit_kerja")) == 2
-    _write(landing, "unit_kerja", DAY, "unit.csv", UNIT_CSV + "U03,Bidang Baru,U01,Pemprov Contoh,WIB,,,\n")
+    _write(
+        landing,
+        "unit_kerja",
+        DAY,
+        "unit.csv",
+        UNIT_CSV + "U03,Bidang Baru,U01,Pemprov Contoh,WIB,,,\n",
+    )
     changed = load_night(settings, DAY)
     assert [o.status for o in changed.outcomes if o.extract == "unit_kerja"] == ["LOADED"]
     units = _raw(settings, "unit_kerja")
@@ -84,11 +90,15 @@ def test_rerun_is_a_noop_and_a_changed_redelivery_replaces(target_settings, land
     assert units["_batch_id"].nunique() == 1
 
 
-def test_missing_required_column_rejects_the_file_and_keeps_other_extracts(target_settings, landing):
+def test_missing_required_column_rejects_the_file_and_keeps_other_extracts(
+    target_settings, landing
+):
     from kinerja.settings import Settings
 
     settings = Settings()
-    _write(landing, "izin", DAY, "izin.csv", "id_izin,nip,jenis\nI1,198503102010011001,CUTI_TAHUNAN\n")
+    _write(
+        landing, "izin", DAY, "izin.csv", "id_izin,nip,jenis\nI1,198503102010011001,CUTI_TAHUNAN\n"
+    )
     night = load_night(settings, DAY)
     [rejected] = night.rejected
     assert rejected.extract == "izin"
@@ -104,7 +114,9 @@ def test_manifest_that_lies_rejects_the_batch(target_settings, landing):
 
     settings = Settings()
     path = landing / "unit_kerja" / DAY.isoformat() / "unit.csv"
-    manifest = {"files": {"unit.csv": {"rows": 3, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}}}
+    manifest = {
+        "files": {"unit.csv": {"rows": 3, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}}
+    }
     (path.parent / "_manifest.json").write_text(json.dumps(manifest))
     night = load_night(settings, DAY)
     [rejected] = night.rejected

@@ -1,0 +1,41 @@
+"""docker-compose.yml has the production shape (no Docker engine runs here, so check its structure)."""
+
+from __future__ import annotations
+
+import yaml
+
+from kinerja.settings import PROJECT_ROOT
+
+
+def _compose() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+
+
+def test_services_of_the_production_shape():
+    services = _compose()["services"]
+    for name in ("postgres", "redis", "mlflow", "airflow-init", "airflow-apiserver",
+                 "airflow-scheduler", "airflow-dag-processor", "airflow-worker"):
+        assert name in services, name
+    worker_env = services["airflow-worker"]["environment"]
+    assert worker_env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert worker_env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis:")
+    assert worker_env["KINERJA_TARGET"] == "postgres"
+
+
+def test_project_is_mounted_and_nothing_phones_home():
+    services = _compose()["services"]
+    for name, service in services.items():
+        if name.startswith("airflow-"):
+            mounts = {v.split(":")[1] for v in service["volumes"]}
+            assert {"/opt/kinerja/dags", "/opt/kinerja/dbt_project", "/opt/kinerja/kinerja"} <= mounts
+            env = service["environment"]
+            assert env["DO_NOT_TRACK"] == "1"
+            assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+            assert env["GX_ANALYTICS_ENABLED"] == "False"
+            assert env["MLFLOW_DISABLE_TELEMETRY"] == "true"
+
+
+def test_services_wait_for_their_dependencies():
+    services = _compose()["services"]
+    assert services["airflow-scheduler"]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]
