@@ -1,10 +1,9 @@
 """Features in, models out: datasets, training, registry and promotion, batch scoring.
 
-MLflow must never phone home from a government HR system; the switch is set here so that it is in
-place before any module of this package imports mlflow.
+MLflow must never phone home from a government HR system; telemetry is switched off here, so it
+is off before any module of this package imports mlflow.
 """
 
-import os
+from kinerja.runtime import silence_telemetry
 
-os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+silence_telemetry()

@@ -50,13 +50,9 @@ class DuckDBWarehouse(Warehouse):
         if frame.empty:
             return 0
         columns = ", ".join(f'"{c}"' for c in frame.columns)
-        self.con.register("_kinerja_bulk", frame)
-        try:
-            self.con.execute(
-                f"insert into {qualified_table} ({columns}) select {columns} from _kinerja_bulk"
-            )
-        finally:
-            self.con.unregister("_kinerja_bulk")
+        # DuckDB's replacement scan reads the local `frame` directly: nothing to register, so
+        # nothing to unregister inside an aborted transaction (which would hide the real error).
+        self.con.execute(f"insert into {qualified_table} ({columns}) select {columns} from frame")
         return len(frame)
 
     def table_columns(self, schema: str, table: str) -> list[str]:

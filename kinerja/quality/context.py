@@ -1,0 +1,194 @@
+"""The Great Expectations Data Context: committed configuration, runtime state under KINERJA_HOME.
+
+The configuration lives in the repository (`expectations/gx/great_expectations.yml`), but it is
+loaded into an in-memory (ephemeral) context rather than a file context: a file context writes
+every data source it is given back into that YAML file, so a nightly run would rewrite committed
+configuration and parallel validation tasks would race on it. With the ephemeral context nothing
+is written into the repository; validation results and the Data Docs site go under KINERJA_HOME
+through the variables the YAML leaves open, and the suites are rebuilt from the contract.
+
+Creating a context is cheap (importing GX is not), and one context per process and KINERJA_HOME
+is reused so the seven suites and the DataFrame checkpoints are registered once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+import yaml
+from great_expectations.checkpoint import UpdateDataDocsAction
+from great_expectations.data_context import AbstractDataContext
+from sqlalchemy.engine import URL
+
+from kinerja.contract.extracts import EXTRACTS, get_extract
+from kinerja.quality.suites import KEY_IN_BATCH, build_suite, key_in_batch_sql, suite_name
+from kinerja.settings import PROJECT_ROOT, Settings
+
+GX_CONFIG_FILE = PROJECT_ROOT / "expectations" / "gx" / "great_expectations.yml"
+DATA_DOCS_SITE = "local_site"
+FRAME_DATASOURCE = "raw_batch_frames"
+
+# Where each unexpected row came from: two of the loader's metadata columns (RAW_METADATA_COLUMNS).
+ROW_PROVENANCE = ["_source_file", "_row_number"]
+PARTIAL_UNEXPECTED_COUNT = 10
+
+# SUMMARY keeps the full unexpected counts but only the first few offending values and rows:
+# enough to point at the file and line, without copying a whole bad batch into the results store.
+RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "SUMMARY",
+    "partial_unexpected_count": PARTIAL_UNEXPECTED_COUNT,
+    "unexpected_index_column_names": ROW_PROVENANCE,
+    "return_unexpected_index_query": False,
+}
+
+# Batch ids made of these characters are written into the query as a plain literal. Anything
+# else (a colon, which SQLAlchemy's text() would take for a bind parameter, a quote, a percent
+# sign) goes in hex-encoded so no quoting rule can be got wrong.
+_PLAIN_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+- ")
+
+
+def gx_validations_dir(settings: Settings) -> Path:
+    return settings.home_dir / "gx" / "validations"
+
+
+def postgres_connection_string(settings: Settings) -> str:
+    return URL.create(
+        "postgresql+psycopg",
+        username=settings.pg_user,
+        password=settings.pg_password or None,
+        host=settings.pg_host,
+        port=settings.pg_port,
+        database=settings.pg_database,
+    ).render_as_string(hide_password=False)
+
+
+def sql_text_literal(value: str) -> str:
+    if set(value) <= _PLAIN_LITERAL:
+        return f"'{value}'"
+    return f"convert_from(decode('{value.encode().hex()}', 'hex'), 'UTF8')"
+
+
+def batch_query(extract: str, batch_ids: Sequence[str]) -> str:
+    spec = get_extract(extract)  # only contract names reach the SQL
+    literals = ", ".join(sql_text_literal(b) for b in batch_ids)
+    key = f", {key_in_batch_sql(spec)} as {KEY_IN_BATCH}" if spec.key_columns else ""
+    return f"select *{key} from raw.{spec.name} where _batch_id in ({literals})"
+
+
+def _checkpoint(name: str, definition: gx.ValidationDefinition) -> gx.Checkpoint:
+    return gx.Checkpoint(
+        name=name,
+        validation_definitions=[definition],
+        actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DATA_DOCS_SITE])],
+        result_format=RESULT_FORMAT,
+    )
+
+
+@dataclass
+class QualityContext:
+    """A GX context holding one suite per extract and the checkpoints that validate raw batches."""
+
+    context: AbstractDataContext
+    data_docs_dir: Path
+    validations_dir: Path
+    _frame_checkpoints: dict[str, gx.Checkpoint] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def suite(self, extract: str) -> gx.ExpectationSuite:
+        return self.context.suites.get(suite_name(extract))
+
+    def frame_checkpoint(self, extract: str) -> gx.Checkpoint:
+        """The checkpoint that validates a pandas DataFrame of one extract's batch."""
+        with self._lock:
+            if extract not in self._frame_checkpoints:
+                datasource = self.context.data_sources.get(FRAME_DATASOURCE)
+                asset = datasource.add_dataframe_asset(name=extract)
+                batch = asset.add_batch_definition_whole_dataframe(name="batch")
+                definition = self.context.validation_definitions.add(
+                    gx.ValidationDefinition(
+                        name=f"frame_{extract}", data=batch, suite=self.suite(extract)
+                    )
+                )
+                self._frame_checkpoints[extract] = self.context.checkpoints.add(
+                    _checkpoint(f"frame_{extract}", definition)
+                )
+            return self._frame_checkpoints[extract]
+
+    @contextmanager
+    def postgres_checkpoint(
+        self, settings: Settings, extract: str, batch_ids: Sequence[str]
+    ) -> Iterator[gx.Checkpoint]:
+        """A checkpoint over `raw.<extract>` rows of some batches, validated inside PostgreSQL.
+
+        The query asset is registered for this one run and removed afterwards, so a long-lived
+        process does not collect one asset per batch it ever validated.
+        """
+        url = postgres_connection_string(settings)
+        datasource_name = "warehouse_" + hashlib.sha256(url.encode()).hexdigest()[:12]
+        batches_digest = hashlib.sha256("\n".join(batch_ids).encode()).hexdigest()[:12]
+        asset_name = f"{extract}_{batches_digest}"
+        with self._lock:
+            try:
+                datasource = self.context.data_sources.get(datasource_name)
+            except KeyError:
+                datasource = self.context.data_sources.add_postgres(
+                    name=datasource_name, connection_string=url
+                )
+            if asset_name in datasource.get_asset_names():
+                datasource.delete_asset(asset_name)
+            asset = datasource.add_query_asset(
+                name=asset_name, query=batch_query(extract, batch_ids)
+            )
+            batch = asset.add_batch_definition_whole_table(name="batch")
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=asset_name, data=batch, suite=self.suite(extract))
+            )
+            checkpoint = self.context.checkpoints.add(_checkpoint(asset_name, definition))
+        try:
+            yield checkpoint
+        finally:
+            with self._lock:
+                self.context.checkpoints.delete(checkpoint.name)
+                self.context.validation_definitions.delete(definition.name)
+                datasource.delete_asset(asset_name)
+
+
+_CONTEXTS: dict[tuple[Path, Path], QualityContext] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def load_project_config() -> dict[str, Any]:
+    return yaml.safe_load(GX_CONFIG_FILE.read_text(encoding="utf-8"))
+
+
+def _create(data_docs_dir: Path, validations_dir: Path) -> QualityContext:
+    context = gx.get_context(
+        mode="ephemeral",
+        project_config=load_project_config(),
+        runtime_environment={
+            "gx_validations_dir": str(validations_dir),
+            "data_docs_dir": str(data_docs_dir),
+        },
+    )
+    for extract in EXTRACTS.values():
+        context.suites.add(build_suite(extract))
+    context.data_sources.add_pandas(name=FRAME_DATASOURCE)
+    return QualityContext(
+        context=context, data_docs_dir=data_docs_dir, validations_dir=validations_dir
+    )
+
+
+def quality_context(settings: Settings) -> QualityContext:
+    """The process's GX context for this KINERJA_HOME, created on first use."""
+    key = (settings.data_docs_dir, gx_validations_dir(settings))
+    with _CONTEXTS_LOCK:
+        if key not in _CONTEXTS:
+            _CONTEXTS[key] = _create(*key)
+        return _CONTEXTS[key]

@@ -1,0 +1,247 @@
+"""Validate loaded raw batches against their extract's suite and say what broke, where.
+
+DuckDB has no Great Expectations engine, so on DuckDB the batch is read into pandas and validated
+there; on PostgreSQL the rows stay in the database and GX validates them through SQL. Both use
+the same suite and result format, so the outcome does not depend on the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from great_expectations.checkpoint.checkpoint import CheckpointResult
+from great_expectations.core.expectation_validation_result import (
+    ExpectationValidationResult,
+)
+from great_expectations.core.run_identifier import RunIdentifier
+
+from kinerja.contract.extracts import Extract, get_extract
+from kinerja.quality.context import DATA_DOCS_SITE, ROW_PROVENANCE, quality_context
+from kinerja.quality.errors import ValidationFailed
+from kinerja.quality.outcome import (
+    CRITICAL,
+    FailedExpectation,
+    UnexpectedRow,
+    ValidationOutcome,
+)
+from kinerja.quality.suites import BATCH_COLUMN, KEY_IN_BATCH, accepted_values
+from kinerja.settings import Settings
+from kinerja.warehouse import connect
+
+_UNSAFE_IN_PATH = re.compile(r"[^A-Za-z0-9._-]")
+_CODES_IN_MESSAGE = 8
+
+
+def validate_batch(
+    settings: Settings, extract: str, batch_id: str, frame: pd.DataFrame | None = None
+) -> ValidationOutcome:
+    """Validate the rows of one loaded batch (or `frame`, when the caller already holds them).
+
+    A frame follows the raw layout: contract columns as delivered text, empty cells as None,
+    ideally with the loader's `_source_file` and `_row_number` so failures point at a line.
+    """
+    return validate_batches(settings, extract, [batch_id], frame)
+
+
+def validate_batches(
+    settings: Settings,
+    extract: str,
+    batch_ids: Sequence[str],
+    frame: pd.DataFrame | None = None,
+) -> ValidationOutcome:
+    """Validate several loaded batches of one extract in one run.
+
+    A night that catches up on months of never-loaded dates validates each extract once, not
+    once per date; keys are still checked per batch (the suite includes the batch id).
+    """
+    spec = get_extract(extract)
+    batch_ids = list(batch_ids)
+    label = batch_ids[0] if len(batch_ids) == 1 else f"{batch_ids[0]} .. {batch_ids[-1]} ({len(batch_ids)} batches)"
+    quality = quality_context(settings)
+    # The run name files the result under the batch in the results store and the Data Docs.
+    run_id = RunIdentifier(run_name=_UNSAFE_IN_PATH.sub("_", batch_ids[-1]))
+
+    if frame is None and settings.target == "postgres":
+        files, row_count = _batch_files(settings, spec, batch_ids)
+        with quality.postgres_checkpoint(settings, spec.name, batch_ids) as checkpoint:
+            result = checkpoint.run(run_id=run_id)
+    else:
+        if frame is None:
+            frame = read_raw_batches(settings, spec, batch_ids)
+        frame = _with_key_in_batch(spec, _with_provenance(frame, batch_ids[-1]))
+        files = tuple(sorted(frame["_source_file"].dropna().astype(str).unique()))
+        row_count = len(frame)
+        result = quality.frame_checkpoint(spec.name).run(
+            batch_parameters={"dataframe": frame}, run_id=run_id
+        )
+    return _outcome(spec, label, files, row_count, result, quality.context)
+
+
+def validate_night(
+    settings: Settings, batches: Mapping[str, Iterable[str]]
+) -> list[ValidationOutcome]:
+    """Validate every batch loaded for the night, one run per extract: `{extract: [batch_id, ...]}`."""
+    return [
+        validate_batches(settings, extract, list(batch_ids))
+        for extract, batch_ids in batches.items()
+        if batch_ids
+    ]
+
+
+def raise_for_critical(outcomes: Iterable[ValidationOutcome]) -> None:
+    failed = [o for o in outcomes if not o.success]
+    if failed:
+        raise ValidationFailed(failed)
+
+
+def read_raw_batch(settings: Settings, spec: Extract, batch_id: str) -> pd.DataFrame:
+    return read_raw_batches(settings, spec, [batch_id])
+
+
+def read_raw_batches(settings: Settings, spec: Extract, batch_ids: Sequence[str]) -> pd.DataFrame:
+    with connect(settings) as wh:
+        if not wh.table_exists("raw", spec.name):
+            raise LookupError(f"raw.{spec.name} does not exist: no batch of it was loaded")
+        frame = wh.query_df(
+            f"select * from raw.{spec.name} where _batch_id in "
+            f"(select unnest(cast(:batch_ids as varchar[]))) order by _source_file, _row_number"
+            if wh.target == "duckdb"
+            else f"select * from raw.{spec.name} where _batch_id = any(:batch_ids) "
+            "order by _source_file, _row_number",
+            {"batch_ids": list(batch_ids)},
+        )
+    return frame
+
+
+def _batch_files(
+    settings: Settings, spec: Extract, batch_ids: Sequence[str]
+) -> tuple[tuple[str, ...], int]:
+    with connect(settings) as wh:
+        counts = wh.query_df(
+            f"select _source_file, count(*) as n from raw.{spec.name} "
+            "where _batch_id = any(:batch_ids) group by _source_file order by _source_file",
+            {"batch_ids": list(batch_ids)},
+        )
+    files = tuple(str(f) for f in counts["_source_file"] if f is not None)
+    return files, int(counts["n"].sum()) if not counts.empty else 0
+
+
+def _with_key_in_batch(spec: Extract, frame: pd.DataFrame) -> pd.DataFrame:
+    if not spec.key_columns:
+        return frame
+    frame = frame.copy()
+    parts = [frame[c].fillna("").astype(str) if c in frame.columns else "" for c in spec.key_columns]
+    joined = parts[0]
+    for part in [*parts[1:], frame[BATCH_COLUMN].astype(str)]:
+        joined = joined + "|" + part
+    frame[KEY_IN_BATCH] = joined
+    return frame
+
+
+def _with_provenance(frame: pd.DataFrame, batch_id: str) -> pd.DataFrame:
+    """A frame not yet stamped by the loader still gets a batch id and row numbers to point at."""
+    missing = [c for c in (*ROW_PROVENANCE, BATCH_COLUMN) if c not in frame.columns]
+    if not missing:
+        return frame
+    frame = frame.copy()
+    if "_source_file" in missing:
+        frame["_source_file"] = None
+    if "_row_number" in missing:
+        frame["_row_number"] = range(1, len(frame) + 1)
+    if BATCH_COLUMN in missing:
+        frame[BATCH_COLUMN] = batch_id
+    return frame
+
+
+def _outcome(
+    spec: Extract,
+    batch_id: str,
+    files: tuple[str, ...],
+    row_count: int,
+    result: CheckpointResult,
+    context: Any,
+) -> ValidationOutcome:
+    (identifier, suite_result), *_ = result.run_results.items()
+    failures = [_failure(spec, r) for r in suite_result.results if not r.success]
+    failures.sort(key=lambda f: (not f.critical, f.column or "", f.expectation_type))
+    pages = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
+    return ValidationOutcome(
+        extract=spec.name,
+        batch_id=batch_id,
+        source_files=files,
+        row_count=row_count,
+        success=not any(f.critical for f in failures),
+        failures=tuple(failures),
+        data_docs_page=pages[0]["site_url"] if pages else None,
+    )
+
+
+def _failure(spec: Extract, r: ExpectationValidationResult) -> FailedExpectation:
+    config = r.expectation_config
+    kwargs = config.kwargs
+    columns = [kwargs["column"]] if "column" in kwargs else list(kwargs.get("column_list", []))
+    if columns == [KEY_IN_BATCH]:
+        columns = spec.key_columns
+    details = r.result or {}
+    severity = getattr(config.severity, "value", None) or (config.meta or {}).get(
+        "severity", CRITICAL
+    )
+    return FailedExpectation(
+        expectation_type=config.type,
+        column=", ".join(columns) or None,
+        severity=severity,
+        rule=_rule(spec, config.type, kwargs, (config.meta or {}).get("rule")),
+        unexpected_count=details.get("unexpected_count"),
+        element_count=details.get("element_count"),
+        examples=tuple(_unexpected_rows(details, columns)),
+        personal=any(c in spec.column_names and spec.column(c).personal for c in columns),
+        error=_error_message(r),
+    )
+
+
+def _rule(spec: Extract, expectation_type: str, kwargs: Mapping[str, Any], rule: str | None) -> str:
+    if rule == "code" and kwargs.get("column") in spec.column_names:
+        values = accepted_values(spec.column(kwargs["column"]))
+        listed = ", ".join(values[:_CODES_IN_MESSAGE]) + (
+            f", ... ({len(values)} in all)" if len(values) > _CODES_IN_MESSAGE else ""
+        )
+        return f"must be one of {listed} (any case)"
+    if "regex" in kwargs:
+        return f"must match {kwargs['regex']}"
+    return {
+        "expect_column_to_exist": "must exist",
+        "expect_column_values_to_not_be_null": "must not be empty",
+        "expect_column_values_to_be_unique": "must be unique (key)",
+        "expect_compound_columns_to_be_unique": "must be unique together (key)",
+    }.get(expectation_type, expectation_type.replace("_", " "))
+
+
+def _unexpected_rows(details: Mapping[str, Any], columns: list[str]) -> Iterable[UnexpectedRow]:
+    for row in details.get("partial_unexpected_index_list") or []:
+        if KEY_IN_BATCH in row:  # the derived key-in-batch column: show the key as delivered
+            row = {**row, **dict(zip(columns, str(row[KEY_IN_BATCH]).split("|")))}
+        values = [None if _is_missing(row.get(c)) else row.get(c) for c in columns]
+        row_number = row.get("_row_number")
+        yield UnexpectedRow(
+            source_file=row.get("_source_file"),
+            row_number=None if _is_missing(row_number) else int(row_number),
+            value=values[0] if len(values) == 1 else tuple(values),
+        )
+
+
+def _is_missing(value: Any) -> bool:
+    # pandas reports an empty text cell as NaN where SQL reports None.
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def _error_message(r: ExpectationValidationResult) -> str | None:
+    """The reason an expectation could not be evaluated, e.g. its column is not there."""
+    info = r.exception_info or {}
+    candidates = [info] + [v for v in info.values() if isinstance(v, dict)]
+    for item in candidates:
+        if item.get("raised_exception") and item.get("exception_message"):
+            return str(item["exception_message"]).splitlines()[0]
+    return None

@@ -1,0 +1,238 @@
+"""Training, registry and scoring against a real MLflow SQLite store and a real warehouse.
+
+The feature mart is written from synthetic rows (ml.synthetic), so these tests do not need dbt.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from mlflow.tracking import MlflowClient
+from psycopg import sql
+
+from kinerja.settings import Settings
+from kinerja.warehouse import connect, ensure_database
+from ml.features import DIM_PEGAWAI, FEATURE_TABLE
+from ml.registry import CHALLENGER, CHAMPION, EXPERIMENT_NAME, open_store
+from ml.score import SCORE_COLUMNS, score_active_employees
+from ml.synthetic import synthetic_dim_pegawai, synthetic_features, write_table
+from ml.train import train_and_register
+
+# Labels of 2024-TW1..2025-TW1 are known by this date (2025-TW2's are not): 5 labelled quarters.
+AS_OF = date(2025, 7, 20)
+
+
+@pytest.fixture(scope="module")
+def store_home(tmp_path_factory) -> Path:
+    # One MLflow store for the module: creating its tables costs seconds. Tests stay apart by
+    # registering under their own model name.
+    return tmp_path_factory.mktemp("ml_home")
+
+
+def _isolated(home: Path, **overrides) -> Settings:
+    """Settings that ignore any KINERJA_* store, model or threshold set in the environment."""
+    return Settings(
+        home=home,
+        target="duckdb",
+        mlflow_tracking_uri=None,
+        model_name=f"risiko_{uuid.uuid4().hex[:8]}",
+        promotion_margin=0.0,
+        min_training_rows=200,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def settings(store_home) -> Settings:
+    return _isolated(store_home)
+
+
+def _write_mart(settings: Settings, signal: float = 1.0, seed: int = 0, float_type: str = "float8"):
+    features = synthetic_features(n_pegawai=150, n_periods=6, seed=seed, signal=signal)
+    with connect(settings) as wh:
+        write_table(wh, FEATURE_TABLE, features, float_type=float_type)
+        write_table(wh, DIM_PEGAWAI, synthetic_dim_pegawai(features), float_type=float_type)
+    return features
+
+
+def _client(settings: Settings) -> MlflowClient:
+    return open_store(settings)
+
+
+def _alias_version(settings: Settings, alias: str) -> str | None:
+    aliases = _client(settings).get_registered_model(settings.model_name).aliases
+    return None if alias not in aliases else str(aliases[alias])
+
+
+def test_first_version_becomes_champion_with_its_run_fully_logged(settings):
+    _write_mart(settings)
+    result = train_and_register(settings, AS_OF)
+
+    assert not result.skipped
+    assert result.promoted and result.model_version == "1"
+    assert _alias_version(settings, CHAMPION) == "1"
+    client = _client(settings)
+    run = client.get_run(result.run_id)
+    assert client.get_experiment(run.info.experiment_id).name == EXPERIMENT_NAME
+    assert run.info.artifact_uri.startswith(settings.mlflow_artifact_root)
+    assert run.data.tags["promoted"] == "true"
+    assert "no champion yet" in run.data.tags["promotion_reason"]
+    assert run.data.metrics["val_pr_auc"] == pytest.approx(result.metrics["val_pr_auc"])
+    assert run.data.metrics["train_rows"] == 600 and run.data.metrics["val_rows"] == 150
+    assert run.data.params["validation_period"] == "2025-TW1"
+    assert run.data.params["train_period_first"] == "2024-TW1"
+    assert run.data.params["train_period_last"] == "2024-TW4"
+    contexts = {
+        tag.value
+        for dataset_input in run.inputs.dataset_inputs
+        for tag in dataset_input.tags
+        if tag.key == "mlflow.data.context"
+    }
+    assert contexts == {"training", "validation"}
+    version = client.get_model_version(settings.model_name, "1")
+    assert version.run_id == result.run_id
+
+
+def test_labels_not_yet_known_on_the_data_date_are_not_used(settings):
+    _write_mart(settings)
+    # 2024-TW4's label is 2025-TW1's predikat, known 15 days after that quarter: 2025-04-15.
+    before = train_and_register(settings, date(2025, 4, 14))
+    assert not before.skipped, before.reason
+    assert before.validation_period == "2024-TW3"
+    assert before.train_periods == ["2024-TW1", "2024-TW2"]
+    on_the_day = train_and_register(settings, date(2025, 4, 15))
+    assert on_the_day.validation_period == "2024-TW4"
+
+
+def test_too_little_labelled_data_skips_plainly(settings):
+    _write_mart(settings)
+    result = train_and_register(settings, date(2024, 8, 1))  # one labelled quarter so far
+    assert result.skipped and result.run_id is None
+    assert "labelled rows" in result.reason or "quarter" in result.reason
+
+
+def test_missing_mart_skips_plainly(tmp_path):
+    settings = _isolated(tmp_path)
+    result = train_and_register(settings, AS_OF)
+    assert result.skipped
+    assert "marts.fitur_kinerja_pegawai does not exist" in result.reason
+
+
+def test_worse_version_is_challenger_and_a_better_one_is_promoted(settings):
+    _write_mart(settings, signal=0.4, seed=3)
+    first = train_and_register(settings, AS_OF)
+    assert first.promoted
+
+    _write_mart(settings, signal=0.0, seed=4)  # labels are noise: nothing to learn
+    worse = train_and_register(settings, AS_OF)
+    assert worse.metrics["val_pr_auc"] < first.metrics["val_pr_auc"]
+    assert not worse.promoted and worse.model_version == "2"
+    assert _alias_version(settings, CHAMPION) == "1"
+    assert _alias_version(settings, CHALLENGER) == "2"
+    tags = _client(settings).get_run(worse.run_id).data.tags
+    assert tags["promoted"] == "false" and "kept as challenger" in tags["promotion_reason"]
+
+    _write_mart(settings, signal=1.5, seed=5)
+    better = train_and_register(settings, AS_OF)
+    assert better.metrics["val_pr_auc"] > first.metrics["val_pr_auc"]
+    assert better.promoted and better.model_version == "3"
+    assert _alias_version(settings, CHAMPION) == "3"
+    assert _alias_version(settings, CHALLENGER) is None  # older than the champion: retired
+
+
+def test_promotion_margin_keeps_a_slightly_better_version_out(settings):
+    _write_mart(settings, signal=0.4, seed=3)
+    train_and_register(settings, AS_OF)
+    _write_mart(settings, signal=1.5, seed=5)
+    strict = settings.model_copy(update={"promotion_margin": 0.99})
+    result = train_and_register(strict, AS_OF)
+    assert not result.promoted
+    assert _alias_version(settings, CHAMPION) == "1"
+
+
+def test_scoring_without_a_champion_skips_plainly(settings):
+    _write_mart(settings)
+    result = score_active_employees(settings, AS_OF)
+    assert result.skipped and result.frame.empty
+    assert "champion" in result.reason
+
+
+def test_scoring_uses_whatever_version_the_champion_alias_points_at(settings):
+    features = _write_mart(settings)
+    trained = train_and_register(settings, AS_OF)
+    first = score_active_employees(settings, AS_OF)
+
+    assert not first.skipped
+    assert (first.model_version, first.run_id) == ("1", trained.run_id)
+    assert list(first.frame.columns) == SCORE_COLUMNS
+    # Features of the latest quarter ended by the data date (2025-TW2) predict 2025-TW3.
+    assert first.feature_periode_id == "2025-TW2"
+    assert set(first.frame["periode"]) == {"2025-TW3"}
+    active = synthetic_dim_pegawai(features).query("status_aktif == 'AKTIF'")["nip"]
+    assert sorted(first.frame["nip"]) == sorted(active)
+    assert first.active_employees == len(active) and first.active_without_features == 0
+    assert set(first.frame["tanggal_data"]) == {AS_OF}
+    assert (first.frame["model_version"] == "1").all()
+
+    # Someone promotes another version by hand (or a later night does): no code changes.
+    _write_mart(settings, signal=0.0, seed=4)
+    challenger = train_and_register(settings, AS_OF)
+    assert not challenger.promoted
+    _client(settings).set_registered_model_alias(settings.model_name, CHAMPION, "2")
+    second = score_active_employees(settings, AS_OF)
+    assert (second.model_version, second.run_id) == ("2", challenger.run_id)
+    assert (second.frame["model_version"] == "2").all()
+    assert not second.frame["skor"].equals(first.frame["skor"])
+
+
+def test_active_employees_without_latest_features_are_counted_not_scored(settings):
+    features = _write_mart(settings)
+    train_and_register(settings, AS_OF)
+    dim = synthetic_dim_pegawai(features)
+    newcomer = dim["nip"].iloc[0]  # active, but no row for the latest quarter
+    latest = features[~((features["nip"] == newcomer) & (features["periode_id"] == "2025-TW2"))]
+    with connect(settings) as wh:
+        write_table(wh, FEATURE_TABLE, latest)
+
+    result = score_active_employees(settings, AS_OF)
+    active = set(dim.loc[dim["status_aktif"] == "AKTIF", "nip"])
+    assert result.active_employees == len(active)
+    assert result.active_without_features == 1
+    assert set(result.frame["nip"]) == active - {newcomer}
+
+
+@pytest.fixture
+def pg_settings(store_home) -> Iterator[Settings]:
+    name = f"kinerja_ml_{uuid.uuid4().hex[:10]}"
+    settings = _isolated(store_home).model_copy(update={"target": "postgres", "pg_database": name})
+    ensure_database(settings)
+    try:
+        yield settings
+    finally:
+        with psycopg.connect(
+            host=settings.pg_host,
+            port=settings.pg_port,
+            user=settings.pg_user,
+            dbname="postgres",
+            autocommit=True,
+        ) as admin:
+            admin.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
+
+
+@pytest.mark.postgres
+def test_train_and_score_on_postgres_with_numeric_columns(pg_settings):
+    # dbt-postgres marts often type ratios as numeric, which psycopg returns as Decimal.
+    _write_mart(pg_settings, float_type="numeric")
+    trained = train_and_register(pg_settings, AS_OF)
+    assert trained.promoted, trained.reason
+    scored = score_active_employees(pg_settings, AS_OF)
+    assert not scored.skipped
+    assert len(scored.frame) == 135
+    assert scored.frame["skor"].between(0, 1).all()

@@ -1,0 +1,163 @@
+"""Training and scoring logic without services: split by time, determinism, skips, explanations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ml.dataset import split_by_time
+from ml.features import AUDIT_COLUMNS, FEATURE_COLUMNS, LABEL_COLUMNS, FeatureSpec
+from ml.periods import next_periode_id, quarter_end
+from ml.score import LOWEST_BAND, RISK_BANDS, band_for, contributions, score_frame, top_reasons
+from ml.synthetic import synthetic_features
+from ml.train import evaluate, fit_model, plan_split
+
+SPEC = FeatureSpec()
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    frame = synthetic_features(n_pegawai=150, n_periods=6, seed=1)
+    return frame[frame["label_berisiko"].notna()].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def fitted(labelled):
+    split, reason = plan_split(labelled, min_training_rows=200)
+    assert split is not None, reason
+    return split, fit_model(split.train, SPEC)
+
+
+def test_time_split_validates_on_latest_quarter_and_never_trains_on_it(labelled):
+    shuffled = labelled.sample(frac=1.0, random_state=7)  # row order must not matter
+    split = split_by_time(shuffled)
+    assert split.validation_period == "2025-TW1"
+    assert set(split.validation["periode_id"]) == {"2025-TW1"}
+    assert max(split.train["periode_id"]) < min(split.validation["periode_id"])
+    assert split.train_periods == ["2024-TW1", "2024-TW2", "2024-TW3", "2024-TW4"]
+    assert len(split.train) + len(split.validation) == len(labelled)
+
+
+def test_time_split_orders_quarters_across_years():
+    frame = pd.DataFrame({"periode_id": ["2025-TW1", "2024-TW4", "2024-TW3"], "x": [1, 2, 3]})
+    split = split_by_time(frame)
+    assert split.validation_period == "2025-TW1"
+    assert split.train_periods == ["2024-TW3", "2024-TW4"]
+
+
+def test_same_seed_gives_same_model_and_metrics(labelled):
+    split, _ = plan_split(labelled, min_training_rows=200)
+    first = fit_model(split.train, SPEC)
+    second = fit_model(split.train, SPEC)
+    assert evaluate(first, split, SPEC) == evaluate(second, split, SPEC)
+    matrix = SPEC.encode(split.validation)
+    np.testing.assert_array_equal(first.predict_proba(matrix), second.predict_proba(matrix))
+
+
+def test_model_finds_the_planted_signal(fitted):
+    split, model = fitted
+    metrics = evaluate(model, split, SPEC)
+    assert metrics["val_roc_auc"] > 0.85
+    assert metrics["val_pr_auc"] > metrics["val_prevalence"] + 0.3
+    assert metrics["train_rows"] == 600 and metrics["val_rows"] == 150
+    assert 0 < metrics["val_log_loss"] < 0.5
+
+
+def test_too_few_rows_is_a_skip_with_a_reason(labelled):
+    split, reason = plan_split(labelled.head(150), min_training_rows=200)
+    assert split is None
+    assert "150 labelled rows" in reason and "200" in reason
+
+
+def test_one_labelled_quarter_is_a_skip(labelled):
+    one_quarter = labelled[labelled["periode_id"] == "2024-TW2"]
+    split, reason = plan_split(one_quarter, min_training_rows=10)
+    assert split is None
+    assert "at least 2" in reason
+
+
+def test_one_class_in_validation_is_a_skip(labelled):
+    frame = labelled.copy()
+    frame.loc[frame["periode_id"] == "2025-TW1", "label_berisiko"] = 0
+    split, reason = plan_split(frame, min_training_rows=10)
+    assert split is None
+    assert "validation" in reason and "label_berisiko = 0" in reason
+
+
+def test_audit_dimensions_and_labels_are_never_features():
+    matrix_sources = {SPEC.source_of(c) for c in SPEC.matrix_columns}
+    assert not matrix_sources & set(AUDIT_COLUMNS)
+    assert not matrix_sources & set(LABEL_COLUMNS)
+    assert matrix_sources == set(FEATURE_COLUMNS)
+
+
+def test_encoding_is_fixed_whatever_the_input():
+    frame = pd.DataFrame(
+        {name: [Decimal("1.5"), None] for name in SPEC.numeric}  # PostgreSQL numeric and NULL
+        | {"jenis_jabatan": [" pelaksana", "KEPALA"]}  # case and spaces; an unknown level
+    )
+    matrix = SPEC.encode(frame)
+    assert list(matrix.columns) == SPEC.matrix_columns
+    assert all(dtype == np.float64 for dtype in matrix.dtypes)
+    assert matrix.loc[0, "rasio_terlambat"] == 1.5 and np.isnan(matrix.loc[1, "rasio_terlambat"])
+    one_hot = [c for c in SPEC.matrix_columns if c.startswith("jenis_jabatan=")]
+    assert matrix.loc[0, one_hot].tolist() == [0, 0, 0, 0, 1]
+    assert matrix.loc[1, one_hot].sum() == 0
+    assert SPEC.unknown_category_count(frame) == 1
+    assert FeatureSpec.from_dict(SPEC.to_dict()) == SPEC
+
+
+def test_shap_contributions_sum_to_the_margin(fitted):
+    split, model = fitted
+    matrix = SPEC.encode(split.validation)
+    contribs = contributions(model, matrix)
+    margin = model.predict(matrix, output_margin=True)
+    np.testing.assert_allclose(contribs.sum(axis=1).to_numpy(), margin, atol=1e-4)
+
+
+def test_reasons_are_the_three_largest_effects_with_one_hot_folded(fitted):
+    split, model = fitted
+    matrix = SPEC.encode(split.validation.head(20))
+    contribs = contributions(model, matrix)
+    reasons = top_reasons(contribs, SPEC)
+    assert len(reasons) == 20
+    folded = contribs.drop(columns="bias").T.groupby(SPEC.source_of).sum().T
+    for (_, row), text in zip(folded.iterrows(), reasons, strict=True):
+        phrases = text.split("; ")
+        expected = row.abs().sort_values(ascending=False, kind="stable").index[:3]
+        assert [p.split(" (")[0] for p in phrases] == list(expected)[: len(phrases)]
+        assert not any("=" in p for p in phrases)  # 'jenis_jabatan', never its one-hot columns
+        for phrase in phrases:
+            name, value = phrase.rstrip(")").split(" (")
+            assert float(value) == pytest.approx(row[name], abs=0.005)
+
+
+def test_scores_are_probabilities_with_consistent_bands(fitted):
+    split, model = fitted
+    scored = score_frame(model, SPEC, split.validation)
+    assert list(scored["nip"]) == list(split.validation["nip"])
+    assert scored["skor"].between(0, 1).all()
+    assert [band_for(s) for s in scored["skor"]] == list(scored["band"])
+    assert set(scored["band"]) <= {"TINGGI", "SEDANG", "RENDAH"}
+    assert (scored["alasan"].str.len() > 0).all()
+
+
+def test_band_thresholds():
+    assert RISK_BANDS == (("TINGGI", 0.5), ("SEDANG", 0.2)) and LOWEST_BAND == "RENDAH"
+    assert band_for(0.5) == "TINGGI"
+    assert band_for(0.4999) == "SEDANG"
+    assert band_for(0.2) == "SEDANG"
+    assert band_for(0.1999) == "RENDAH"
+    assert band_for(0.0) == "RENDAH"
+
+
+def test_score_predicts_the_next_quarter():
+    assert next_periode_id("2026-TW3") == "2026-TW4"
+    assert next_periode_id("2026-TW4") == "2027-TW1"
+    assert quarter_end("2024-TW1").isoformat() == "2024-03-31"
+    assert quarter_end("2024-TW4").isoformat() == "2024-12-31"
+    with pytest.raises(ValueError):
+        next_periode_id("2026-TAHUNAN")
