@@ -16,9 +16,11 @@ from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, 
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
 from kinerja.orchestration import (
+    DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
     WAREHOUSE_POOL,
     dbt_env,
+    dbt_manifest,
     dbt_profiles_yml,
     warehouse_target,
 )
@@ -68,14 +70,21 @@ def kinerja_nightly():
 
     transform = DbtTaskGroup(
         group_id="transform",
-        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR, env_vars=dbt_env()),
+        # Rendered from the manifest `kinerja run` writes (`dbt parse`): no dbt call at parse time.
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR, manifest_path=dbt_manifest(), env_vars=dbt_env()
+        ),
         profile_config=ProfileConfig(
             profile_name="kinerja",
             target_name=warehouse_target(),
             profiles_yml_filepath=dbt_profiles_yml(),
         ),
-        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(load_method=LoadMode.DBT_LS, test_behavior=TestBehavior.BUILD),
+        execution_config=ExecutionConfig(
+            invocation_mode=InvocationMode.DBT_RUNNER, dbt_executable_path=DBT_EXECUTABLE
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD
+        ),
         operator_args={"install_deps": False, "pool": WAREHOUSE_POOL},
         default_args=default_args,
     )

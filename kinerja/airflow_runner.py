@@ -17,6 +17,7 @@ from pathlib import Path
 from kinerja.orchestration import POOL_SLOTS, WAREHOUSE_POOL
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
+from kinerja.transform.manifest import write_manifest
 
 DAG_ID = "kinerja_nightly"
 
@@ -47,8 +48,9 @@ def _airflow(settings: Settings, *args: str, log=None) -> subprocess.CompletedPr
 
 
 def prepare_airflow(settings: Settings) -> None:
-    """Create or upgrade the metadata DB and the warehouse pool (cheap when already done)."""
+    """The dbt manifest, the metadata DB and the warehouse pool (cheap when already done)."""
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    write_manifest(settings)
     for args in (
         ("db", "migrate"),
         ("pools", "set", WAREHOUSE_POOL, str(POOL_SLOTS[settings.target]), "Warehouse writers"),

@@ -9,13 +9,14 @@ import sys
 
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
+from kinerja.transform.manifest import write_manifest
 
 # Airflow reads its configuration at import time, so the DagBag is built in a fresh interpreter
 # that sees this test's AIRFLOW_HOME and nothing of the developer's.
 INSPECT = r"""
 import json
 from airflow.dag_processing.dagbag import DagBag
-bag = DagBag(include_examples=False)
+bag = DagBag()
 dag = bag.dags.get("kinerja_nightly")
 tasks = {}
 if dag is not None:
@@ -35,6 +36,7 @@ print("INSPECT" + json.dumps({
 
 def _inspect(tmp_path) -> dict:
     settings = Settings(home=tmp_path / "home")
+    write_manifest(settings)
     env = {**os.environ, **tool_environment(settings)}
     result = subprocess.run([sys.executable, "-c", INSPECT], env=env, capture_output=True, text=True, timeout=300)
     line = next((l for l in result.stdout.splitlines() if l.startswith("INSPECT")), None)
