@@ -1,0 +1,1 @@
+"""Helpers around the dbt project: reference seeds and the manifest Cosmos renders from."""
