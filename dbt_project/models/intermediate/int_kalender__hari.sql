@@ -1,0 +1,56 @@
+{{ config(materialized="table") }}
+
+-- The working calendar: every day of the years the `hari_libur` seed covers, flagged as a
+-- working day when its weekday has default hours in `jam_kerja` (Monday-Friday, Perpres 21/2023)
+-- and it is not a national holiday or cuti bersama. The one place that says what a working day is.
+
+with holidays as (
+
+    select * from {{ ref('hari_libur') }}
+
+),
+
+working_hours as (
+
+    select * from {{ ref('jam_kerja') }}
+    where instansi = '*'
+
+),
+
+calendar_bounds as (
+
+    select
+        make_date(cast(min(extract(year from tanggal)) as integer), 1, 1) as first_day,
+        make_date(cast(max(extract(year from tanggal)) as integer), 12, 31) as last_day
+    from holidays
+
+),
+
+day_numbers as (
+
+    select thousands.n * 1000 + ones.n as n
+    from {{ integer_series(20) }} as thousands (n)
+    cross join {{ integer_series(1000) }} as ones (n)
+
+),
+
+days as (
+
+    select {{ add_days('calendar_bounds.first_day', 'day_numbers.n') }} as tanggal
+    from calendar_bounds
+    cross join day_numbers
+    where {{ add_days('calendar_bounds.first_day', 'day_numbers.n') }} <= calendar_bounds.last_day
+
+)
+
+select
+    days.tanggal,
+    {{ iso_weekday('days.tanggal') }} as hari_iso,
+    holidays.nama_libur,
+    holidays.kategori as kategori_libur,
+    working_hours.hari_iso is not null and holidays.tanggal is null as hari_kerja
+from days
+left join holidays
+    on days.tanggal = holidays.tanggal
+left join working_hours
+    on {{ iso_weekday('days.tanggal') }} = working_hours.hari_iso

@@ -1,0 +1,45 @@
+-- Covered working days: the days on which attendance can be judged. A day is covered when
+-- presensi was delivered for it (its extraction date folder) or punches of that local day
+-- arrived; days without any delivery are not judged, and only working days count.
+-- `_dimuat_pada` is the newest load time of the presensi behind the day.
+
+with punches as (
+
+    select * from {{ ref('stg_presensi__punches') }}
+
+),
+
+daily_attendance as (
+
+    select * from {{ ref('int_presensi__harian') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
+delivered_days as (
+
+    select _extraction_date as tanggal, max(_loaded_at) as _dimuat_pada
+    from punches
+    group by _extraction_date
+
+    union all
+
+    select tanggal, max(_dimuat_pada) as _dimuat_pada
+    from daily_attendance
+    group by tanggal
+
+)
+
+select
+    delivered_days.tanggal,
+    max(delivered_days._dimuat_pada) as _dimuat_pada
+from delivered_days
+inner join calendar
+    on delivered_days.tanggal = calendar.tanggal
+where calendar.hari_kerja
+group by delivered_days.tanggal

@@ -1,0 +1,155 @@
+-- Punches become one row per employee and local day: first punch (arrival), last punch
+-- (departure), and minutes late / early against the unit's working hours.
+-- Steps: place each punch in its unit's zone (an offset-less punch is wall-clock time there),
+-- turn it into an instant, drop repeated punches of the same instant, read it in local time,
+-- then aggregate per local day and compare with the schedule of that weekday.
+
+with punches as (
+
+    select * from {{ ref('stg_presensi__punches') }}
+
+),
+
+employee_history as (
+
+    select * from {{ ref('int_pegawai__riwayat') }}
+
+),
+
+units as (
+
+    select * from {{ ref('stg_simpeg__unit_kerja') }}
+
+),
+
+zones as (
+
+    select * from {{ ref('zona_waktu') }}
+
+),
+
+working_hours as (
+
+    select * from {{ ref('jam_kerja') }}
+
+),
+
+punches_with_zone as (
+
+    select
+        punches.nip,
+        punches.waktu_tertulis,
+        punches.offset_menit_tertulis,
+        zones.utc_offset_jam,
+        punches._extraction_date,
+        punches._loaded_at,
+        punches._row_number
+    from punches
+    inner join employee_history
+        on punches.nip = employee_history.nip
+        and cast(punches.waktu_tertulis as date) >= employee_history.berlaku_mulai
+        and cast(punches.waktu_tertulis as date) < employee_history.berlaku_sampai
+    inner join units
+        on employee_history.kode_unit = units.kode_unit
+    inner join zones
+        on units.zona_waktu = zones.zona_waktu
+
+),
+
+punch_instants as (
+
+    select
+        *,
+        {{ to_utc('waktu_tertulis', 'coalesce(offset_menit_tertulis, utc_offset_jam * 60)') }} as waktu_utc
+    from punches_with_zone
+
+),
+
+distinct_punches as (
+
+    -- the same punch delivered twice (or written with another offset) counts once
+    select
+        *,
+        row_number() over (
+            partition by nip, waktu_utc
+            order by _extraction_date, _loaded_at, _row_number
+        ) as repeat_rank
+    from punch_instants
+
+),
+
+local_punches as (
+
+    select
+        nip,
+        waktu_utc,
+        {{ to_local_time('waktu_utc', 'utc_offset_jam') }} as waktu_lokal,
+        _loaded_at
+    from distinct_punches
+    where repeat_rank = 1
+
+),
+
+daily as (
+
+    select
+        nip,
+        cast(waktu_lokal as date) as tanggal,
+        min(waktu_lokal) as jam_masuk,
+        max(waktu_lokal) as jam_terakhir,
+        count(*) as jumlah_punch,
+        max(_loaded_at) as _dimuat_pada
+    from local_punches
+    group by nip, cast(waktu_lokal as date)
+
+),
+
+daily_with_schedule as (
+
+    select
+        daily.*,
+        employee_history.kode_unit,
+        units.zona_waktu,
+        daily.tanggal + coalesce(agency_hours.jam_masuk, default_hours.jam_masuk) as jadwal_masuk,
+        daily.tanggal + coalesce(agency_hours.jam_pulang, default_hours.jam_pulang) as jadwal_pulang
+    from daily
+    left join employee_history
+        on daily.nip = employee_history.nip
+        and daily.tanggal >= employee_history.berlaku_mulai
+        and daily.tanggal < employee_history.berlaku_sampai
+    left join units
+        on employee_history.kode_unit = units.kode_unit
+    left join working_hours as agency_hours
+        on agency_hours.instansi = units.instansi
+        and agency_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
+    left join working_hours as default_hours
+        on default_hours.instansi = '*'
+        and default_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
+
+)
+
+select
+    nip,
+    tanggal,
+    kode_unit,
+    zona_waktu,
+    jam_masuk,
+    -- direction is not delivered: with a single punch there is no departure
+    case when jumlah_punch > 1 then jam_terakhir end as jam_pulang,
+    jadwal_masuk,
+    jadwal_pulang,
+    -- whole minutes; a punch within the first minute after the start is on time
+    -- (no schedule, e.g. a Saturday punch: no minutes; greatest() would turn NULL into 0)
+    case
+        when jadwal_masuk is not null then greatest({{ minutes_between('jadwal_masuk', 'jam_masuk') }}, 0)
+    end as menit_terlambat,
+    case
+        when jumlah_punch > 1 and jadwal_pulang is not null
+            then greatest({{ minutes_between('jam_terakhir', 'jadwal_pulang') }}, 0)
+    end as menit_pulang_cepat,
+    case
+        when jumlah_punch > 1 then {{ minutes_between('jam_masuk', 'jam_terakhir') }}
+    end as menit_kerja,
+    jumlah_punch,
+    _dimuat_pada
+from daily_with_schedule

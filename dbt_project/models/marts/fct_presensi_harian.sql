@@ -1,0 +1,164 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='tanggal',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+-- Daily attendance (presensi harian): one row per employee per covered working day on which the
+-- employee was in active service. Status: an approved leave or permit (izin DISETUJUI) covering
+-- the day gives its status; otherwise the punches decide (late before early leave); no punch and
+-- no approved izin is TANPA_KETERANGAN (absent without valid reason, PP 94/2021).
+--
+-- Incremental: each run rebuilds the last `presensi_lookback_hari` days plus every older day
+-- that raw rows loaded since the previous run touch (late punches, backfilled days, leave
+-- approved afterwards), so reruns and backfills need no special path. `_dimuat_pada` is the
+-- watermark: the newest presensi load time behind the day. A rebuilt day replaces all of that
+-- day's rows (delete+insert keyed by tanggal; the grain nip + tanggal is tested), so an employee
+-- no longer expected on the day does not linger.
+
+with covered_days as (
+
+    select * from {{ ref('int_presensi__hari_tercakup') }}
+
+),
+
+employee_history as (
+
+    select * from {{ ref('int_pegawai__riwayat') }}
+
+),
+
+daily_attendance as (
+
+    select * from {{ ref('int_presensi__harian') }}
+
+),
+
+leave_records as (
+
+    select * from {{ ref('stg_simpeg__izin') }}
+
+),
+
+leave_statuses as (
+
+    select * from {{ ref('jenis_izin') }}
+
+),
+
+units as (
+
+    select * from {{ ref('stg_simpeg__unit_kerja') }}
+
+),
+
+{% if is_incremental() %}
+already_built as (
+
+    select
+        max(tanggal) as last_day,
+        max(_dimuat_pada) as loaded_until
+    from {{ this }}
+
+),
+
+leave_loaded_since as (
+
+    select leave_records.tanggal_mulai, leave_records.tanggal_selesai
+    from leave_records
+    cross join already_built
+    where leave_records._loaded_at > already_built.loaded_until
+
+),
+{% endif %}
+
+days_to_build as (
+
+    select covered_days.tanggal, covered_days._dimuat_pada
+    from covered_days
+    {% if is_incremental() %}
+    cross join already_built
+    where already_built.last_day is null
+       or covered_days.tanggal >= {{ add_days('already_built.last_day', -1 * var('presensi_lookback_hari')) }}
+       or covered_days._dimuat_pada > already_built.loaded_until
+       or exists (
+            select 1
+            from leave_loaded_since
+            where covered_days.tanggal between leave_loaded_since.tanggal_mulai and leave_loaded_since.tanggal_selesai
+        )
+    {% endif %}
+
+),
+
+employee_days as (
+
+    select
+        days_to_build.tanggal,
+        days_to_build._dimuat_pada,
+        employee_history.nip,
+        employee_history.kode_unit
+    from days_to_build
+    inner join employee_history
+        on days_to_build.tanggal >= employee_history.berlaku_mulai
+        and days_to_build.tanggal < employee_history.berlaku_sampai
+    where employee_history.aktif
+      and (employee_history.tmt_cpns is null or employee_history.tmt_cpns <= days_to_build.tanggal)
+
+),
+
+approved_leave as (
+
+    -- only an approved record is a valid reason; overlapping records: the latest-starting wins
+    select
+        employee_days.nip,
+        employee_days.tanggal,
+        leave_records.id_izin,
+        leave_statuses.status_presensi,
+        row_number() over (
+            partition by employee_days.nip, employee_days.tanggal
+            order by leave_records.tanggal_mulai desc, leave_records.id_izin
+        ) as leave_rank
+    from employee_days
+    inner join leave_records
+        on employee_days.nip = leave_records.nip
+        and employee_days.tanggal between leave_records.tanggal_mulai and leave_records.tanggal_selesai
+    inner join leave_statuses
+        on leave_records.jenis = leave_statuses.jenis
+    where leave_records.status = 'DISETUJUI'
+
+)
+
+select
+    employee_days.tanggal,
+    employee_days.nip,
+    {{ pseudonym_key('employee_days.nip') }} as pegawai_key,
+    employee_days.kode_unit,
+    units.zona_waktu,
+    daily_attendance.jam_masuk,
+    daily_attendance.jam_pulang,
+    daily_attendance.menit_terlambat,
+    daily_attendance.menit_pulang_cepat,
+    daily_attendance.menit_kerja,
+    cast(coalesce(daily_attendance.jumlah_punch, 0) as integer) as jumlah_punch,
+    case
+        when approved_leave.status_presensi is not null then approved_leave.status_presensi
+        when daily_attendance.jumlah_punch > 0 and daily_attendance.menit_terlambat > 0 then 'TERLAMBAT'
+        when daily_attendance.jumlah_punch > 0 and daily_attendance.menit_pulang_cepat > 0 then 'PULANG_CEPAT'
+        when daily_attendance.jumlah_punch > 0 then 'HADIR'
+        else 'TANPA_KETERANGAN'
+    end as status,
+    approved_leave.id_izin,
+    employee_days._dimuat_pada
+from employee_days
+left join units
+    on employee_days.kode_unit = units.kode_unit
+left join daily_attendance
+    on employee_days.nip = daily_attendance.nip
+    and employee_days.tanggal = daily_attendance.tanggal
+left join approved_leave
+    on employee_days.nip = approved_leave.nip
+    and employee_days.tanggal = approved_leave.tanggal
+    and approved_leave.leave_rank = 1

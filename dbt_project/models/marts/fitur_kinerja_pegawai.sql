@@ -1,0 +1,84 @@
+-- ML feature table: one row per employee (nip) and quarter. RESTRICTED (carries nip so that
+-- scores can be published back). Every feature uses only what was known at the quarter's end
+-- (tanggal_akhir_periode); the label is the next quarter's recomputed predikat, usable for
+-- training only once tanggal_label_tersedia has passed. Audit dimensions (jenis_kelamin,
+-- kelompok_umur, kelompok_golongan, zona_waktu) are for fairness checks, never model inputs.
+
+with employee_quarters as (
+
+    select * from {{ ref('int_fitur__pegawai_kuartal') }}
+
+),
+
+attendance as (
+
+    select * from {{ ref('int_fitur__presensi_kuartal') }}
+
+),
+
+training as (
+
+    select * from {{ ref('int_fitur__pelatihan_kuartal') }}
+
+),
+
+sanctions as (
+
+    select * from {{ ref('int_fitur__hukdis_kuartal') }}
+
+),
+
+performance as (
+
+    select * from {{ ref('int_fitur__skp_kuartal') }}
+
+)
+
+select
+    employee_quarters.nip,
+    {{ pseudonym_key('employee_quarters.nip') }} as pegawai_key,
+    employee_quarters.periode_id,
+    employee_quarters.tahun,
+    employee_quarters.periode,
+    employee_quarters.tanggal_akhir_periode,
+
+    cast(coalesce(attendance.hari_kerja_tercakup, 0) as integer) as hari_kerja_tercakup,
+    cast(attendance.rasio_hadir as {{ type_double() }}) as rasio_hadir,
+    cast(attendance.rasio_terlambat as {{ type_double() }}) as rasio_terlambat,
+    cast(attendance.rata_menit_terlambat as {{ type_double() }}) as rata_menit_terlambat,
+    cast(attendance.rata_menit_pulang_cepat as {{ type_double() }}) as rata_menit_pulang_cepat,
+    cast(coalesce(attendance.hari_tanpa_keterangan, 0) as integer) as hari_tanpa_keterangan,
+    cast(coalesce(attendance.hari_tanpa_keterangan_ytd, 0) as integer) as hari_tanpa_keterangan_ytd,
+    cast(coalesce(attendance.hari_izin_sah, 0) as integer) as hari_izin_sah,
+    cast(attendance.delta_rasio_terlambat as {{ type_double() }}) as delta_rasio_terlambat,
+    cast(coalesce(training.jp_12_bulan, 0) as {{ type_double() }}) as jp_12_bulan,
+    cast(coalesce(sanctions.jumlah_hukdis_24_bulan, 0) as integer) as jumlah_hukdis_24_bulan,
+    performance.predikat_terakhir,
+    performance.rating_hasil_terakhir,
+    performance.rating_perilaku_terakhir,
+    cast(employee_quarters.masa_kerja_tahun as {{ type_double() }}) as masa_kerja_tahun,
+    cast(employee_quarters.masa_jabatan_tahun as {{ type_double() }}) as masa_jabatan_tahun,
+    employee_quarters.tingkat_pendidikan,
+    employee_quarters.jenis_jabatan,
+
+    employee_quarters.jenis_kelamin,
+    employee_quarters.kelompok_umur,
+    employee_quarters.kelompok_golongan,
+    employee_quarters.zona_waktu,
+
+    performance.predikat_berikutnya,
+    cast(performance.label_berisiko as integer) as label_berisiko,
+    performance.tanggal_label_tersedia
+from employee_quarters
+left join attendance
+    on employee_quarters.nip = attendance.nip
+    and employee_quarters.periode_id = attendance.periode_id
+left join training
+    on employee_quarters.nip = training.nip
+    and employee_quarters.periode_id = training.periode_id
+left join sanctions
+    on employee_quarters.nip = sanctions.nip
+    and employee_quarters.periode_id = sanctions.periode_id
+left join performance
+    on employee_quarters.nip = performance.nip
+    and employee_quarters.periode_id = performance.periode_id

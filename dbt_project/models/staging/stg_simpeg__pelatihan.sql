@@ -1,0 +1,50 @@
+-- Competency development (pelatihan): the latest delivery of every id_pelatihan.
+
+with source as (
+
+    select * from {{ source('simpeg', 'pelatihan') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('id_pelatihan') }} as id_pelatihan,
+        {{ clean_text('nip') }} as nip,
+        {{ clean_text('nama_pelatihan') }} as nama_pelatihan,
+        {{ clean_code('jenis') }} as jenis,
+        {{ to_date('tanggal_mulai') }} as tanggal_mulai,
+        {{ to_date('tanggal_selesai') }} as tanggal_selesai,
+        {{ to_double('jp') }} as jp,
+        _extraction_date,
+        _loaded_at,
+        _row_number
+    from source
+
+),
+
+versioned as (
+
+    select
+        *,
+        row_number() over (
+            partition by id_pelatihan
+            order by _extraction_date desc, _loaded_at desc, _row_number desc
+        ) as version_rank
+    from typed
+    where id_pelatihan is not null
+
+)
+
+select
+    id_pelatihan,
+    nip,
+    nama_pelatihan,
+    jenis,
+    tanggal_mulai,
+    tanggal_selesai,
+    jp,
+    _extraction_date,
+    _loaded_at
+from versioned
+where version_rank = 1

@@ -1,0 +1,585 @@
+"""The dbt project on both targets: a small hand-made raw layer in, marts checked out.
+
+The raw layer is written the way the loader writes it (every contract column as text exactly as
+delivered, plus the metadata columns), then `dbt build` runs seeds, models, data tests and unit
+tests. A second, incremental build after a late delivery checks that old days are rebuilt only
+when new raw rows touch them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as clock
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+from psycopg import sql
+
+from kinerja.contract.extracts import EXTRACTS
+from kinerja.settings import PROJECT_ROOT, Settings
+from kinerja.transform.seeds import GENERATED_SEEDS, SEED_DIR, holiday_seed_text, stale_seeds
+from kinerja.warehouse import connect
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+PSEUDONYM_KEY = "kunci-uji-dbt"
+
+NIP_A = "198501012010011001"  # PNS, WIB unit, stays active
+NIP_B = "199002022015012002"  # PNS, WITA unit
+NIP_C = "197003032000031003"  # PNS, retired (PENSIUN) in the April snapshot
+NIP_D = "199505052024031004"  # PPPK, WIT unit, appointed 2024-03-01
+
+SNAPSHOT_JAN = date(2024, 1, 5)
+SNAPSHOT_APR = date(2024, 4, 1)
+
+RAW_METADATA_DDL = {
+    "_batch_id": "text",
+    "_extraction_date": "date",
+    "_source_file": "text",
+    "_row_number": "bigint",
+    "_loaded_at": "timestamp with time zone",
+    "_extra": "text",
+}
+
+# ---------------------------------------------------------------------------------------------
+# The raw layer: (extraction date, row as delivered) per extract. Values are text, as delivered.
+# ---------------------------------------------------------------------------------------------
+
+# fmt: off
+UNITS = [
+    {"kode_unit": "U01", "nama_unit": "Biro Umum", "kode_unit_induk": None,
+     "instansi": "Pemprov Contoh", "zona_waktu": "WIB", "lat": "-6,2088", "lon": "106.8456",
+     "radius_presensi_m": "100"},
+    {"kode_unit": "U02", "nama_unit": "UPT Makassar", "kode_unit_induk": "U01",
+     "instansi": "Pemprov Contoh", "zona_waktu": "wita", "lat": "-5.1477", "lon": "119.4327",
+     "radius_presensi_m": "150"},
+    {"kode_unit": "U03", "nama_unit": "UPT Jayapura", "kode_unit_induk": "U01",
+     "instansi": "Pemprov Contoh", "zona_waktu": "WIT", "lat": None, "lon": None,
+     "radius_presensi_m": None},
+]
+
+
+def _employee(nip, nama, jk, lahir, status, golongan, jabatan, unit, pendidikan, tmt_cpns,
+              tmt_jabatan, atasan=None):
+    return {"nip": nip, "nik": "3171" + nip[:12], "nama": nama, "jenis_kelamin": jk,
+            "tanggal_lahir": lahir, "status_kepegawaian": status, "golongan": golongan,
+            "jenis_jabatan": jabatan, "nama_jabatan": f"Jabatan {nama}", "kode_unit": unit,
+            "nip_atasan": atasan, "pendidikan": pendidikan, "tmt_cpns": tmt_cpns,
+            "tmt_jabatan": tmt_jabatan, "status_aktif": "AKTIF",
+            "email": f"{nama.lower()}@contoh.go.id", "no_hp": "081234567890"}
+
+
+EMPLOYEE_A = _employee(NIP_A, "Agus", "L", "1985-01-01", "PNS", "iii/b", "fungsional", "U01",
+                       "S1", "2010-01-01", "2020-01-01", atasan=NIP_C)
+EMPLOYEE_B = _employee(NIP_B, "Butet", "P", "1990-02-02", "PNS", "II/c", "PELAKSANA", "U02",
+                       "D3", "2015-01-01", "2024-05-01")
+EMPLOYEE_C = _employee(NIP_C, "Cahyo", "L", "1970-03-03", "PNS", "IV/a", "ADMINISTRATOR", "U01",
+                       "S2", "2000-03-01", "2015-06-01")
+EMPLOYEE_D = _employee(NIP_D, "Dewi", "P", "1995-05-05", "PPPK", "ix", "FUNGSIONAL", "U03",
+                       "S1", "2024-03-01", "2024-03-01")
+
+PEGAWAI = [
+    (SNAPSHOT_JAN, EMPLOYEE_A), (SNAPSHOT_JAN, EMPLOYEE_B), (SNAPSHOT_JAN, EMPLOYEE_C),
+    (SNAPSHOT_APR, EMPLOYEE_A), (SNAPSHOT_APR, EMPLOYEE_B),
+    (SNAPSHOT_APR, {**EMPLOYEE_C, "status_aktif": "PENSIUN"}), (SNAPSHOT_APR, EMPLOYEE_D),
+]
+
+
+def _punch(nip, waktu):
+    return {"nip": nip, "waktu": waktu, "sumber": "FINGERPRINT", "id_perangkat": "DEV-1",
+            "lat": None, "lon": None}
+
+
+# Covered days: every date below that has a delivery. 2024-02-09 is cuti bersama (not judged).
+PRESENSI = [
+    (date(2024, 1, 8), _punch(NIP_A, "2024-01-08T07:25:00+07:00")),
+    (date(2024, 1, 8), _punch(NIP_A, "2024-01-08T16:05:00+07:00")),
+    # WITA unit, delivered with a WIB offset: 07:45 WIB is 08:45 WITA, 75 minutes late.
+    (date(2024, 1, 8), _punch(NIP_B, "2024-01-08T07:45:00+07:00")),
+    (date(2024, 1, 8), _punch(NIP_C, "2024-01-08T07:00:00+07:00")),
+    (date(2024, 1, 8), _punch(NIP_C, "2024-01-08T16:30:00+07:00")),
+    (date(2024, 2, 9), _punch(NIP_A, "2024-02-09T07:30:00+07:00")),
+    # Friday: work ends 16:30, so 16:15 is 15 minutes early; the same clock on Monday is not.
+    (date(2024, 3, 1), _punch(NIP_A, "2024-03-01T07:20:00+07:00")),
+    (date(2024, 3, 1), _punch(NIP_A, "2024-03-01T16:15:00+07:00")),
+    (date(2024, 3, 1), _punch(NIP_B, "2024-03-01 07:29:00")),  # no offset: the unit's zone (WITA)
+    (date(2024, 3, 1), _punch(NIP_B, "2024-03-01T08:30:00Z")),  # 16:30 WITA
+    (date(2024, 3, 1), _punch(NIP_D, "2024-03-01T07:30:00+09:00")),  # single punch
+    (date(2024, 3, 4), _punch(NIP_A, "2024-03-04T07:20:00+07:00")),
+    (date(2024, 3, 4), _punch(NIP_A, "2024-03-04T16:15:00+07:00")),
+    (date(2024, 3, 28), _punch(NIP_D, "2024-03-28T07:00:00+09:00")),
+    (date(2024, 3, 28), _punch(NIP_D, "2024-03-28T16:00:00+09:00")),
+    (date(2024, 4, 22), _punch(NIP_A, "2024-04-22T07:40:30+07:00")),
+    (date(2024, 4, 22), _punch(NIP_A, "2024-04-22T07:40:30+07:00")),  # repeated punch
+    (date(2024, 4, 22), _punch(NIP_A, "2024-04-22T16:00:00+07:00")),
+    (date(2024, 6, 28), _punch(NIP_D, "2024-06-28T07:30:00+09:00")),
+    (date(2024, 6, 28), _punch(NIP_D, "2024-06-28T16:30:00+09:00")),
+    (date(2024, 7, 1), _punch(NIP_A, "2024-07-01T07:30:00+07:00")),
+    (date(2024, 7, 1), _punch(NIP_A, "2024-07-01T16:00:00+07:00")),
+    # The same instant again, written in another zone and delivered a night later.
+    (date(2024, 7, 2), _punch(NIP_A, "2024-07-01T08:30:00+08:00")),
+]
+# Delivered after the first build: a late punch for an old day (outside the lookback window).
+LATE_PRESENSI = [(date(2024, 7, 3), _punch(NIP_B, "2024-03-28T07:50:00+08:00"))]
+
+
+def _izin(id_izin, nip, jenis, mulai, selesai, status, diperbarui):
+    return {"id_izin": id_izin, "nip": nip, "jenis": jenis, "tanggal_mulai": mulai,
+            "tanggal_selesai": selesai, "status": status, "diperbarui_pada": diperbarui}
+
+
+IZIN = [
+    (date(2024, 3, 20), _izin("IZ-1", NIP_A, "cuti_tahunan", "2024-03-28", "2024-03-28",
+                              "DISETUJUI", "2024-03-20T10:00:00+07:00")),
+    # Rejected leave: the day stays absent without valid reason.
+    (date(2024, 6, 20), _izin("IZ-2", NIP_A, "CUTI_TAHUNAN", "2024-06-28", "2024-06-28",
+                              "DITOLAK", "2024-06-20T10:00:00+07:00")),
+    # Submitted, then approved in a later version delivered a night later: the approval counts.
+    (date(2024, 3, 1), _izin("IZ-3", NIP_B, "DINAS_LUAR", "2024-03-04", "2024-03-05",
+                             "DIAJUKAN", "2024-03-01T09:00:00+08:00")),
+    (date(2024, 3, 2), _izin("IZ-3", NIP_B, "DINAS_LUAR", "2024-03-04", "2024-03-05",
+                             "DISETUJUI", "2024-03-02T09:00:00+08:00")),
+    # Approved, then cancelled: no longer a valid reason.
+    (date(2024, 4, 10), _izin("IZ-4", NIP_B, "IZIN", "2024-04-22", "2024-04-22",
+                              "DISETUJUI", "2024-04-10T09:00:00+08:00")),
+    (date(2024, 4, 12), _izin("IZ-4", NIP_B, "IZIN", "2024-04-22", "2024-04-22",
+                              "DIBATALKAN", "2024-04-12T09:00:00+08:00")),
+]
+
+
+def _skp(id_penilaian, nip, tahun, periode, hasil, perilaku, predikat, dinilai, diperbarui):
+    return {"id_penilaian": id_penilaian, "nip": nip, "nip_penilai": NIP_C, "tahun": tahun,
+            "periode": periode, "rating_hasil_kerja": hasil, "rating_perilaku_kerja": perilaku,
+            "predikat": predikat, "capaian_organisasi": "BAIK", "tanggal_penilaian": dinilai,
+            "diperbarui_pada": diperbarui}
+
+
+SKP = [
+    (date(2024, 1, 15), _skp("SKP-A-2023-TW4", NIP_A, "2023", "TW4", "1", "1", "1",
+                             "2024-01-15", "2024-01-15T09:00:00+07:00")),
+    (date(2024, 1, 20), _skp("SKP-A-2023-TAHUNAN", NIP_A, "2023", "tahunan", "2", "2", "2",
+                             "2024-01-20", "2024-01-20T09:00:00+07:00")),
+    # Words instead of codes; the source says Butuh Perbaikan (3), the matrix says Kurang (4).
+    (date(2024, 4, 10), _skp("SKP-A-2024-TW1", NIP_A, "2024", "TW1", "Sesuai Ekspektasi",
+                             "di bawah  ekspektasi", "3", "2024-04-10",
+                             "2024-04-10T09:00:00+07:00")),
+    # Assessed after the end of TW2: a label for TW1, never a TW2 feature.
+    (date(2024, 7, 5), _skp("SKP-A-2024-TW2", NIP_A, "2024", "TW2", "3", "2", "3",
+                            "2024-07-05", "2024-07-05T09:00:00+07:00")),
+    # Two versions of one record: the later diperbarui_pada wins.
+    (date(2024, 4, 5), _skp("SKP-B-2024-TW1", NIP_B, "2024", "TW1", "2", "2", "2",
+                            "2024-04-05", "2024-04-05T10:00:00+08:00")),
+    (date(2024, 4, 6), _skp("SKP-B-2024-TW1", NIP_B, "2024", "TW1", "1", "1", "1",
+                            "2024-04-06", "2024-04-06T10:00:00+08:00")),
+]
+
+PELATIHAN = [
+    (date(2023, 5, 21), {"id_pelatihan": "PL-1", "nip": NIP_A, "nama_pelatihan": "Latsar",
+                         "jenis": "KLASIKAL", "tanggal_mulai": "2023-05-01",
+                         "tanggal_selesai": "2023-05-20", "jp": "40"}),
+    (date(2024, 5, 11), {"id_pelatihan": "PL-2", "nip": NIP_A, "nama_pelatihan": "Analisis Data",
+                         "jenis": "nonklasikal", "tanggal_mulai": "2024-05-06",
+                         "tanggal_selesai": "2024-05-10", "jp": "12,5"}),
+]
+
+HUKUMAN_DISIPLIN = [
+    (date(2022, 8, 2), {"id_hukdis": "HD-1", "nip": NIP_B, "tingkat": "RINGAN",
+                        "jenis_hukuman": "Teguran lisan", "tanggal_sk": "2022-08-01",
+                        "tmt_mulai": "2022-08-01", "masa_bulan": None,
+                        "alasan": "Terlambat berulang"}),
+    (date(2024, 5, 16), {"id_hukdis": "HD-2", "nip": NIP_B, "tingkat": "sedang",
+                         "jenis_hukuman": "Pemotongan tukin", "tanggal_sk": "2024-05-15",
+                         "tmt_mulai": "2024-06-01", "masa_bulan": "6",
+                         "alasan": "Tanpa keterangan"}),
+]
+# fmt: on
+
+RAW = {
+    "unit_kerja": [(SNAPSHOT_JAN, u) for u in UNITS],
+    "pegawai": PEGAWAI,
+    "presensi": PRESENSI,
+    "izin": IZIN,
+    "skp": SKP,
+    "pelatihan": PELATIHAN,
+    "hukuman_disiplin": HUKUMAN_DISIPLIN,
+}
+
+
+def _loaded_at(extraction_date: date) -> datetime:
+    """The loader runs in the night after the extraction date."""
+    return datetime.combine(extraction_date, clock(18, 30), tzinfo=UTC)
+
+
+def _raw_frame(extract_name: str, rows: list[tuple[date, dict]]) -> pd.DataFrame:
+    columns = EXTRACTS[extract_name].column_names
+    records = []
+    for row_number, (extraction_date, row) in enumerate(rows, start=1):
+        record = {c: row.get(c) for c in columns}
+        record.update(
+            _batch_id=f"uji-{extraction_date.isoformat()}",
+            _extraction_date=extraction_date,
+            _source_file=f"{extract_name}/{extraction_date.isoformat()}/data.csv",
+            _row_number=row_number,
+            _loaded_at=_loaded_at(extraction_date),
+            _extra=None,
+        )
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*columns, *RAW_METADATA_DDL])
+    return frame.astype({c: object for c in columns})
+
+
+def _create_raw_layer(settings: Settings) -> None:
+    with connect(settings) as wh:
+        wh.ensure_schema("raw")
+        for name, extract in EXTRACTS.items():
+            ddl = [f'"{c}" text' for c in extract.column_names]
+            ddl += [f"{c} {kind}" for c, kind in RAW_METADATA_DDL.items()]
+            wh.execute(f"create table raw.{name} ({', '.join(ddl)})")
+            wh.bulk_insert(f"raw.{name}", _raw_frame(name, RAW[name]))
+
+
+def _deliver_late(settings: Settings) -> None:
+    """A late punch for an old day arrives; and, as a probe, raw punches of another old day
+    vanish: a day no new load touches must not be rebuilt by an incremental run."""
+    with connect(settings) as wh:
+        frame = _raw_frame("presensi", LATE_PRESENSI)
+        frame["_row_number"] = 1
+        frame["_loaded_at"] = datetime.now(UTC)
+        wh.bulk_insert("raw.presensi", frame)
+        wh.execute(f"delete from raw.presensi where nip = '{NIP_C}'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Running dbt
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BuiltWarehouse:
+    settings: Settings
+    build_seconds: list[float]
+
+    def query(self, sql_text: str) -> pd.DataFrame:
+        with connect(self.settings) as wh:
+            return wh.query_df(sql_text)
+
+
+def _dbt_env(settings: Settings, work: Path) -> dict[str, str]:
+    return {
+        "KINERJA_TARGET": settings.target,
+        "KINERJA_DUCKDB_PATH": str(settings.duckdb_path),
+        "KINERJA_PG_HOST": settings.pg_host,
+        "KINERJA_PG_PORT": str(settings.pg_port),
+        "KINERJA_PG_USER": settings.pg_user,
+        "KINERJA_PG_PASSWORD": settings.pg_password,
+        "KINERJA_PG_DATABASE": settings.pg_database,
+        "KINERJA_PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def _dbt_build(env: dict[str, str]) -> float:
+    from dbt.cli.main import dbtRunner
+
+    started = time.monotonic()
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        result = dbtRunner().invoke(
+            ["--no-use-colors", "build", "--project-dir", str(DBT_PROJECT_DIR)]
+        )
+    elapsed = time.monotonic() - started
+    failed = [
+        f"{r.node.unique_id}: {r.status} {r.message}"
+        for r in (result.result or [])
+        if str(r.status) not in ("success", "pass")
+    ]
+    assert result.success and not failed, f"dbt build failed: {result.exception or failed}"
+    return elapsed
+
+
+def _pg_admin() -> psycopg.Connection:
+    return psycopg.connect(
+        host=os.environ.get("KINERJA_PG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("KINERJA_PG_PORT", "5432")),
+        user=os.environ.get("KINERJA_PG_USER", "postgres"),
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+@pytest.fixture(
+    scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def built(request, tmp_path_factory) -> Iterator[BuiltWarehouse]:
+    work = tmp_path_factory.mktemp(f"dbt_{request.param}")
+    database = f"kinerja_dbt_{uuid.uuid4().hex[:10]}"
+    settings = Settings(home=work / "home", target=request.param, pg_database=database)
+    if request.param == "postgres":
+        with _pg_admin() as con:
+            con.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+    try:
+        _create_raw_layer(settings)
+        env = _dbt_env(settings, work)
+        first = _dbt_build(env)
+        _deliver_late(settings)
+        second = _dbt_build(env)
+        yield BuiltWarehouse(settings, [first, second])
+    finally:
+        if request.param == "postgres":
+            with _pg_admin() as con:
+                con.execute(
+                    sql.SQL("drop database if exists {} with (force)").format(
+                        sql.Identifier(database)
+                    )
+                )
+
+
+def _presensi(built: BuiltWarehouse) -> dict[tuple[str, date], dict]:
+    frame = built.query("select * from marts.fct_presensi_harian")
+    return {(r["nip"], pd.Timestamp(r["tanggal"]).date()): r for r in frame.to_dict("records")}
+
+
+def _fitur(built: BuiltWarehouse) -> dict[tuple[str, str], dict]:
+    frame = built.query("select * from marts.fitur_kinerja_pegawai")
+    return {(r["nip"], r["periode_id"]): r for r in frame.to_dict("records")}
+
+
+def _is_null(value) -> bool:
+    return value is None or pd.isna(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds generated from Python
+# ---------------------------------------------------------------------------------------------
+
+
+def test_committed_generated_seeds_equal_what_the_code_produces():
+    assert stale_seeds() == [], "run `python -m kinerja.transform.seeds` and commit the seeds"
+    assert (SEED_DIR / "hari_libur.csv").read_text(encoding="utf-8") == holiday_seed_text()
+    assert set(GENERATED_SEEDS) <= {p.name for p in SEED_DIR.glob("*.csv")}
+
+
+def test_holiday_seed_writer_writes_the_calendar(tmp_path):
+    from kinerja.transform.seeds import write_holiday_seed
+
+    path = write_holiday_seed(tmp_path / "hari_libur.csv", years=[2024])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "tanggal,nama_libur,kategori"
+    assert "2024-02-09,Cuti Bersama Tahun Baru Imlek,CUTI_BERSAMA" in lines
+    assert all(line.startswith("2024-") for line in lines[1:])
+
+
+# ---------------------------------------------------------------------------------------------
+# Marts
+# ---------------------------------------------------------------------------------------------
+
+
+def test_daily_status_follows_punches_leave_and_calendar(built):
+    days = _presensi(built)
+    status = {key: row["status"] for key, row in days.items()}
+    assert status[(NIP_A, date(2024, 1, 8))] == "HADIR"
+    assert status[(NIP_A, date(2024, 3, 1))] == "PULANG_CEPAT"
+    assert status[(NIP_A, date(2024, 3, 4))] == "HADIR"
+    assert status[(NIP_A, date(2024, 3, 28))] == "CUTI"  # approved annual leave
+    assert status[(NIP_A, date(2024, 6, 28))] == "TANPA_KETERANGAN"  # leave was rejected
+    assert status[(NIP_A, date(2024, 4, 22))] == "TERLAMBAT"
+    assert status[(NIP_B, date(2024, 1, 8))] == "TERLAMBAT"
+    assert status[(NIP_B, date(2024, 3, 1))] == "HADIR"
+    assert status[(NIP_B, date(2024, 3, 4))] == "DINAS_LUAR"  # approved in a later version
+    assert status[(NIP_B, date(2024, 4, 22))] == "TANPA_KETERANGAN"  # permit was cancelled
+    assert status[(NIP_D, date(2024, 3, 1))] == "HADIR"
+    # Cuti bersama is not judged, nor is anyone before appointment or after retirement.
+    assert not any(day == date(2024, 2, 9) for _, day in days)
+    assert (NIP_D, date(2024, 1, 8)) not in days
+    assert (NIP_C, date(2024, 3, 28)) in days and (NIP_C, date(2024, 4, 22)) not in days
+    # Only covered days: nothing for 2024-01-09, on which nothing was delivered.
+    assert {day for _, day in days} == {
+        date(2024, 1, 8),
+        date(2024, 3, 1),
+        date(2024, 3, 4),
+        date(2024, 3, 28),
+        date(2024, 4, 22),
+        date(2024, 6, 28),
+        date(2024, 7, 1),
+        date(2024, 7, 2),
+        date(2024, 7, 3),
+    }
+
+
+def test_lateness_is_measured_in_the_units_local_time(built):
+    days = _presensi(built)
+    wita = days[(NIP_B, date(2024, 1, 8))]
+    assert wita["zona_waktu"] == "WITA"
+    assert pd.Timestamp(wita["jam_masuk"]) == pd.Timestamp("2024-01-08 08:45:00")
+    assert wita["menit_terlambat"] == 75
+    assert _is_null(wita["jam_pulang"]) and wita["jumlah_punch"] == 1
+    naive_and_utc = days[(NIP_B, date(2024, 3, 1))]
+    assert pd.Timestamp(naive_and_utc["jam_masuk"]) == pd.Timestamp("2024-03-01 07:29:00")
+    assert pd.Timestamp(naive_and_utc["jam_pulang"]) == pd.Timestamp("2024-03-01 16:30:00")
+    assert naive_and_utc["menit_terlambat"] == 0 and naive_and_utc["menit_pulang_cepat"] == 0
+    wit = days[(NIP_D, date(2024, 3, 28))]
+    assert pd.Timestamp(wit["jam_masuk"]) == pd.Timestamp("2024-03-28 07:00:00")
+    assert wit["menit_kerja"] == 540
+
+
+def test_friday_ends_later_and_repeated_punches_count_once(built):
+    days = _presensi(built)
+    assert days[(NIP_A, date(2024, 3, 1))]["menit_pulang_cepat"] == 15  # Friday, ends 16:30
+    assert days[(NIP_A, date(2024, 3, 4))]["menit_pulang_cepat"] == 0  # Monday, ends 16:00
+    late = days[(NIP_A, date(2024, 4, 22))]
+    assert late["jumlah_punch"] == 2 and late["menit_terlambat"] == 10
+    assert days[(NIP_A, date(2024, 7, 1))]["jumlah_punch"] == 2  # same instant, other offset
+
+
+def test_incremental_run_rebuilds_only_days_touched_by_new_loads(built):
+    days = _presensi(built)
+    # The late punch (loaded after the first build) rebuilt its day, months back ...
+    late = days[(NIP_B, date(2024, 3, 28))]
+    assert late["status"] == "TERLAMBAT" and late["menit_terlambat"] == 20
+    # ... while an old day without new loads kept what the first build computed.
+    assert days[(NIP_C, date(2024, 1, 8))]["status"] == "HADIR"
+    # The new delivery date is covered; everyone active is judged on it.
+    assert days[(NIP_A, date(2024, 7, 3))]["status"] == "TANPA_KETERANGAN"
+    assert all(seconds < 120 for seconds in built.build_seconds)
+
+
+def test_predikat_is_recomputed_and_disagreement_flagged(built):
+    frame = built.query("select * from marts.fct_kinerja_periode")
+    rows = {r["id_penilaian"]: r for r in frame.to_dict("records")}
+    assert set(rows) == {
+        "SKP-A-2023-TW4",
+        "SKP-A-2023-TAHUNAN",
+        "SKP-A-2024-TW1",
+        "SKP-A-2024-TW2",
+        "SKP-B-2024-TW1",
+    }
+    words = rows["SKP-A-2024-TW1"]
+    assert (words["rating_hasil_kerja"], words["rating_perilaku_kerja"]) == ("2", "3")
+    assert (words["predikat_sumber"], words["predikat"]) == ("3", "4")
+    assert words["nama_predikat"] == "Kurang/Misconduct"
+    assert bool(words["predikat_tidak_sesuai"]) is True
+    newest = rows["SKP-B-2024-TW1"]  # the later version of the record wins
+    assert (newest["rating_hasil_kerja"], newest["predikat"]) == ("1", "1")
+    assert bool(newest["predikat_tidak_sesuai"]) is False
+    annual = rows["SKP-A-2023-TAHUNAN"]
+    assert annual["periode"] == "TAHUNAN"
+    assert pd.Timestamp(annual["tanggal_mulai_periode"]).date() == date(2023, 1, 1)
+    assert pd.Timestamp(annual["tanggal_akhir_periode"]).date() == date(2023, 12, 31)
+    assert pd.Timestamp(rows["SKP-A-2024-TW1"]["tanggal_akhir_periode"]).date() == date(2024, 3, 31)
+
+
+def test_features_use_only_what_was_known_at_quarter_end(built):
+    fitur = _fitur(built)
+    # Quarters from the first covered one to the last complete one (TW3 is still open).
+    assert {periode for _, periode in fitur} == {"2024-TW1", "2024-TW2"}
+    a1, a2 = fitur[(NIP_A, "2024-TW1")], fitur[(NIP_A, "2024-TW2")]
+    assert a1["hari_kerja_tercakup"] == 4 and a1["hari_izin_sah"] == 1
+    assert a1["rasio_hadir"] == pytest.approx(1.0)
+    assert a1["rasio_terlambat"] == pytest.approx(0.0)
+    assert a1["rata_menit_pulang_cepat"] == pytest.approx(5.0)
+    assert _is_null(a1["delta_rasio_terlambat"])
+    assert a2["rasio_hadir"] == pytest.approx(0.5)
+    assert a2["rasio_terlambat"] == pytest.approx(1.0)
+    assert a2["delta_rasio_terlambat"] == pytest.approx(1.0)
+    assert a2["rata_menit_terlambat"] == pytest.approx(10.0)
+    assert a2["hari_tanpa_keterangan"] == 1 and a2["hari_tanpa_keterangan_ytd"] == 1
+    # Training finished in the 12 months to the quarter's end (decimal comma read).
+    assert a1["jp_12_bulan"] == pytest.approx(40.0)
+    assert a2["jp_12_bulan"] == pytest.approx(12.5)
+    # SKP: the latest one assessed by the quarter's end; TW2's (assessed in July) is not used.
+    assert (
+        a1["predikat_terakhir"],
+        a1["rating_hasil_terakhir"],
+        a1["rating_perilaku_terakhir"],
+    ) == (1, 1, 1)
+    assert a2["predikat_terakhir"] == 4
+    # Tenure and state at the quarter's end.
+    assert a1["masa_kerja_tahun"] == pytest.approx(14.24, abs=0.01)
+    assert a1["masa_jabatan_tahun"] == pytest.approx(4.25, abs=0.01)
+    assert a1["tingkat_pendidikan"] == 8 and a1["jenis_jabatan"] == "FUNGSIONAL"
+    assert (
+        a1["jenis_kelamin"],
+        a1["kelompok_umur"],
+        a1["kelompok_golongan"],
+        a1["zona_waktu"],
+    ) == (
+        "L",
+        "30-39",
+        "III",
+        "WIB",
+    )
+    b1, b2 = fitur[(NIP_B, "2024-TW1")], fitur[(NIP_B, "2024-TW2")]
+    # 03-28 became a late day through the late punch: 3 present of 3 expected, 2 of them late.
+    assert b1["rasio_hadir"] == pytest.approx(1.0)
+    assert b1["rasio_terlambat"] == pytest.approx(2 / 3)
+    assert b1["hari_tanpa_keterangan"] == 0
+    assert b2["hari_tanpa_keterangan_ytd"] == 2
+    assert (b1["jumlah_hukdis_24_bulan"], b2["jumlah_hukdis_24_bulan"]) == (1, 2)
+    assert _is_null(b1["masa_jabatan_tahun"])  # position started after the quarter's end
+    assert b1["kelompok_golongan"] == "I-II" and b1["zona_waktu"] == "WITA"
+    # Active at some point of the quarter: C retired on 2024-04-01, D was appointed in March.
+    assert (NIP_C, "2024-TW1") in fitur and (NIP_C, "2024-TW2") not in fitur
+    d1 = fitur[(NIP_D, "2024-TW1")]
+    assert d1["kelompok_golongan"] == "PPPK" and d1["zona_waktu"] == "WIT"
+    assert d1["masa_kerja_tahun"] == pytest.approx(0.08, abs=0.01)
+
+
+def test_label_is_next_quarters_predikat_with_its_availability_date(built):
+    fitur = _fitur(built)
+    a1, a2 = fitur[(NIP_A, "2024-TW1")], fitur[(NIP_A, "2024-TW2")]
+    assert (a1["predikat_berikutnya"], a1["label_berisiko"]) == (3, 1)
+    assert pd.Timestamp(a1["tanggal_label_tersedia"]).date() == date(2024, 7, 5)
+    assert _is_null(a2["predikat_berikutnya"]) and _is_null(a2["label_berisiko"])
+    b1 = fitur[(NIP_B, "2024-TW1")]
+    assert _is_null(b1["predikat_berikutnya"])
+
+
+def test_pseudonym_key_is_keyed_and_consistent(built):
+    expected = hashlib.md5(f"{PSEUDONYM_KEY}{NIP_A}".encode()).hexdigest()
+    dim = built.query(f"select pegawai_key from marts.dim_pegawai where nip = '{NIP_A}'")
+    fitur = built.query(
+        f"select distinct pegawai_key from marts.fitur_kinerja_pegawai where nip = '{NIP_A}'"
+    )
+    assert dim["pegawai_key"].tolist() == [expected] == fitur["pegawai_key"].tolist()
+    assert expected != hashlib.md5(NIP_A.encode()).hexdigest()
+
+
+def test_dimensions_hold_the_current_state_without_direct_identifiers(built):
+    pegawai = built.query("select * from marts.dim_pegawai").set_index("nip")
+    assert set(pegawai.index) == {NIP_A, NIP_B, NIP_C, NIP_D}
+    assert pegawai.loc[NIP_C, "status_aktif"] == "PENSIUN"
+    assert pegawai.loc[NIP_A, "golongan"] == "III/b" and pegawai.loc[NIP_D, "golongan"] == "IX"
+    assert pegawai.loc[NIP_B, "zona_waktu"] == "WITA"
+    assert not {"nik", "email", "no_hp"} & set(pegawai.columns)
+    units = built.query("select * from marts.dim_unit_kerja").set_index("kode_unit")
+    assert units.loc["U01", "lat"] == pytest.approx(-6.2088)
+    assert units.loc["U02", "zona_waktu"] == "WITA"
+
+
+FEATURE_TABLE_COLUMNS = [
+    "nip", "pegawai_key", "periode_id", "tahun", "periode", "tanggal_akhir_periode",
+    "hari_kerja_tercakup", "rasio_hadir", "rasio_terlambat", "rata_menit_terlambat",
+    "rata_menit_pulang_cepat", "hari_tanpa_keterangan", "hari_tanpa_keterangan_ytd",
+    "hari_izin_sah", "delta_rasio_terlambat", "jp_12_bulan", "jumlah_hukdis_24_bulan",
+    "predikat_terakhir", "rating_hasil_terakhir", "rating_perilaku_terakhir", "masa_kerja_tahun",
+    "masa_jabatan_tahun", "tingkat_pendidikan", "jenis_jabatan",
+    "jenis_kelamin", "kelompok_umur", "kelompok_golongan", "zona_waktu",
+    "predikat_berikutnya", "label_berisiko", "tanggal_label_tersedia",
+]  # fmt: skip
+
+
+def test_feature_table_has_the_columns_the_ml_code_reads(built):
+    with connect(built.settings) as wh:
+        assert wh.table_columns("marts", "fitur_kinerja_pegawai") == FEATURE_TABLE_COLUMNS
