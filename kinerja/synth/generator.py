@@ -1,0 +1,169 @@
+"""generate(): a synthetic instansi's nightly source deliveries over a date range.
+
+Order of work: the unit tree, the people and their careers, latent performance, leave, who is
+at work when, then SKP, training and sanctions; finally one pass over the days writes each
+night's deliveries. Same seed and arguments give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from kinerja.synth.attendance import plan_attendance
+from kinerja.synth.careers import simulate_careers
+from kinerja.synth.discipline import plan_discipline
+from kinerja.synth.leave import plan_leave
+from kinerja.synth.organisation import build_organisation
+from kinerja.synth.people import build_people
+from kinerja.synth.performance import plan_skp
+from kinerja.synth.presensi import PunchFactory
+from kinerja.synth.randomness import Streams
+from kinerja.synth.snapshots import pegawai_snapshot, unit_kerja_snapshot
+from kinerja.synth.timeline import Timeline
+from kinerja.synth.training import plan_training
+from kinerja.synth.traits import latent_performance
+from kinerja.synth.writer import LandingWriter
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+INCREMENTAL = ("izin", "skp", "pelatihan", "hukuman_disiplin")
+
+
+@dataclass
+class GenerationSummary:
+    landing: Path
+    employees: int
+    start: date
+    end: date
+    seed: int
+    dates_written: int
+    rows_per_extract: dict[str, int]
+    files_written: int
+    seconds: float
+    snapshot_dates: list[date] = field(default_factory=list, repr=False)
+
+
+def default_range(today: date | None = None) -> tuple[date, date]:
+    """Yesterday in Jakarta, back to 1 January of the previous calendar year."""
+    today = today or datetime.now(JAKARTA).date()
+    end = today - timedelta(days=1)
+    return date(end.year - 1, 1, 1), end
+
+
+def _snapshot_dates(
+    timeline: Timeline, change_dates: list[date], join_dates: list[date]
+) -> set[date]:
+    """First and last date, every Monday, and whenever the tree changes or people join (so every
+    delivered nip and kode_unit is in a snapshot delivered on or before its first use)."""
+    days = {timeline.start, timeline.end}
+    days.update(d for d in timeline.days if d.weekday() == 0)
+    days.update(d for d in (*change_dates, *join_dates) if timeline.contains(d))
+    return days
+
+
+def generate(
+    landing: str | Path,
+    employees: int = 2000,
+    start: date | None = None,
+    end: date | None = None,
+    seed: int = 42,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    manifests: bool = True,
+    ground_truth: bool = True,
+) -> GenerationSummary:
+    began = time.perf_counter()
+    end = end or default_range()[1]
+    start = start or date(end.year - 1, 1, 1)
+    timeline = Timeline(start, end)
+    streams = Streams(seed)
+
+    org = build_organisation(streams.rng("organisation"), employees, timeline)
+    people = build_people(streams.rng("people"), streams.faker("people"), org, timeline, employees)
+    workforce = simulate_careers(streams.rng("careers"), people, org, timeline)
+    latent = latent_performance(
+        streams.rng("latent"), people["diligence"].to_numpy(), org.n_units, timeline.n_quarters
+    )
+    leave = plan_leave(streams.rng("leave"), timeline, workforce, org)
+    attendance = plan_attendance(streams.rng("attendance"), timeline, workforce, leave, latent)
+    skp = plan_skp(streams.rng("skp"), timeline, org, workforce, latent, attendance)
+    incremental = {
+        "izin": leave.records,
+        "skp": skp.records,
+        "pelatihan": plan_training(streams.rng("training"), timeline, workforce),
+        "hukuman_disiplin": plan_discipline(
+            streams.rng("discipline"), timeline, workforce, attendance
+        ),
+    }
+    by_day = {name: _by_folder(frame) for name, frame in incremental.items()}
+    punches = PunchFactory(streams.rng("presensi"), timeline, org, workforce, attendance)
+    joins = sorted({d for d in people["hired_on"] if d is not None})
+    snapshot_days = _snapshot_dates(timeline, org.change_dates, joins)
+
+    writer = LandingWriter(landing, manifests=manifests)
+    for extract in ("unit_kerja", "pegawai", "presensi", *INCREMENTAL):
+        writer.rows.setdefault(extract, 0)
+    for i, day in enumerate(timeline.days):
+        if day in snapshot_days:
+            writer.write("unit_kerja", day, unit_kerja_snapshot(org, day))
+            writer.write("pegawai", day, pegawai_snapshot(workforce, org, day))
+        frame = punches.for_day(i)
+        if frame is not None:
+            writer.write("presensi", day, frame)
+        for name in INCREMENTAL:
+            if day in by_day[name]:
+                writer.write(name, day, by_day[name][day])
+        if progress is not None:
+            progress(i + 1, timeline.n_days)
+
+    if ground_truth:
+        _write_ground_truth(writer, org, workforce, latent, skp.truth)
+    return GenerationSummary(
+        landing=Path(landing),
+        employees=employees,
+        start=start,
+        end=end,
+        seed=seed,
+        dates_written=len(writer.dates),
+        rows_per_extract=dict(writer.rows),
+        files_written=writer.files,
+        seconds=round(time.perf_counter() - began, 3),
+        snapshot_dates=sorted(snapshot_days),
+    )
+
+
+def _by_folder(frame: pd.DataFrame) -> dict[date, pd.DataFrame]:
+    if frame.empty:
+        return {}
+    return {
+        day: group.drop(columns="_folder") for day, group in frame.groupby("_folder", sort=True)
+    }
+
+
+def _write_ground_truth(
+    writer: LandingWriter, org, workforce, latent, skp_truth: pd.DataFrame
+) -> None:
+    people = workforce.people
+    writer.write_ground_truth(
+        "pegawai",
+        pd.DataFrame(
+            {
+                "nip": people["nip"],
+                "diligence": people["diligence"].round(4),
+                "commute": people["commute"].round(4),
+                "mobile_user": people["mobile_user"],
+                "hired_on": [d.isoformat() if d else "" for d in people["hired_on"]],
+            }
+        ),
+    )
+    writer.write_ground_truth(
+        "unit_kerja",
+        pd.DataFrame({"kode_unit": org.units["kode_unit"], "leniency": latent.leniency.round(4)}),
+    )
+    writer.write_ground_truth("skp", skp_truth)
