@@ -13,7 +13,7 @@ from airflow.sdk import dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 from airflow.timetables.interval import CronDataIntervalTimetable
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
 
 from kinerja.orchestration import (
     DBT_EXECUTABLE,
@@ -80,7 +80,11 @@ def kinerja_nightly():
             profiles_yml_filepath=dbt_profiles_yml(),
         ),
         execution_config=ExecutionConfig(
-            invocation_mode=InvocationMode.DBT_RUNNER, dbt_executable_path=DBT_EXECUTABLE
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            dbt_executable_path=DBT_EXECUTABLE,
+            # A test runs with the last of its parents to be built: a relationship from a mart
+            # to a seed waits for the mart, instead of failing when the seed is built first.
+            test_indirect_selection=TestIndirectSelection.BUILDABLE,
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD

@@ -137,8 +137,8 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
     elif train:
         metrics = train.get("metrics", {})
         table.add_row("train", f"{settings.model_name} v{train.get('model_version')} "
-                               f"ROC-AUC {metrics.get('roc_auc', float('nan')):.3f} "
-                               f"PR-AUC {metrics.get('pr_auc', float('nan')):.3f} "
+                               f"ROC-AUC {metrics.get('val_roc_auc', float('nan')):.3f} "
+                               f"PR-AUC {metrics.get('val_pr_auc', float('nan')):.3f} "
                                f"{'promoted to champion' if train.get('promoted') else 'challenger'}")
     publish = report.get("publish", {})
     if publish.get("skipped"):

@@ -40,8 +40,6 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "KINERJA_PG_DATABASE": settings.pg_database,
         "KINERJA_PSEUDONYM_KEY": settings.pseudonym_key,
         "MLFLOW_TRACKING_URI": settings.mlflow_uri,
-        "DBT_TARGET_PATH": str(settings.dbt_target_dir),
-        "DBT_LOG_PATH": str(home / "dbt" / "logs"),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
