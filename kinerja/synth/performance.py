@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja.contract.extracts import SKP
+from kinerja.rules import predikat_matrix
 from kinerja.synth.attendance import AttendancePlan, absence_probability
 from kinerja.synth.careers import Workforce, supervisors
 from kinerja.synth.organisation import Organisation
@@ -27,12 +28,9 @@ from kinerja.synth.traits import LatentPerformance
 
 # Predikat by (hasil, perilaku) rating code, 1 above / 2 as / 3 below expectation (DOMAIN.md).
 # This is the source system's own computation, which the pipeline recomputes from its seed.
+# The source system computes predikat with the official matrix: the project's seed.
 PREDIKAT_MATRIX = np.array(
-    [
-        [1, 2, 4],  # hasil di atas:  perilaku di atas, sesuai, di bawah
-        [2, 2, 4],  # hasil sesuai
-        [3, 3, 5],  # hasil di bawah
-    ]
+    [[predikat_matrix()[(hasil, perilaku)] for perilaku in (1, 2, 3)] for hasil in (1, 2, 3)]
 )
 HASIL_SHARES = (0.20, 0.10)  # (di atas, di bawah) share of results
 PERILAKU_SHARES = (0.25, 0.045)
