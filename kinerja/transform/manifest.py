@@ -41,3 +41,9 @@ def write_manifest(settings: Settings) -> Path:
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
     return manifest_path(settings)
+
+
+if __name__ == "__main__":
+    from kinerja.settings import get_settings
+
+    print(f"wrote {write_manifest(get_settings())}")

@@ -39,3 +39,5 @@ def test_services_wait_for_their_dependencies():
     services = _compose()["services"]
     assert services["airflow-scheduler"]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
     assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]
+    # Cosmos renders the DAG from the manifest that the init step writes.
+    assert "kinerja.transform.manifest" in services["airflow-init"]["command"]
