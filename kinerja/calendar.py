@@ -30,7 +30,9 @@ def hari_libur(years: Iterable[int]) -> list[tuple[date, str, str]]:
     """(tanggal, nama_libur, kategori) for every holiday in the given years, sorted by date."""
     rows = []
     for year in sorted(set(years)):
-        rows.extend((day, name, kategori) for day, (name, kategori) in _holidays_for_year(year).items())
+        rows.extend(
+            (day, name, kategori) for day, (name, kategori) in _holidays_for_year(year).items()
+        )
     return sorted(rows)
 
 

@@ -6,7 +6,7 @@ import os
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -19,12 +19,19 @@ from kinerja.settings import Settings, get_settings
 
 silence_telemetry()
 
-app = typer.Typer(help="Kinerja: nightly ASN performance warehouse and fair, explainable scores.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Kinerja: nightly ASN performance warehouse and fair, explainable scores.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 
-LandingOpt = Annotated[Optional[str], typer.Option("--landing", help="Landing area: folder or fsspec URL.")]
-TargetOpt = Annotated[Optional[str], typer.Option("--target", help="Warehouse: duckdb (default) or postgres.")]
+LandingOpt = Annotated[
+    str | None, typer.Option("--landing", help="Landing area: folder or fsspec URL.")
+]
+TargetOpt = Annotated[
+    str | None, typer.Option("--target", help="Warehouse: duckdb (default) or postgres.")
+]
 
 
 def _settings(landing: str | None = None, target: str | None = None) -> Settings:
@@ -43,18 +50,27 @@ def _yesterday() -> date:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 @app.command()
 def generate(
     landing: LandingOpt = None,
     employees: Annotated[int, typer.Option(help="Number of employees.")] = 2000,
-    start: Annotated[Optional[str], typer.Option(help="First date (default: Jan 1 of last year).")] = None,
-    end: Annotated[Optional[str], typer.Option(help="Last date (default: yesterday, WIB).")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="First date (default: Jan 1 of last year).")
+    ] = None,
+    end: Annotated[str | None, typer.Option(help="Last date (default: yesterday, WIB).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same files.")] = 42,
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the landing area has data.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the landing area has data.")
+    ] = False,
 ) -> None:
     """Write a synthetic agency's nightly extracts into the landing area."""
     from kinerja.landing.discovery import open_landing
@@ -63,14 +79,18 @@ def generate(
     settings = _settings(landing)
     fs, root = open_landing(settings.landing_url)
     if if_empty and fs.exists(root) and fs.ls(root):
-        console.print(f"[dim]Landing area {settings.landing_url} already has deliveries; not generating.[/]")
+        console.print(
+            f"[dim]Landing area {settings.landing_url} already has deliveries; not generating.[/]"
+        )
         return
     with _progress() as progress:
         task = progress.add_task("Generating deliveries", total=None)
         summary = generate_extracts(
-            settings.landing_url, employees=employees,
+            settings.landing_url,
+            employees=employees,
             start=date.fromisoformat(start) if start else None,
-            end=date.fromisoformat(end) if end else None, seed=seed,
+            end=date.fromisoformat(end) if end else None,
+            seed=seed,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     table = Table(title=f"Generated {summary.start} .. {summary.end} into {summary.landing}")
@@ -79,7 +99,9 @@ def generate(
     for extract, rows in summary.rows_per_extract.items():
         table.add_row(extract, f"{rows:,}")
     console.print(table)
-    console.print(f"{summary.employees:,} employees, {summary.dates_written} date folders, {summary.seconds:.1f} s")
+    console.print(
+        f"{summary.employees:,} employees, {summary.dates_written} date folders, {summary.seconds:.1f} s"
+    )
 
 
 @app.command()
@@ -87,7 +109,9 @@ def load(
     date_: Annotated[str, typer.Option("--date", help="Extraction date YYYY-MM-DD.")],
     landing: LandingOpt = None,
     target: TargetOpt = None,
-    catch_up: Annotated[bool, typer.Option(help="Also load earlier dates never loaded before.")] = False,
+    catch_up: Annotated[
+        bool, typer.Option(help="Also load earlier dates never loaded before.")
+    ] = False,
 ) -> None:
     """Load one night's deliveries into the raw layer and show what happened to each batch."""
     from kinerja.load import load_night
@@ -99,9 +123,15 @@ def load(
         table.add_column(column)
     for o in night.outcomes:
         style = {"REJECTED": "red", "UNCHANGED": "dim"}.get(o.status, "")
-        table.add_row(o.extract, o.extraction_date.isoformat(), ", ".join(Path(f).name for f in o.files),
-                      f"[{style}]{o.status}[/]" if style else o.status, f"{o.rows_loaded:,}",
-                      f"{o.rows_quarantined:,}", o.message, )
+        table.add_row(
+            o.extract,
+            o.extraction_date.isoformat(),
+            ", ".join(Path(f).name for f in o.files),
+            f"[{style}]{o.status}[/]" if style else o.status,
+            f"{o.rows_loaded:,}",
+            f"{o.rows_quarantined:,}",
+            o.message,
+        )
     console.print(table)
     if night.rejected:
         raise typer.Exit(1)
@@ -120,14 +150,18 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
     from kinerja.run_report import read_report
 
     report = read_report(settings, run.as_of)
-    table = Table(title=f"kinerja_nightly {run.as_of} on {settings.target}: "
-                        + ("[green]success[/]" if run.succeeded else "[red]FAILED[/]"))
+    table = Table(
+        title=f"kinerja_nightly {run.as_of} on {settings.target}: "
+        + ("[green]success[/]" if run.succeeded else "[red]FAILED[/]")
+    )
     table.add_column("step")
     table.add_column("result")
     rows = report.get("load", {}).get("rows_loaded", {})
     table.add_row("load", ", ".join(f"{k} {v:,}" for k, v in rows.items()) or "-")
     validate = report.get("validate", {})
-    table.add_row("validate", f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed")
+    table.add_row(
+        "validate", f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed"
+    )
     dbt_tasks = {t: s for t, s in run.task_states.items() if t.startswith("transform.")}
     ok = sum(s == "success" for s in dbt_tasks.values())
     table.add_row("dbt (cosmos)", f"{ok}/{len(dbt_tasks)} nodes built and tested")
@@ -136,17 +170,23 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
         table.add_row("train", f"skipped: {train.get('reason')}")
     elif train:
         metrics = train.get("metrics", {})
-        table.add_row("train", f"{settings.model_name} v{train.get('model_version')} "
-                               f"ROC-AUC {metrics.get('val_roc_auc', float('nan')):.3f} "
-                               f"PR-AUC {metrics.get('val_pr_auc', float('nan')):.3f} "
-                               f"{'promoted to champion' if train.get('promoted') else 'challenger'}")
+        table.add_row(
+            "train",
+            f"{settings.model_name} v{train.get('model_version')} "
+            f"ROC-AUC {metrics.get('val_roc_auc', float('nan')):.3f} "
+            f"PR-AUC {metrics.get('val_pr_auc', float('nan')):.3f} "
+            f"{'promoted to champion' if train.get('promoted') else 'challenger'}",
+        )
     publish = report.get("publish", {})
     if publish.get("skipped"):
         table.add_row("publish", f"skipped: {publish.get('reason')}")
     elif publish:
-        table.add_row("publish", f"{publish.get('rows_published', 0):,} scores by "
-                                 f"{publish.get('model_name')} v{publish.get('model_version')}; "
-                                 f"outbox {publish.get('outbox')}")
+        table.add_row(
+            "publish",
+            f"{publish.get('rows_published', 0):,} scores by "
+            f"{publish.get('model_name')} v{publish.get('model_version')}; "
+            f"outbox {publish.get('outbox')}",
+        )
     table.add_row("wall time", f"{seconds:.1f} s")
     if run.failed_tasks:
         table.add_row("[red]failed tasks[/]", ", ".join(run.failed_tasks))
@@ -158,9 +198,11 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
 def run(
     landing: LandingOpt = None,
     target: TargetOpt = None,
-    date_: Annotated[Optional[str], typer.Option("--date", help="One night (default: latest delivery).")] = None,
-    start: Annotated[Optional[str], typer.Option(help="Backfill: first night.")] = None,
-    end: Annotated[Optional[str], typer.Option(help="Backfill: last night.")] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="One night (default: latest delivery).")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Backfill: first night.")] = None,
+    end: Annotated[str | None, typer.Option(help="Backfill: last night.")] = None,
 ) -> None:
     """Run the nightly DAG in-process (`airflow dags test`) for one date or each date of a range."""
     from kinerja.airflow_runner import prepare_airflow, run_night
@@ -175,7 +217,9 @@ def run(
     else:
         night = date.fromisoformat(date_) if date_ else _latest_delivery(settings)
         if night is None:
-            console.print(f"[red]No deliveries in {settings.landing_url}.[/] Run `kinerja generate` first.")
+            console.print(
+                f"[red]No deliveries in {settings.landing_url}.[/] Run `kinerja generate` first."
+            )
             raise typer.Exit(2)
         nights = [night]
     console.print(f"Warehouse target [bold]{settings.target}[/], landing {settings.landing_url}")
@@ -200,8 +244,11 @@ def info() -> None:
     table = Table(title="Kinerja installation", show_header=False)
     table.add_column("what")
     table.add_column("where")
-    warehouse = (str(settings.duckdb_path) if settings.target == "duckdb"
-                 else f"postgresql://{settings.pg_user}@{settings.pg_host}:{settings.pg_port}/{settings.pg_database}")
+    warehouse = (
+        str(settings.duckdb_path)
+        if settings.target == "duckdb"
+        else f"postgresql://{settings.pg_user}@{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
+    )
     for what, where in (
         ("KINERJA_HOME", settings.home_dir),
         ("warehouse target", settings.target),

@@ -18,6 +18,8 @@ def predikat_matrix() -> dict[tuple[int, int], int]:
     """(rating_hasil_kerja, rating_perilaku_kerja) -> predikat code (PermenPANRB 6/2022)."""
     with (SEEDS_DIR / "matriks_predikat.csv").open(encoding="utf-8") as fh:
         return {
-            (int(row["rating_hasil_kerja"]), int(row["rating_perilaku_kerja"])): int(row["predikat"])
+            (int(row["rating_hasil_kerja"]), int(row["rating_perilaku_kerja"])): int(
+                row["predikat"]
+            )
             for row in csv.DictReader(fh)
         }

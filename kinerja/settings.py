@@ -86,9 +86,7 @@ class Settings(BaseSettings):
     @property
     def postgres_dsn(self) -> str:
         password = f":{self.pg_password}" if self.pg_password else ""
-        return (
-            f"postgresql://{self.pg_user}{password}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
-        )
+        return f"postgresql://{self.pg_user}{password}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
 
 def get_settings() -> Settings:

@@ -21,7 +21,9 @@ PG_USER = os.environ.get("KINERJA_PG_USER", "postgres")
 
 
 def _admin() -> psycopg.Connection:
-    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True)
+    return psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    )
 
 
 @pytest.fixture
@@ -34,7 +36,9 @@ def pg_database() -> Iterator[str]:
         yield name
     finally:
         with _admin() as con:
-            con.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            con.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture

@@ -49,18 +49,29 @@ def _column_row(column: Column) -> str:
     kind = KIND_TEXT[column.kind]
     if column.kind is Kind.CODE:
         kind += ": " + ", ".join(f"`{c}`" for c in column.codes)
-    flags = ["key" if column.key else "", "required" if column.required else "optional",
-             "personal data" if column.personal else ""]
-    return f"| `{column.name}` | {kind} | {', '.join(f for f in flags if f)} | {column.description} |"
+    flags = [
+        "key" if column.key else "",
+        "required" if column.required else "optional",
+        "personal data" if column.personal else "",
+    ]
+    return (
+        f"| `{column.name}` | {kind} | {', '.join(f for f in flags if f)} | {column.description} |"
+    )
 
 
 def render() -> str:
     parts = [HEADER]
     for extract in EXTRACTS.values():
         parts.append(f"## {extract.name}\n")
-        parts.append(f"{extract.description} Delivery: {extract.delivery.value}"
-                     + (f"; the newest `{extract.version_column}` wins per key." if extract.version_column else ".")
-                     + "\n")
+        parts.append(
+            f"{extract.description} Delivery: {extract.delivery.value}"
+            + (
+                f"; the newest `{extract.version_column}` wins per key."
+                if extract.version_column
+                else "."
+            )
+            + "\n"
+        )
         for rule in extract.extra_rules:
             parts.append(f"Rule: {rule}\n")
         parts.append("| column | type | | meaning |\n|---|---|---|---|")

@@ -109,7 +109,9 @@ JENIS_PELATIHAN = ("KLASIKAL", "NONKLASIKAL")
 TINGKAT_HUKDIS = ("RINGAN", "SEDANG", "BERAT")
 
 
-def _code(name: str, codes: tuple[str, ...], required: bool = True, description: str = "") -> Column:
+def _code(
+    name: str, codes: tuple[str, ...], required: bool = True, description: str = ""
+) -> Column:
     return Column(name, Kind.CODE, required=required, codes=codes, description=description)
 
 
@@ -122,10 +124,19 @@ UNIT_KERJA = Extract(
         Column("nama_unit", description="Unit name"),
         Column("kode_unit_induk", required=False, description="Parent unit; empty at the root"),
         Column("instansi", description="Agency"),
-        _code("zona_waktu", ZONA_WAKTU, description="Time zone of the unit (WIB +07, WITA +08, WIT +09)"),
+        _code(
+            "zona_waktu",
+            ZONA_WAKTU,
+            description="Time zone of the unit (WIB +07, WITA +08, WIT +09)",
+        ),
         Column("lat", Kind.DECIMAL, required=False, description="Latitude of the office"),
         Column("lon", Kind.DECIMAL, required=False, description="Longitude of the office"),
-        Column("radius_presensi_m", Kind.INTEGER, required=False, description="Geofence radius for mobile attendance, metres"),
+        Column(
+            "radius_presensi_m",
+            Kind.INTEGER,
+            required=False,
+            description="Geofence radius for mobile attendance, metres",
+        ),
     ),
 )
 
@@ -133,7 +144,9 @@ PEGAWAI = Extract(
     name="pegawai",
     delivery=Delivery.SNAPSHOT,
     description="Employees: full snapshot of everyone active or changed in the last year.",
-    extra_rules=("For PNS and CPNS the NIP's birth date and sex digits agree with tanggal_lahir and jenis_kelamin.",),
+    extra_rules=(
+        "For PNS and CPNS the NIP's birth date and sex digits agree with tanggal_lahir and jenis_kelamin.",
+    ),
     columns=(
         Column("nip", Kind.NIP, key=True, personal=True, description="Employee number, 18 digits"),
         Column("nik", Kind.NIK, personal=True, description="National identity number, 16 digits"),
@@ -141,7 +154,11 @@ PEGAWAI = Extract(
         _code("jenis_kelamin", JENIS_KELAMIN, description="Sex: L male, P female"),
         Column("tanggal_lahir", Kind.DATE, personal=True, description="Birth date"),
         _code("status_kepegawaian", STATUS_KEPEGAWAIAN, description="CPNS, PNS or PPPK"),
-        _code("golongan", GOLONGAN_PNS + GOLONGAN_PPPK, description="Grade: I/a..IV/e (PNS, CPNS), I..XVII (PPPK)"),
+        _code(
+            "golongan",
+            GOLONGAN_PNS + GOLONGAN_PPPK,
+            description="Grade: I/a..IV/e (PNS, CPNS), I..XVII (PPPK)",
+        ),
         _code("jenis_jabatan", JENIS_JABATAN, description="Position type"),
         Column("nama_jabatan", description="Position title"),
         Column("kode_unit", description="Unit code"),
@@ -180,7 +197,9 @@ IZIN = Extract(
         _code("jenis", JENIS_IZIN, description="Kind of leave or permit"),
         Column("tanggal_mulai", Kind.DATE, description="First day"),
         Column("tanggal_selesai", Kind.DATE, description="Last day"),
-        _code("status", STATUS_IZIN, description="Approval status; only DISETUJUI is a valid reason"),
+        _code(
+            "status", STATUS_IZIN, description="Approval status; only DISETUJUI is a valid reason"
+        ),
         Column("diperbarui_pada", Kind.TIMESTAMP, description="Last update time in the source"),
     ),
 )
@@ -196,10 +215,23 @@ SKP = Extract(
         Column("nip_penilai", Kind.NIP, required=False, description="Rater's NIP"),
         Column("tahun", Kind.INTEGER, description="Year"),
         _code("periode", PERIODE_SKP, description="TW1..TW4 or TAHUNAN"),
-        _code("rating_hasil_kerja", RATING_CODES, description="Result rating: 1 above, 2 as, 3 below expectation (words accepted)"),
+        _code(
+            "rating_hasil_kerja",
+            RATING_CODES,
+            description="Result rating: 1 above, 2 as, 3 below expectation (words accepted)",
+        ),
         _code("rating_perilaku_kerja", RATING_CODES, description="Behaviour rating, same scale"),
-        _code("predikat", PREDIKAT_CODES, description="Predikat as the source computed it: 1 Sangat Baik .. 5 Sangat Kurang"),
-        _code("capaian_organisasi", CAPAIAN_ORGANISASI, required=False, description="The unit's result for the period"),
+        _code(
+            "predikat",
+            PREDIKAT_CODES,
+            description="Predikat as the source computed it: 1 Sangat Baik .. 5 Sangat Kurang",
+        ),
+        _code(
+            "capaian_organisasi",
+            CAPAIAN_ORGANISASI,
+            required=False,
+            description="The unit's result for the period",
+        ),
         Column("tanggal_penilaian", Kind.DATE, description="Assessment date"),
         Column("diperbarui_pada", Kind.TIMESTAMP, description="Last update time in the source"),
     ),

@@ -36,7 +36,9 @@ def _reader_sql(path: str) -> str:
     suffix = posixpath.splitext(path)[1].lower()
     quoted = "'" + path.replace("'", "''") + "'"
     if suffix == ".csv":
-        return f"select * from read_csv({quoted}, header = true, all_varchar = true, sample_size = -1)"
+        return (
+            f"select * from read_csv({quoted}, header = true, all_varchar = true, sample_size = -1)"
+        )
     if suffix == ".jsonl":
         return f"select * from read_json({quoted}, format = 'newline_delimited')"
     if suffix == ".parquet":

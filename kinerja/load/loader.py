@@ -73,14 +73,18 @@ def _batch_id(extract: str, extraction_date: date, checksums: dict[str, str]) ->
     return f"{extract}-{extraction_date:%Y%m%d}-{digest[:16]}"
 
 
-def _check_manifest(delivery: DeliveryFolder, checksums: dict[str, str], rows: dict[str, int]) -> None:
+def _check_manifest(
+    delivery: DeliveryFolder, checksums: dict[str, str], rows: dict[str, int]
+) -> None:
     listed = (delivery.manifest or {}).get("files", {})
     for name, expected in listed.items():
         path = posixpath.join(delivery.folder, name)
         if path not in checksums:
             raise FileRejected(path, "listed in _manifest.json but not delivered")
         if "sha256" in expected and expected["sha256"].lower() != checksums[path]:
-            raise FileRejected(path, "sha256 does not match _manifest.json (incomplete or altered upload)")
+            raise FileRejected(
+                path, "sha256 does not match _manifest.json (incomplete or altered upload)"
+            )
         if "rows" in expected and int(expected["rows"]) != rows[path]:
             raise FileRejected(
                 path, f"_manifest.json says {expected['rows']} rows, the file has {rows[path]}"
@@ -131,7 +135,9 @@ def _write_audit(wh: Warehouse, outcome: BatchOutcome) -> None:
                     "rows_delivered": outcome.rows_delivered,
                     "rows_loaded": outcome.rows_loaded,
                     "rows_quarantined": outcome.rows_quarantined,
-                    "extra_columns": json.dumps(outcome.extra_columns) if outcome.extra_columns else None,
+                    "extra_columns": json.dumps(outcome.extra_columns)
+                    if outcome.extra_columns
+                    else None,
                     "message": outcome.message or None,
                     "loaded_at": datetime.now(UTC),
                 }
@@ -145,7 +151,9 @@ def load_delivery(wh: Warehouse, fs, delivery: DeliveryFolder) -> BatchOutcome:
     extract = EXTRACTS[delivery.extract]
     checksums = {path: file_sha256(fs, path) for path in delivery.files}
     batch_id = _batch_id(extract.name, delivery.extraction_date, checksums)
-    outcome = BatchOutcome(extract.name, delivery.extraction_date, batch_id, LOADED, list(delivery.files))
+    outcome = BatchOutcome(
+        extract.name, delivery.extraction_date, batch_id, LOADED, list(delivery.files)
+    )
     if _already_loaded(wh, extract.name, delivery.extraction_date, batch_id):
         outcome.status = UNCHANGED
         outcome.message = "same files as the batch already loaded for this date"
@@ -175,12 +183,16 @@ def load_delivery(wh: Warehouse, fs, delivery: DeliveryFolder) -> BatchOutcome:
     if outcome.extra_columns:
         outcome.message = f"extra columns kept in _extra: {', '.join(outcome.extra_columns)}"
     with wh.transaction():
-        wh.replace_where(raw_table(extract), batch, "_extraction_date = :day", {"day": delivery.extraction_date})
+        wh.replace_where(
+            raw_table(extract), batch, "_extraction_date = :day", {"day": delivery.extraction_date}
+        )
         _write_audit(wh, outcome)
     return outcome
 
 
-def _dates_to_load(wh: Warehouse, fs, root: str, extract: str, as_of: date, catch_up: bool) -> list[date]:
+def _dates_to_load(
+    wh: Warehouse, fs, root: str, extract: str, as_of: date, catch_up: bool
+) -> list[date]:
     """The night's own date, plus (catching up) every earlier date never loaded before."""
     available = [d for d in delivery_dates(fs, root, extract) if d <= as_of]
     if not catch_up:

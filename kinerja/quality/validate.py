@@ -59,7 +59,11 @@ def validate_batches(
     """
     spec = get_extract(extract)
     batch_ids = list(batch_ids)
-    label = batch_ids[0] if len(batch_ids) == 1 else f"{batch_ids[0]} .. {batch_ids[-1]} ({len(batch_ids)} batches)"
+    label = (
+        batch_ids[0]
+        if len(batch_ids) == 1
+        else f"{batch_ids[0]} .. {batch_ids[-1]} ({len(batch_ids)} batches)"
+    )
     quality = quality_context(settings)
     # The run name files the result under the batch in the results store and the Data Docs.
     run_id = RunIdentifier(run_name=_UNSAFE_IN_PATH.sub("_", batch_ids[-1]))
@@ -133,7 +137,9 @@ def _with_key_in_batch(spec: Extract, frame: pd.DataFrame) -> pd.DataFrame:
     if not spec.key_columns:
         return frame
     frame = frame.copy()
-    parts = [frame[c].fillna("").astype(str) if c in frame.columns else "" for c in spec.key_columns]
+    parts = [
+        frame[c].fillna("").astype(str) if c in frame.columns else "" for c in spec.key_columns
+    ]
     joined = parts[0]
     for part in [*parts[1:], frame[BATCH_COLUMN].astype(str)]:
         joined = joined + "|" + part

@@ -26,12 +26,17 @@ def write_manifest(settings: Settings) -> Path:
     env = {**os.environ, **tool_environment(settings)}
     result = subprocess.run(
         [
-            str(DBT_EXECUTABLE), "parse", "--no-use-colors",
-            "--project-dir", str(DBT_PROJECT_DIR),
+            str(DBT_EXECUTABLE),
+            "parse",
+            "--no-use-colors",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
             # Its own target and log paths: Cosmos gives every task a private copy of the project,
             # and a shared partial-parse state would point tasks at each other's copies.
-            "--target-path", str(settings.dbt_target_dir),
-            "--log-path", str(settings.dbt_target_dir.parent / "logs"),
+            "--target-path",
+            str(settings.dbt_target_dir),
+            "--log-path",
+            str(settings.dbt_target_dir.parent / "logs"),
         ],
         env=env,
         capture_output=True,

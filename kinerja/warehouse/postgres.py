@@ -32,7 +32,9 @@ def create_database_if_missing(settings: Settings) -> None:
             "select 1 from pg_database where datname = %s", (settings.pg_database,)
         ).fetchone()
         if not exists:
-            con.execute(pgsql.SQL("create database {}").format(pgsql.Identifier(settings.pg_database)))
+            con.execute(
+                pgsql.SQL("create database {}").format(pgsql.Identifier(settings.pg_database))
+            )
 
 
 class PostgresWarehouse(Warehouse):
@@ -68,9 +70,9 @@ class PostgresWarehouse(Warehouse):
         frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
         columns = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in frame.columns)
         schema, table = qualified_table.split(".")
-        copy = pgsql.SQL(
-            "copy {}.{} ({}) from stdin with (format csv, null '\\N')"
-        ).format(pgsql.Identifier(schema), pgsql.Identifier(table), columns)
+        copy = pgsql.SQL("copy {}.{} ({}) from stdin with (format csv, null '\\N')").format(
+            pgsql.Identifier(schema), pgsql.Identifier(table), columns
+        )
         with self.con.cursor() as cur, cur.copy(copy) as writer:
             writer.write(buffer.getvalue())
         return len(frame)

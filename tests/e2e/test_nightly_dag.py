@@ -33,8 +33,14 @@ def landing(tmp_path_factory) -> Path:
 
 
 def _kinerja(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([KINERJA, *args], env={**os.environ, **env}, capture_output=True,
-                          text=True, timeout=1200)
+    return subprocess.run(
+        [KINERJA, *args],
+        check=False,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
 
 
 def _night_env(tmp_path: Path, landing: Path, target: str, database: str | None) -> dict:
@@ -57,10 +63,12 @@ def _published(settings: Settings):
 
 def _active_with_features(settings: Settings) -> int:
     with connect(settings) as wh:
-        return int(wh.scalar(
-            "select count(distinct f.nip) from marts.fitur_kinerja_pegawai f "
-            "join marts.dim_pegawai p on p.nip = f.nip where p.status_aktif = 'AKTIF'"
-        ))
+        return int(
+            wh.scalar(
+                "select count(distinct f.nip) from marts.fitur_kinerja_pegawai f "
+                "join marts.dim_pegawai p on p.nip = f.nip where p.status_aktif = 'AKTIF'"
+            )
+        )
 
 
 def _check_night(env: dict, settings: Settings) -> None:
@@ -79,7 +87,9 @@ def _check_night(env: dict, settings: Settings) -> None:
     with (outbox / name).open() as fh:
         rows = list(csv.DictReader(fh))
     assert entry["rows"] == len(rows) == len(scores)
-    assert {"nip", "periode", "skor", "band", "alasan", "model_name", "model_version"} <= set(rows[0])
+    assert {"nip", "periode", "skor", "band", "alasan", "model_name", "model_version"} <= set(
+        rows[0]
+    )
     report = json.loads((settings.home_dir / "runs" / f"{NIGHT.isoformat()}.json").read_text())
     assert report["load"]["rows_loaded"]["presensi"] > 10_000
     assert report["validate"]["passed"] == report["validate"]["validations"] > 0

@@ -13,8 +13,16 @@ def _compose() -> dict:
 
 def test_services_of_the_production_shape():
     services = _compose()["services"]
-    for name in ("postgres", "redis", "mlflow", "airflow-init", "airflow-apiserver",
-                 "airflow-scheduler", "airflow-dag-processor", "airflow-worker"):
+    for name in (
+        "postgres",
+        "redis",
+        "mlflow",
+        "airflow-init",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-worker",
+    ):
         assert name in services, name
     worker_env = services["airflow-worker"]["environment"]
     assert worker_env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
@@ -27,7 +35,11 @@ def test_project_is_mounted_and_nothing_phones_home():
     for name, service in services.items():
         if name.startswith("airflow-"):
             mounts = {v.split(":")[1] for v in service["volumes"]}
-            assert {"/opt/kinerja/dags", "/opt/kinerja/dbt_project", "/opt/kinerja/kinerja"} <= mounts
+            assert {
+                "/opt/kinerja/dags",
+                "/opt/kinerja/dbt_project",
+                "/opt/kinerja/kinerja",
+            } <= mounts
             env = service["environment"]
             assert env["DO_NOT_TRACK"] == "1"
             assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
@@ -37,7 +49,10 @@ def test_project_is_mounted_and_nothing_phones_home():
 
 def test_services_wait_for_their_dependencies():
     services = _compose()["services"]
-    assert services["airflow-scheduler"]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    assert (
+        services["airflow-scheduler"]["depends_on"]["airflow-init"]["condition"]
+        == "service_completed_successfully"
+    )
     assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]
     # Cosmos renders the DAG from the manifest that the init step writes.
     assert "kinerja.transform.manifest" in services["airflow-init"]["command"]

@@ -38,10 +38,17 @@ def _inspect(tmp_path) -> dict:
     settings = Settings(home=tmp_path / "home")
     write_manifest(settings)
     env = {**os.environ, **tool_environment(settings)}
-    result = subprocess.run([sys.executable, "-c", INSPECT], env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", INSPECT],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     line = next((l for l in result.stdout.splitlines() if l.startswith("INSPECT")), None)
     assert line, f"DagBag did not report:\n{result.stderr[-3000:]}"
-    return json.loads(line[len("INSPECT"):])
+    return json.loads(line[len("INSPECT") :])
 
 
 def test_dag_imports_and_is_wired(tmp_path):

@@ -127,7 +127,10 @@ def test_a_compound_key_is_unique_together_within_its_batch() -> None:
     )
     [unique] = [e for e in expectations_of(two_keys) if e["type"] == UNIQUE]
     assert unique["column"] == "_key_in_batch"
-    assert key_in_batch_sql(two_keys) == "coalesce(\"a\", '') || '|' || coalesce(\"b\", '') || '|' || _batch_id"
+    assert (
+        key_in_batch_sql(two_keys)
+        == "coalesce(\"a\", '') || '|' || coalesce(\"b\", '') || '|' || _batch_id"
+    )
     assert find(two_keys, NOT_NULL, "b"), "a key column is never null, even if not required"
 
 
