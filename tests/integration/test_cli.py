@@ -1,0 +1,60 @@
+"""The CLI as a user meets it: generate, load one night, info."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from typer.testing import CliRunner
+
+from kinerja.cli import app
+
+runner = CliRunner()
+
+
+def test_generate_then_load_one_night(kinerja_home, tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    monkeypatch.setenv("COLUMNS", "200")
+    generated = runner.invoke(
+        app,
+        [
+            "generate",
+            "--landing",
+            str(landing),
+            "--employees",
+            "40",
+            "--start",
+            "2025-03-03",
+            "--end",
+            "2025-03-07",
+        ],
+    )
+    assert generated.exit_code == 0, generated.output
+    assert "presensi" in generated.output
+
+    again = runner.invoke(app, ["generate", "--landing", str(landing), "--if-empty"])
+    assert again.exit_code == 0 and "not generating" in again.output
+
+    loaded = runner.invoke(app, ["load", "--landing", str(landing), "--date", "2025-03-05"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "LOADED" in loaded.output and "presensi" in loaded.output
+
+    # A file missing a required column is rejected, named, and the command exits non-zero.
+    bad = landing / "izin" / "2025-03-06"
+    bad.mkdir(parents=True, exist_ok=True)
+    (bad / "izin_rusak.csv").write_text("id_izin,nip\nX1,198503102010011001\n", encoding="utf-8")
+    rejected = runner.invoke(app, ["load", "--landing", str(landing), "--date", "2025-03-06"])
+    assert rejected.exit_code == 1
+    assert "REJECTED" in rejected.output and "izin_rusak.csv" in rejected.output
+
+
+def test_info_names_the_active_target_and_stores(kinerja_home, monkeypatch):
+    monkeypatch.setenv("KINERJA_TARGET", "postgres")
+    monkeypatch.setenv("COLUMNS", "200")
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert "postgres" in result.output and kinerja_home in result.output
+
+
+def test_run_rejects_half_a_range(kinerja_home):
+    result = runner.invoke(app, ["run", "--start", date(2025, 1, 1).isoformat()])
+    assert result.exit_code != 0
