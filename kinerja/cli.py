@@ -146,6 +146,22 @@ def _latest_delivery(settings: Settings) -> date | None:
     return max(dates) if dates else None
 
 
+def _dbt_test_counts(settings: Settings) -> dict[str, int]:
+    """How many data and unit tests the manifest holds (each ran with the node it tests)."""
+    import json
+
+    from kinerja.transform.manifest import manifest_path
+
+    path = manifest_path(settings)
+    if not path.exists():
+        return {"test": 0, "unit_test": 0}
+    manifest = json.loads(path.read_text())
+    return {
+        "test": sum(n["resource_type"] == "test" for n in manifest["nodes"].values()),
+        "unit_test": len(manifest.get("unit_tests", {})),
+    }
+
+
 def _night_summary(settings: Settings, run, seconds: float) -> Table:
     from kinerja.run_report import read_report
 
@@ -160,11 +176,18 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
     table.add_row("load", ", ".join(f"{k} {v:,}" for k, v in rows.items()) or "-")
     validate = report.get("validate", {})
     table.add_row(
-        "validate", f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed"
+        "validate",
+        f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed; "
+        f"Data Docs {settings.data_docs_dir / 'index.html'}",
     )
     dbt_tasks = {t: s for t, s in run.task_states.items() if t.startswith("transform.")}
     ok = sum(s == "success" for s in dbt_tasks.values())
-    table.add_row("dbt (cosmos)", f"{ok}/{len(dbt_tasks)} nodes built and tested")
+    tests = _dbt_test_counts(settings)
+    table.add_row(
+        "dbt (cosmos)",
+        f"{ok}/{len(dbt_tasks)} models and seeds built with their tests "
+        f"({tests['test']} data tests, {tests['unit_test']} unit tests)",
+    )
     train = report.get("train", {})
     if train.get("skipped"):
         table.add_row("train", f"skipped: {train.get('reason')}")
