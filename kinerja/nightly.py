@@ -40,7 +40,7 @@ def load_extracts(as_of: date, settings: Settings | None = None) -> dict:
 
 
 def validate_extracts(load_summary: dict, settings: Settings | None = None) -> dict:
-    from kinerja.quality import raise_for_critical, validate_night
+    from kinerja.quality import ValidationFailed, raise_for_critical, validate_night
 
     settings = settings or get_settings()
     outcomes = validate_night(settings, load_summary["batches"])
@@ -50,7 +50,11 @@ def validate_extracts(load_summary: dict, settings: Settings | None = None) -> d
         "failed": [o.message for o in outcomes if not o.success],
     }
     record_step(settings, date.fromisoformat(load_summary["as_of"]), "validate", summary)
-    raise_for_critical(outcomes)
+    try:
+        raise_for_critical(outcomes)
+    except ValidationFailed as exc:
+        # Bad data stays bad on a retry: fail the night at once, naming what failed.
+        raise NightFailed(str(exc)) from exc
     return summary
 
 

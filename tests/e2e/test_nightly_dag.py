@@ -142,3 +142,27 @@ def test_first_night_without_history_succeeds_and_says_why(tmp_path, landing):
     report = json.loads((tmp_path / "home" / "runs" / "2025-01-07.json").read_text())
     assert report["train"]["skipped"] and report["train"]["reason"]
     assert report["publish"]["skipped"] and report["publish"]["reason"]
+
+
+def test_a_critical_validation_failure_stops_the_night_and_names_file_and_rule(tmp_path):
+    """A 17-digit NIP in one delivered file: validation fails the night before dbt runs."""
+    from kinerja.synth import generate
+
+    landing = tmp_path / "landing"
+    generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=3)
+    [bad_file] = sorted((landing / "presensi" / "2025-03-07").glob("*.csv"))
+    lines = bad_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    nip = lines[1].split(",")[0]
+    lines[1] = lines[1].replace(nip, nip[:-1], 1)
+    bad_file.write_text("".join(lines), encoding="utf-8")
+    (bad_file.parent / "_manifest.json").unlink(missing_ok=True)
+
+    env = _night_env(tmp_path, landing, "duckdb", None)
+    result = _kinerja(env, "run", "--date", "2025-03-07")
+    assert result.returncode == 1
+    assert "validate_extracts" in result.stdout
+    report = json.loads((tmp_path / "home" / "runs" / "2025-03-07.json").read_text())
+    [message] = report["validate"]["failed"]
+    assert bad_file.name in message and "row 1" in message
+    assert "nip" in message and "expect_column_values_to_match_regex" in message
+    assert "train" not in report and "publish" not in report
