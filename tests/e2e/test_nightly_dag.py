@@ -166,3 +166,7 @@ def test_a_critical_validation_failure_stops_the_night_and_names_file_and_rule(t
     assert bad_file.name in message and "row 1" in message
     assert "nip" in message and "expect_column_values_to_match_regex" in message
     assert "train" not in report and "publish" not in report
+    # Failed for good on the first try: retrying cannot fix a delivered file.
+    airflow_log = (tmp_path / "home" / "runs" / "2025-03-07.airflow.log").read_text()
+    assert "AirflowFailException" in airflow_log
+    assert "up_for_retry" not in airflow_log.lower()
