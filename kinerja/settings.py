@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     target: Target = "duckdb"
     landing: str | None = None  # a folder or an fsspec URL; default <home>/landing
     outbox: str | None = None  # default <home>/outbox
+    cache: Path | None = None  # default <home>/cache
 
     pg_host: str = "127.0.0.1"  # TCP, never the socket: Cosmos builds asset URIs from the host
     pg_port: int = 5432
@@ -74,6 +75,11 @@ class Settings(BaseSettings):
     @property
     def mlflow_artifact_root(self) -> str:
         return (self.mlflow_dir / "artifacts").as_uri()
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived files that are safe to share between installations (e.g. dbt manifests)."""
+        return (self.cache or self.home_dir / "cache").expanduser().resolve()
 
     @property
     def data_docs_dir(self) -> Path:

@@ -15,6 +15,16 @@ from kinerja.settings import Settings
 
 silence_telemetry()
 
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory) -> Iterator[None]:
+    """One cache for the session: every test's home reuses the dbt manifests parsed before."""
+    cache = tmp_path_factory.mktemp("kinerja_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KINERJA_CACHE", str(cache))
+        yield
+
+
 PG_HOST = os.environ.get("KINERJA_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("KINERJA_PG_PORT", "5432"))
 PG_USER = os.environ.get("KINERJA_PG_USER", "postgres")
