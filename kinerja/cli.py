@@ -175,10 +175,13 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
     rows = report.get("load", {}).get("rows_loaded", {})
     table.add_row("load", ", ".join(f"{k} {v:,}" for k, v in rows.items()) or "-")
     validate = report.get("validate", {})
+    breaches = validate.get("delivery_stops", []) + validate.get("delivery_warnings", [])
     table.add_row(
         "validate",
         f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed; "
-        f"Data Docs {settings.data_docs_dir / 'index.html'}",
+        f"{validate.get('delivery_checks', 0)} delivery checks, {len(breaches)} breach(es)"
+        + "".join(f"\n  {b}" for b in breaches[:5])
+        + f"\nData Docs {settings.data_docs_dir / 'index.html'}",
     )
     dbt_tasks = {t: s for t, s in run.task_states.items() if t.startswith("transform.")}
     ok = sum(s == "success" for s in dbt_tasks.values())

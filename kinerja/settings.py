@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     # Fewer labelled rows than this and training is skipped for the night.
     min_training_rows: int = 200
 
+    # Dataset-level checks of each night's deliveries (kinerja.quality.deliveries). A breach of a
+    # check named in dq_stop_on stops the night; any other breach is a warning in the report.
+    dq_row_count_min_ratio: float = 0.5  # of the trailing median of comparable deliveries
+    dq_row_count_max_ratio: float = 2.0
+    dq_freshness_max_days: int = 3
+    dq_quarantine_share_max: float = 0.05
+    dq_stop_on: list[Literal["row_count", "freshness", "quarantine_share"]] = ["quarantine_share"]
+
     @cached_property
     def home_dir(self) -> Path:
         return self.home.expanduser().resolve()

@@ -28,9 +28,14 @@ create table if not exists {RAW_SCHEMA}.load_audit (
     rows_quarantined bigint not null,
     extra_columns varchar,
     message varchar,
-    loaded_at timestamp with time zone not null
+    loaded_at timestamp with time zone not null,
+    quality_status varchar,
+    quality_details varchar
 )
 """
+
+# Columns added to load_audit after its first release: older warehouses get them on start-up.
+AUDIT_ADDED_COLUMNS = (("quality_status", "varchar"), ("quality_details", "varchar"))
 
 
 def raw_table(extract: Extract) -> str:
@@ -54,3 +59,7 @@ def ensure_raw_table(wh: Warehouse, extract: Extract) -> None:
 def ensure_audit_table(wh: Warehouse) -> None:
     wh.ensure_schema(RAW_SCHEMA)
     wh.execute(LOAD_AUDIT_DDL)
+    existing = wh.table_columns(RAW_SCHEMA, "load_audit")
+    for name, ddl in AUDIT_ADDED_COLUMNS:
+        if name not in existing:
+            wh.execute(f"alter table {RAW_SCHEMA}.load_audit add column {name} {ddl}")
