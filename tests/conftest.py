@@ -16,6 +16,21 @@ from kinerja.settings import Settings
 silence_telemetry()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Spread the suite over CPUs (pytest-xdist, `--dist loadgroup`) without repeating work.
+
+    A module's tests stay together on one worker, so its module-scoped fixtures (a dbt build, a
+    generated agency) are built once; each end-to-end night is its own group, because those are
+    the longest tests and are worth spreading.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = item.nodeid if item.get_closest_marker("e2e") else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory) -> Iterator[None]:
     """One cache for the session: every test's home reuses the dbt manifests parsed before."""
