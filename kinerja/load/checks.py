@@ -267,11 +267,11 @@ def row_checks(
     return checks
 
 
-def check_index_sql(checks: list[Check]) -> str:
+def check_index_sql(checks: list[Check], fast_clean: str = "false") -> str:
     if not checks:
         return "cast(null as integer)"
     whens = " ".join(f"when {c.condition} then {i}" for i, c in enumerate(checks, start=1))
-    return f"case {whens} end"
+    return f"case when {fast_clean} then null {whens} end"
 
 
 def _by_index(index: str, values: list[str]) -> str:
@@ -289,3 +289,80 @@ def column_sql(checks: list[Check], index: str) -> str:
 
 def message_sql(checks: list[Check], index: str) -> str:
     return _by_index(index, [c.message for c in checks])
+
+
+# The fast path: a strict predicate that holds only for rows every check above would pass, made of
+# cheap comparisons and anchored patterns on the untrimmed text. Almost every delivered row
+# satisfies it, so the full check chain (trimming, casting, messages) runs only for the rest,
+# where it may still find the row clean (a code in lower case, a value with spaces around it).
+CLEAN_TEXT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*"
+FAST_PATTERNS = {
+    Kind.NIP: "[0-9]{18}",
+    Kind.NIK: "[0-9]{16}",
+    Kind.INTEGER: "-?[0-9]{1,15}",
+    Kind.DECIMAL: r"-?[0-9]{1,15}(\.[0-9]{1,15})?",
+    Kind.DATE: "(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+    Kind.TIMESTAMP: (
+        "(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+        "[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?"
+        "(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+    ),
+}
+
+
+def _fast_column(column: Column, present: set[str], extraction_date: date, max_length: int) -> str:
+    ident = quote_ident(column.name)
+    if column.kind is Kind.TEXT:
+        ok = f"strlen({ident}) <= {max_length} and regexp_full_match({ident}, '{CLEAN_TEXT}')" + (
+            f" and {ident} <> '' and trim({ident}) <> ''" if column.required else ""
+        )
+    elif column.kind is Kind.CODE:
+        ok = f"{ident} in ({', '.join(quote_literal(c) for c in column.codes)})"
+    else:
+        ok = f"regexp_full_match({ident}, '{FAST_PATTERNS[column.kind]}')"
+    if column.kind in (Kind.DATE, Kind.TIMESTAMP):
+        # Days 29-31 need the calendar; the pattern already bounds year, month and day.
+        ok += f" and (substr({ident}, 9, 2) <= '28' or try_cast(left({ident}, 10) as date) is not null)"
+        if column.future_days is not None:
+            latest = date.fromordinal(extraction_date.toordinal() + column.future_days)
+            ok += f" and left({ident}, 10) <= '{latest.isoformat()}'"
+        if column.not_before and column.not_before in present:
+            ok += f" and {ident} >= {quote_ident(column.not_before)}"
+    if column.minimum is not None or column.maximum is not None:
+        number = f"cast({ident} as double)"
+        if column.minimum is not None:
+            ok += f" and {number} {'>' if column.minimum_exclusive else '>='} {column.minimum}"
+        if column.maximum is not None:
+            ok += f" and {number} <= {column.maximum}"
+    if column.required:
+        return f"({ok})"
+    return f"({ident} is null or ({ok}))"
+
+
+def fast_clean_sql(
+    extract: Extract, delivered: list[str], extraction_date: date, max_length: int
+) -> str:
+    """A predicate that, when true, guarantees the row passes every check of `row_checks`."""
+    present = set(delivered)
+    parts = []
+    columns = [c for c in extract.columns if c.name in present]
+    for column in columns:
+        parts.append(_fast_column(column, present, extraction_date, max_length))
+    extra = [c for c in delivered if c not in {col.name for col in extract.columns}]
+    for name in extra:
+        parts.append(
+            _fast_column(Column(name, required=False), present, extraction_date, max_length)
+        )
+    if (
+        extract.nip_profile_check
+        and {"nip", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian"} <= present
+    ):
+        parts.append(
+            "(status_kepegawaian = 'PPPK' or (left(nip, 8) = replace(tanggal_lahir, '-', '') "
+            "and substr(nip, 15, 1) = case jenis_kelamin when 'L' then '1' when 'P' then '2' end))"
+        )
+    # A repeated header row must not slip through: some column must reject its own name.
+    guards = [c for c in columns if c.kind is not Kind.TEXT and c.name.upper() not in c.codes]
+    if not guards:
+        return "false"
+    return " and ".join(parts) if parts else "true"

@@ -225,9 +225,10 @@ def _stage(
         checks = row_rules.row_checks(
             extract, columns, day, max_length, header_row=info.suffix == ".csv"
         )
+        fast = row_rules.fast_clean_sql(extract, columns, day, max_length)
         con.execute(
             f"create or replace temp table {table} as "
-            f"select *, {row_rules.check_index_sql(checks)} as _check from ("
+            f"select *, {row_rules.check_index_sql(checks, fast)} as _check from ("
             f"select row_number() over () as _row_number, {normalised_select(info)} "
             f"from {reader_sql(url, info)})"
         )
