@@ -14,6 +14,9 @@ from kinerja.runtime import silence_telemetry
 from kinerja.settings import Settings
 
 silence_telemetry()
+# Rich sizes its console when kinerja.cli is imported; tables wider than 80 columns must not be
+# cut with an ellipsis in captured output, whichever worker imports the CLI first.
+os.environ.setdefault("COLUMNS", "200")
 
 
 @pytest.hookimpl(tryfirst=True)
