@@ -33,7 +33,7 @@ matched as (
         on case sanctions.dasar
             when 'KUMULATIF' then yearly.hari_tanpa_keterangan
             when 'BERTURUT' then yearly.rangkaian_terpanjang
-        end between sanctions.hari_minimal and coalesce(sanctions.hari_maksimal, 366)
+        end between sanctions.hari_minimal and sanctions.hari_maksimal
 
 )
 

@@ -68,8 +68,8 @@ rated as (
     from violations
     left join rates
         on violations.pelanggaran = rates.pelanggaran
-        and (violations.menit is null or violations.menit >= coalesce(rates.menit_dari, 0))
-        and (violations.menit is null or rates.menit_sampai is null or violations.menit <= rates.menit_sampai)
+        -- TK is rated per day (no minutes); TL and PSW by the band their minutes fall in
+        and (violations.menit is null or violations.menit between rates.menit_dari and rates.menit_sampai)
 
 ),
 
