@@ -293,3 +293,8 @@ def info() -> None:
 
 if __name__ == "__main__":
     app()
+
+
+from kinerja.bench.cli import bench_app
+
+app.add_typer(bench_app, name="bench")

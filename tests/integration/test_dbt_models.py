@@ -125,9 +125,16 @@ PRESENSI = [
     (date(2024, 7, 1), _punch(NIP_A, "2024-07-01T16:00:00+07:00")),
     # The same instant again, written in another zone and delivered a night later.
     (date(2024, 7, 2), _punch(NIP_A, "2024-07-01T08:30:00+08:00")),
+    # Mobile punches of a U01 employee (office -6.2088, 106.8456, radius 100 m): one at the
+    # office, one about 1.2 km south: outside the geofence.
+    (date(2024, 1, 8), {**_punch(NIP_C, "2024-01-08T10:00:00+07:00"), "sumber": "MOBILE",
+                        "lat": "-6.2088", "lon": "106.8456"}),
+    (date(2024, 1, 8), {**_punch(NIP_C, "2024-01-08T12:00:00+07:00"), "sumber": "MOBILE",
+                        "lat": "-6.2200", "lon": "106.8456"}),
 ]
 # Delivered after the first build: a late punch for an old day (outside the lookback window).
-LATE_PRESENSI = [(date(2024, 7, 3), _punch(NIP_B, "2024-03-28T07:50:00+08:00"))]
+# 2024-03-28 is in Ramadan: work starts 08:00 (Perpres 21/2023), so 08:20 is 20 minutes late.
+LATE_PRESENSI = [(date(2024, 7, 3), _punch(NIP_B, "2024-03-28T08:20:00+08:00"))]
 
 
 def _izin(id_izin, nip, jenis, mulai, selesai, status, diperbarui):
@@ -583,3 +590,101 @@ FEATURE_TABLE_COLUMNS = [
 def test_feature_table_has_the_columns_the_ml_code_reads(built):
     with connect(built.settings) as wh:
         assert wh.table_columns("marts", "fitur_kinerja_pegawai") == FEATURE_TABLE_COLUMNS
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar, geofence, discipline (PP 94/2021) and tukin deductions
+# ---------------------------------------------------------------------------------------------
+
+
+def test_date_dimension_marks_holidays_ramadan_and_working_day_order(built):
+    frame = built.query("select * from marts.dim_tanggal")
+    days = {pd.Timestamp(r["tanggal"]).date(): r for r in frame.to_dict("records")}
+    assert min(days) == date(2015, 1, 1) and max(days) == date(2030, 12, 31)
+    assert len(days) == (date(2030, 12, 31) - date(2015, 1, 1)).days + 1
+    isra_mikraj = days[date(2024, 2, 8)]
+    assert isra_mikraj["libur"] and not isra_mikraj["hari_kerja"]
+    assert days[date(2024, 2, 9)]["kategori_libur"] == "CUTI_BERSAMA"
+    ramadan_friday = days[date(2024, 3, 15)]
+    assert ramadan_friday["ramadan"] and ramadan_friday["jadwal"] == "RAMADAN"
+    assert ramadan_friday["menit_kerja_terjadwal"] == 390  # 08:00-15:30 less 60 min break
+    assert days[date(2024, 3, 14)]["menit_kerja_terjadwal"] == 390  # 08:00-15:00 less 30 min
+    assert days[date(2024, 5, 3)]["menit_kerja_terjadwal"] == 450  # Friday: 90 min break
+    assert days[date(2024, 5, 2)]["menit_kerja_terjadwal"] == 450
+    assert not days[date(2024, 4, 10)]["hari_kerja"]  # Idul Fitri
+    # Friday 2024-02-02 and Monday 2024-02-05 are consecutive working days
+    assert (
+        days[date(2024, 2, 5)]["urutan_hari_kerja"]
+        == days[date(2024, 2, 2)]["urutan_hari_kerja"] + 1
+    )
+    week_of_holidays = [days[date(2024, 2, d)] for d in (7, 12)]  # 8, 9 holidays; 10, 11 weekend
+    assert week_of_holidays[1]["urutan_hari_kerja"] == week_of_holidays[0]["urutan_hari_kerja"] + 1
+
+
+def test_mobile_punch_outside_the_geofence_is_flagged(built):
+    day = _presensi(built)[(NIP_C, date(2024, 1, 8))]
+    assert day["jumlah_punch"] == 4 and day["jumlah_punch_luar_geofence"] == 1
+    assert day["luar_geofence"]
+    others = [r for k, r in _presensi(built).items() if k != (NIP_C, date(2024, 1, 8))]
+    assert others and not any(r["luar_geofence"] for r in others)
+
+
+def test_discipline_counts_unexcused_covered_days_per_year(built):
+    daily = built.query("select nip, tanggal, status from marts.fct_presensi_harian")
+    daily["tahun"] = pd.to_datetime(daily["tanggal"]).dt.year
+    expected = (
+        daily.assign(tk=daily["status"] == "TANPA_KETERANGAN")
+        .groupby(["nip", "tahun"])
+        .agg(hari=("tk", "size"), tk=("tk", "sum"))
+    )
+    discipline = built.query("select * from marts.fct_disiplin_presensi").set_index(
+        ["nip", "tahun"]
+    )
+    assert set(discipline.index) == set(expected.index)
+    for key, row in expected.iterrows():
+        assert discipline.loc[key, "hari_kerja_tercakup"] == row["hari"]
+        assert discipline.loc[key, "hari_tanpa_keterangan"] == row["tk"]
+        assert discipline.loc[key, "rangkaian_terpanjang"] <= row["tk"]
+    # B: 2024-04-22 (permit cancelled), Friday 2024-06-28 and Monday-Wednesday 2024-07-01..03:
+    # five days, the last four one run (the weekend does not break it): teguran tertulis.
+    b_2024 = discipline.loc[(NIP_B, 2024)]
+    assert (b_2024["hari_tanpa_keterangan"], b_2024["rangkaian_terpanjang"]) == (5, 4)
+    assert (b_2024["tingkat_hukdis"], b_2024["sanksi"]) == ("RINGAN", "Teguran tertulis")
+    # A: 2024-06-28 (leave rejected), 07-02, 07-03; present on 07-01 breaks the run: three days
+    # is PP 94's first level.
+    a_2024 = discipline.loc[(NIP_A, 2024)]
+    assert (a_2024["hari_tanpa_keterangan"], a_2024["rangkaian_terpanjang"]) == (3, 2)
+    assert (a_2024["tingkat_hukdis"], a_2024["sanksi"]) == ("RINGAN", "Teguran lisan")
+    assert a_2024["dasar_sanksi"] == "KUMULATIF"
+
+
+KEMENAG_BANDS = [(30, 0.5), (60, 1.0), (90, 1.25)]
+
+
+def _kemenag_rate(minutes) -> float:
+    if _is_null(minutes) or minutes <= 0:
+        return 0.0
+    return next((rate for upper, rate in KEMENAG_BANDS if minutes <= upper), 1.5)
+
+
+def test_monthly_tukin_deduction_follows_the_kemenag_scheme(built):
+    daily = built.query("select * from marts.fct_presensi_harian")
+    daily["bulan_awal"] = pd.to_datetime(daily["tanggal"]).dt.to_period("M")
+    present = daily["status"].isin(["HADIR", "TERLAMBAT", "PULANG_CEPAT"])
+    daily["persen"] = (
+        present
+        * (
+            daily["menit_terlambat"].map(_kemenag_rate)
+            + daily["menit_pulang_cepat"].map(_kemenag_rate)
+        )
+        + (daily["status"] == "TANPA_KETERANGAN") * 3.0
+    )
+    expected = daily.groupby(["nip", "bulan_awal"])["persen"].sum()
+    tukin = built.query("select * from marts.fct_potongan_tukin")
+    assert len(tukin) == len(expected) and set(tukin["skema_tukin"]) == {"KEMENAG"}
+    for row in tukin.to_dict("records"):
+        period = pd.Period(year=int(row["tahun"]), month=int(row["bulan"]), freq="M")
+        assert row["persen_potongan_total"] == pytest.approx(
+            min(100.0, expected[(row["nip"], period)])
+        )
+    assert (tukin["persen_potongan_total"] > 0).any()

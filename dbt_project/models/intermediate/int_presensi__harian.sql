@@ -2,7 +2,12 @@
 -- (departure), and minutes late / early against the unit's working hours.
 -- Steps: place each punch in its unit's zone (an offset-less punch is wall-clock time there),
 -- turn it into an instant, drop repeated punches of the same instant, read it in local time,
--- then aggregate per local day and compare with the schedule of that weekday.
+-- then aggregate per local day and compare with the schedule of that weekday (the RAMADAN
+-- hours of `jam_kerja` on the calendar's Ramadan days, NORMAL hours otherwise).
+-- Geofence: a MOBILE punch farther from the unit's office than its radius_presensi_m, or
+-- without coordinates, is counted as outside (a fingerprint/face terminal is fixed: never).
+
+{%- set jadwal = "case when calendar.ramadan then 'RAMADAN' else 'NORMAL' end" %}
 
 with punches as (
 
@@ -34,6 +39,12 @@ working_hours as (
 
 ),
 
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
 punches_with_zone as (
 
     select
@@ -41,6 +52,13 @@ punches_with_zone as (
         punches.waktu_tertulis,
         punches.offset_menit_tertulis,
         zones.utc_offset_jam,
+        case
+            when coalesce(punches.sumber, '') <> 'MOBILE' or units.radius_presensi_m is null
+                or units.lat is null or units.lon is null then false
+            when punches.lat is null or punches.lon is null then true
+            else {{ haversine_m('units.lat', 'units.lon', 'punches.lat', 'punches.lon') }}
+                > units.radius_presensi_m
+        end as luar_geofence,
         punches._extraction_date,
         punches._loaded_at,
         punches._row_number
@@ -84,6 +102,7 @@ local_punches as (
         nip,
         waktu_utc,
         {{ to_local_time('waktu_utc', 'utc_offset_jam') }} as waktu_lokal,
+        luar_geofence,
         _loaded_at
     from distinct_punches
     where repeat_rank = 1
@@ -98,6 +117,7 @@ daily as (
         min(waktu_lokal) as jam_masuk,
         max(waktu_lokal) as jam_terakhir,
         count(*) as jumlah_punch,
+        cast(sum(case when luar_geofence then 1 else 0 end) as integer) as jumlah_punch_luar_geofence,
         max(_loaded_at) as _dimuat_pada
     from local_punches
     group by nip, cast(waktu_lokal as date)
@@ -110,9 +130,12 @@ daily_with_schedule as (
         daily.*,
         employee_history.kode_unit,
         units.zona_waktu,
+        {{ jadwal }} as jadwal,
         daily.tanggal + coalesce(agency_hours.jam_masuk, default_hours.jam_masuk) as jadwal_masuk,
         daily.tanggal + coalesce(agency_hours.jam_pulang, default_hours.jam_pulang) as jadwal_pulang
     from daily
+    left join calendar
+        on daily.tanggal = calendar.tanggal
     left join employee_history
         on daily.nip = employee_history.nip
         and daily.tanggal >= employee_history.berlaku_mulai
@@ -121,9 +144,11 @@ daily_with_schedule as (
         on employee_history.kode_unit = units.kode_unit
     left join working_hours as agency_hours
         on agency_hours.instansi = units.instansi
+        and agency_hours.jadwal = {{ jadwal }}
         and agency_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
     left join working_hours as default_hours
         on default_hours.instansi = '*'
+        and default_hours.jadwal = {{ jadwal }}
         and default_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
 
 )
@@ -133,6 +158,7 @@ select
     tanggal,
     kode_unit,
     zona_waktu,
+    jadwal,
     jam_masuk,
     -- direction is not delivered: with a single punch there is no departure
     case when jumlah_punch > 1 then jam_terakhir end as jam_pulang,
@@ -151,5 +177,6 @@ select
         when jumlah_punch > 1 then {{ minutes_between('jam_masuk', 'jam_terakhir') }}
     end as menit_kerja,
     jumlah_punch,
+    jumlah_punch_luar_geofence,
     _dimuat_pada
 from daily_with_schedule
