@@ -74,12 +74,11 @@ select
     employee_years.status_kepegawaian,
     cast(coalesce(jp_per_year.jp_total, 0) as {{ type_double() }}) as jp_total,
     cast(coalesce(jp_per_year.jumlah_pelatihan, 0) as integer) as jumlah_pelatihan,
-    cast(rules.jp_minimum as {{ type_double() }}) as jp_minimum,
-    cast(rules.jp_maksimum as {{ type_double() }}) as jp_maksimum,
-    case
-        when rules.status_kepegawaian is null then null
-        else (rules.jp_minimum is null or coalesce(jp_per_year.jp_total, 0) >= rules.jp_minimum)
-            and (rules.jp_maksimum is null or coalesce(jp_per_year.jp_total, 0) <= rules.jp_maksimum)
+    cast(case when rules.jenis_batas = 'MINIMUM' then rules.jp end as {{ type_double() }}) as jp_minimum,
+    cast(case when rules.jenis_batas = 'MAKSIMUM' then rules.jp end as {{ type_double() }}) as jp_maksimum,
+    case rules.jenis_batas
+        when 'MINIMUM' then coalesce(jp_per_year.jp_total, 0) >= rules.jp
+        when 'MAKSIMUM' then coalesce(jp_per_year.jp_total, 0) <= rules.jp
     end as patuh_jp
 from employee_years
 left join jp_per_year

@@ -45,6 +45,7 @@ rule_counts as (
         unit_periods.kode_unit,
         unit_periods.tahun,
         unit_periods.periode,
+        rules.urutan,
         rules.kode_aturan,
         rules.jenis_batas,
         rules.proporsi,
@@ -59,7 +60,7 @@ rule_counts as (
         and unit_periods.periode = assessments.periode
         and '|' || rules.predikat_kelompok || '|' like '%|' || assessments.predikat || '|%'
     group by
-        unit_periods.kode_unit, unit_periods.tahun, unit_periods.periode, rules.kode_aturan,
+        unit_periods.kode_unit, unit_periods.tahun, unit_periods.periode, rules.urutan, rules.kode_aturan,
         rules.jenis_batas, rules.proporsi, unit_periods.jumlah_dinilai
 
 ),
@@ -72,7 +73,8 @@ failed_rules as (
         periode,
         count(*) as jumlah_aturan,
         sum(case when gagal then 1 else 0 end) as jumlah_aturan_gagal,
-        string_agg(case when gagal then kode_aturan end, ',' order by kode_aturan) as aturan_gagal
+        -- in the circular's order (urutan), not by code: collations sort '_' differently
+        string_agg(case when gagal then kode_aturan end, ',' order by urutan) as aturan_gagal
     from (
         select
             *,

@@ -80,9 +80,10 @@ staff_at_month_end as (
         employee_history.kode_unit,
         employee_history.nip,
         jp_rules.status_kepegawaian is not null as wajib_jp,
-        (jp_rules.jp_minimum is null or coalesce(jp_to_date.jp, 0) >= jp_rules.jp_minimum)
-            and (jp_rules.jp_maksimum is null or coalesce(jp_to_date.jp, 0) <= jp_rules.jp_maksimum)
-            as patuh_jp
+        case jp_rules.jenis_batas
+            when 'MINIMUM' then coalesce(jp_to_date.jp, 0) >= jp_rules.jp
+            when 'MAKSIMUM' then coalesce(jp_to_date.jp, 0) <= jp_rules.jp
+        end as patuh_jp
     from month_ends
     inner join employee_history
         on month_ends.akhir_bulan >= employee_history.berlaku_mulai
