@@ -71,6 +71,28 @@ def validate_extracts(load_summary: dict, settings: Settings | None = None) -> d
     return summary
 
 
+def validate_marts(as_of: date, settings: Settings | None = None) -> dict:
+    """The cross-mart invariants after dbt; a breach stops the night before training."""
+    from kinerja.quality.marts import check_marts
+
+    settings = settings or get_settings()
+    checks = check_marts(settings)
+    summary = {
+        "checked": checks.checked,
+        "breaches": [b.describe() for b in checks.breaches],
+    }
+    record_step(settings, as_of, "validate_marts", summary)
+    if not checks.success:
+        shown = summary["breaches"][:20]
+        more = len(summary["breaches"]) - len(shown)
+        raise NightFailed(
+            f"the marts break {len(summary['breaches'])} invariant(s):\n"
+            + "\n".join(shown)
+            + (f"\n... and {more} more" if more > 0 else "")
+        )
+    return summary
+
+
 def train_model(as_of: date, settings: Settings | None = None) -> dict:
     from ml.train import train_and_register
 

@@ -121,11 +121,14 @@ class QualityContext:
                 )
             return self._frame_checkpoints[extract]
 
-    def dataset_checkpoint(self, name: str, suite: gx.ExpectationSuite) -> gx.Checkpoint:
-        """A checkpoint over a small DataFrame of per-batch metrics, one row per batch.
+    def dataset_checkpoint(
+        self, name: str, suite: gx.ExpectationSuite, index_columns: Sequence[str]
+    ) -> gx.Checkpoint:
+        """A checkpoint over a small DataFrame of measurements (per batch, per relation...).
 
         The suite is replaced on every call: its limits come from the settings, which the caller
-        may have changed since. Failures are reported by batch id, not by DataFrame position.
+        may have changed since. Failures are reported by `index_columns` (what each row is), not
+        by DataFrame position.
         """
         with self._lock:
             suite = self.context.suites.add_or_update(suite)
@@ -141,7 +144,7 @@ class QualityContext:
             checkpoint = _checkpoint(f"dataset_{name}", definition)
             checkpoint.result_format = {
                 "result_format": "COMPLETE",
-                "unexpected_index_column_names": ["batch_id"],
+                "unexpected_index_column_names": list(index_columns),
                 "return_unexpected_index_query": False,
             }
             return self.context.checkpoints.add_or_update(checkpoint)

@@ -206,9 +206,9 @@ def check_deliveries(
     if metrics.empty:
         return checks
     quality = quality_context(settings)
-    result = quality.dataset_checkpoint(SUITE_NAME, build_delivery_suite(settings)).run(
-        batch_parameters={"dataframe": metrics}
-    )
+    result = quality.dataset_checkpoint(
+        SUITE_NAME, build_delivery_suite(settings), index_columns=["batch_id"]
+    ).run(batch_parameters={"dataframe": metrics})
     for suite_result in result.run_results.values():
         for r in suite_result.results:
             if r.success:
