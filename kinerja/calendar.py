@@ -46,23 +46,30 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_holiday(day)
 
 
+IDUL_FITRI = "Hari Raya Idul Fitri"  # first day's name in the package's Indonesian names
+
+
+def _idul_fitri_days(years: Iterable[int]) -> list[date]:
+    days = holidays.Indonesia(years=list(years), categories=("public",), language="id")
+    return sorted(day for day, name in days.items() if name.startswith(IDUL_FITRI))
+
+
 def ramadan(years: Iterable[int]) -> list[tuple[date, date]]:
     """(first day, last day) of every Ramadan that begins in the given years, sorted.
 
-    The start comes from the `holidays` package's Islamic lunar calendar (the table its Idul
-    Fitri holidays are built from; the package has no public Ramadan API); the month ends the day
-    before the next Idul Fitri of that calendar. Working hours are shorter in Ramadan
-    (Perpres 21/2023), so the calendar marks these days.
+    The month ends the day before Indonesia's official Idul Fitri (the national holiday); it
+    starts on the Islamic lunar calendar's Ramadan beginning from the `holidays` package (the
+    table its Islamic holidays are built from; the package has no public Ramadan API), moved
+    later when needed so that the month has at most 30 days (the official Idul Fitri can be a
+    day after the lunar table's). Working hours are shorter in Ramadan (Perpres 21/2023).
     """
     lunar = _IslamicLunar()
     wanted = set(years)
-    eid_dates = sorted(
-        day for year in wanted | {y + 1 for y in wanted} for day, _ in lunar.eid_al_fitr_dates(year)
-    )
+    idul_fitri = _idul_fitri_days(wanted | {y + 1 for y in wanted})
     periods = set()
     for year in wanted:
         for start, _ in lunar.ramadan_beginning_dates(year):
             if start.year == year:
-                end = next(eid for eid in eid_dates if eid > start) - timedelta(days=1)
-                periods.add((start, end))
+                end = next(day for day in idul_fitri if day > start) - timedelta(days=1)
+                periods.add((max(start, end - timedelta(days=29)), end))
     return sorted(periods)

@@ -7,11 +7,50 @@
 -- Geofence: a MOBILE punch farther from the unit's office than its radius_presensi_m, or
 -- without coordinates, is counted as outside (a fingerprint/face terminal is fixed: never).
 
+{{
+    config(
+        materialized='incremental',
+        unique_key='tanggal',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental, so that the nightly cost follows the new day and not the history: a run rebuilds
+-- from `first_day`, the earliest day touched by punches loaded since the previous run (one day
+-- earlier: a punch's written date and local date can differ by one across zones) or the
+-- lookback window, whichever is earlier. A punch is delivered on or after its day, so every
+-- punch of a day from `first_day` on has an extraction date from `first_day` - 1 on: only those
+-- raw rows are read (a filter on a raw column, pushed down through the staging view).
 {%- set jadwal = "case when calendar.ramadan then 'RAMADAN' else 'NORMAL' end" %}
 
-with punches as (
+with
+{% if is_incremental() %}
+rebuild as (
+
+    select least(
+        coalesce(
+            (
+                select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
+                from {{ ref('stg_presensi__punches') }}
+                where _loaded_at > (select max(_dimuat_pada) from {{ this }})
+            ),
+            cast('9999-12-31' as date)
+        ),
+        coalesce(
+            (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
+            cast('1900-01-01' as date)
+        )
+    ) as first_day
+
+),
+{% endif %}
+
+punches as (
 
     select * from {{ ref('stg_presensi__punches') }}
+    {% if is_incremental() %}
+    where _extraction_date >= (select {{ add_days('first_day', -1) }} from rebuild)
+    {% endif %}
 
 ),
 
@@ -180,3 +219,6 @@ select
     jumlah_punch_luar_geofence,
     _dimuat_pada
 from daily_with_schedule
+{% if is_incremental() %}
+where tanggal >= (select first_day from rebuild)
+{% endif %}
