@@ -459,7 +459,7 @@ def load_night(
             for done, day in enumerate(days, start=1):
                 delivery = delivery_folder(fs, root, extract.name, day)
                 if delivery is not None:
-                    outcomes.append(load_delivery(wh, fs, delivery))
+                    outcomes.append(load_delivery(wh, fs, delivery, settings.max_value_length))
                 if progress:
                     progress(extract.name, done, len(days))
     return NightLoad(as_of, outcomes)
