@@ -53,6 +53,10 @@ from kinerja.warehouse import Warehouse, connect, ensure_database
 LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
 
 
+class LoadInvariantBroken(RuntimeError):
+    """Rows delivered differ from rows loaded plus rows quarantined: a loader defect, not bad input."""
+
+
 @dataclass
 class FileOutcome:
     path: str
@@ -337,7 +341,7 @@ def _load_file(
     present = [c for c in extract.column_names if c in prepared.columns]
     source = {"_source_file": quote_literal(prepared.info.path)}
     try:
-        loaded, broken = wh.insert_checked(
+        read, loaded, broken = wh.insert_checked(
             raw_table(extract),
             [*present, "_row_number", "_extra"],
             prepared.query,
@@ -345,9 +349,7 @@ def _load_file(
         )
     except duckdb.Error as exc:
         raise parser_failure(prepared.info, exc) from exc
-    outcome = FileOutcome(prepared.info.path, LOADED, rows_loaded=loaded)
-    outcome.rows_quarantined = broken.num_rows
-    outcome.rows_delivered = loaded + broken.num_rows
+    outcome = FileOutcome(prepared.info.path, LOADED, rows_delivered=read, rows_loaded=loaded)
     for index in broken.column("_check").to_pylist():
         rule = prepared.checks[index - 1].rule
         outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + 1
@@ -367,9 +369,17 @@ def _load_file(
                 "source_file": source["_source_file"],
                 "quarantined_at": batch["_loaded_at"],
             }
-            wh.insert_from_staging(QUARANTINE_TABLE, names, query, constants)
+            outcome.rows_quarantined = wh.insert_from_staging(
+                QUARANTINE_TABLE, names, query, constants
+            )
         finally:
             con.execute("drop table if exists kinerja_broken")
+    if outcome.rows_delivered != outcome.rows_loaded + outcome.rows_quarantined:
+        # Never expected: a row neither loaded nor quarantined would be lost, so nothing commits.
+        raise LoadInvariantBroken(
+            f"{prepared.info.path}: {read} rows read, {loaded} loaded, "
+            f"{outcome.rows_quarantined} quarantined"
+        )
     return outcome
 
 

@@ -62,9 +62,12 @@ class Warehouse(ABC):
         columns: list[str],
         query: str,
         constants: Mapping[str, str] | None = None,
-    ) -> tuple[int, pa.Table]:
+    ) -> tuple[int, int, pa.Table]:
         """Read `query` on `staging()` once: rows whose `_check` is NULL are appended (`columns`
-        and `constants` as in `insert_from_staging`); the others come back, every column."""
+        and `constants` as in `insert_from_staging`); the others come back, every column.
+
+        Returns (rows read, rows appended, the other rows), each count from its own source.
+        """
 
     @abstractmethod
     def table_columns(self, schema: str, table: str) -> list[str]:

@@ -82,7 +82,7 @@ class DuckDBWarehouse(Warehouse):
         columns: list[str],
         query: str,
         constants: Mapping[str, str] | None = None,
-    ) -> tuple[int, pa.Table]:
+    ) -> tuple[int, int, pa.Table]:
         self.con.execute(f"create or replace temp table kinerja_checked as {query}")
         try:
             names = ", ".join(f'"{c}"' for c in columns)
@@ -92,12 +92,13 @@ class DuckDBWarehouse(Warehouse):
                 f"select {names} from kinerja_checked where _check is null",
                 constants,
             )
+            [(read,)] = self.con.execute("select count(*) from kinerja_checked").fetchall()
             broken = self.con.sql(
                 "select * from kinerja_checked where _check is not null"
             ).to_arrow_table()
         finally:
             self.con.execute("drop table if exists kinerja_checked")
-        return count, broken
+        return int(read), count, broken
 
     def table_columns(self, schema: str, table: str) -> list[str]:
         rows = self.con.execute(

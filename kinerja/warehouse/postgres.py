@@ -139,14 +139,17 @@ class PostgresWarehouse(Warehouse):
         columns: list[str],
         query: str,
         constants: Mapping[str, str] | None = None,
-    ) -> tuple[int, pa.Table]:
+    ) -> tuple[int, int, pa.Table]:
         """One streaming pass: DuckDB reads and checks while PostgreSQL parses the COPY; the
         few rows that broke a rule are split off on the client and returned."""
         reader = self.staging().sql(query).to_arrow_reader(COPY_BATCH_ROWS)
         broken: list[pa.RecordBatch] = []
+        read = 0
 
         def clean_batches() -> Iterator[pa.RecordBatch]:
+            nonlocal read
             for batch in reader:
+                read += batch.num_rows
                 failed = pc.is_valid(batch.column("_check"))
                 if pc.any(failed).as_py():
                     broken.append(batch.filter(failed))
@@ -154,7 +157,7 @@ class PostgresWarehouse(Warehouse):
                 yield batch.select(columns)
 
         count = self._copy_batches(qualified_table, columns, clean_batches(), constants)
-        return count, pa.Table.from_batches(broken, schema=reader.schema)
+        return read, count, pa.Table.from_batches(broken, schema=reader.schema)
 
     def _set_default(self, target: pgsql.Composable, column: str, value) -> None:
         action = (
