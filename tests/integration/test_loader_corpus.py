@@ -84,3 +84,36 @@ def test_corpus_case(case, target, monkeypatch):
     for column, value in case.get("raw_values", {}).items():
         assert value in set(raw[column]), (column, value)
     assert batch.extra_columns == case.get("extra_columns", [])
+
+
+@pytest.mark.parametrize("filesystem", ["local", "memory"])
+def test_the_landing_area_may_be_any_fsspec_filesystem(filesystem, target, monkeypatch):
+    """The same deliveries give the same rows and quarantine from local disk or object storage."""
+    import uuid
+
+    import fsspec
+
+    cases = ("bom_semicolon", "duplicated_header_row", "manifest_agrees", "parquet")
+    if filesystem == "local":
+        root = CORPUS
+    else:
+        fs = fsspec.filesystem("memory")
+        root = f"/corpus-{uuid.uuid4().hex}"
+        for case in cases:
+            for path in (CORPUS / case).rglob("*"):
+                if path.is_file():
+                    fs.pipe(f"{root}/{case}/{path.relative_to(CORPUS / case)}", path.read_bytes())
+    outcomes = []
+    for case in cases:
+        url = f"{root}/{case}" if filesystem == "local" else f"memory://{root}/{case}"
+        monkeypatch.setenv("KINERJA_LANDING", url)
+        [batch] = load_night(Settings(), DAY, catch_up=False).outcomes
+        outcomes.append((batch.status, batch.rows_loaded, batch.rows_quarantined))
+    assert outcomes == [("LOADED", 2, 0), ("LOADED", 2, 1), ("LOADED", 2, 0), ("LOADED", 1, 1)]
+
+
+def test_the_value_length_limit_is_configurable(target, monkeypatch):
+    monkeypatch.setenv("KINERJA_LANDING", str(CORPUS / "one_mb_field"))
+    monkeypatch.setenv("KINERJA_MAX_VALUE_LENGTH", str(2_000_000))
+    [batch] = load_night(Settings(), DAY, catch_up=False).outcomes
+    assert (batch.rows_loaded, batch.rows_quarantined) == (2, 0)
