@@ -19,19 +19,18 @@ silence_telemetry()
 os.environ.setdefault("COLUMNS", "200")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Spread the suite over CPUs (pytest-xdist, `--dist loadgroup`) without repeating work.
 
     A module's tests stay together on one worker, so its module-scoped fixtures (a dbt build, a
     generated agency) are built once; each end-to-end night is its own group, because those are
-    the longest tests and are worth spreading.
+    the longest tests and are worth spreading. Marked as each test is collected: xdist reads the
+    groups in its own collection hook, which may run before any other.
     """
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        group = item.nodeid if item.get_closest_marker("e2e") else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
+    if item.get_closest_marker("xdist_group"):
+        return
+    group = item.nodeid if item.get_closest_marker("e2e") else item.module.__name__
+    item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,3 +82,4 @@ def target_settings(request, kinerja_home, monkeypatch) -> Settings:
     if request.param == "postgres":
         monkeypatch.setenv("KINERJA_PG_DATABASE", request.getfixturevalue("pg_database"))
     return Settings()
+
