@@ -3,10 +3,10 @@ and a rerun ends equal to a clean load of the same landing.
 
 Each trial starts `kinerja load --catch-up` in a process of its own (forked by crash_loader.py,
 which traces transaction boundaries) on a fresh warehouse, kills it at a seeded random point,
-checks the warehouse as the kill left it, reruns the load in-process and compares table checksums with a clean load. Half the
-kills come at a random time after the start; the other half a random time into a randomly chosen
-transaction (as long as that transaction took in a traced clean run), so many land mid-transaction.
-The trace says where each one landed.
+checks the warehouse as the kill left it, reruns the load in-process and compares table checksums
+with a clean load. Half the kills come at a random time after the start; the other half a random
+time into a randomly chosen transaction (as long as that transaction took in a traced clean run),
+so many land mid-transaction. The trace says where each one landed.
 """
 
 from __future__ import annotations
