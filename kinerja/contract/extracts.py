@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2  # 2: row-level rules (date sanity, numeric bounds, NIP profile)
+
+# Longest value accepted in any column; longer ones are quarantined (VALUE_TOO_LONG).
+DEFAULT_MAX_VALUE_LENGTH = 4000
 
 
 class Kind(StrEnum):
@@ -39,6 +42,15 @@ class Column:
     key: bool = False
     personal: bool = False  # direct identifier: stays in restricted layers
     description: str = ""
+    # Date sanity: how many days after the extraction date a value may lie (None: no limit), and
+    # the column of the same row this one may not precede (an end date and its start date).
+    future_days: int | None = None
+    not_before: str | None = None
+    # Numeric bounds; `minimum_exclusive` makes the minimum itself out of range (jp > 0).
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_exclusive: bool = False
+    range_rule: str = "VALUE_OUT_OF_RANGE"
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Extract:
     description: str = ""
     version_column: str | None = None  # for incremental upserts: newest version wins
     extra_rules: tuple[str, ...] = field(default=())
+    # PNS/CPNS: NIP digits 1-8 are the birth date and digit 15 the sex (1 L, 2 P).
+    nip_profile_check: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -115,6 +129,30 @@ def _code(
     return Column(name, Kind.CODE, required=required, codes=codes, description=description)
 
 
+def _latitude(description: str) -> Column:
+    return Column(
+        "lat",
+        Kind.DECIMAL,
+        required=False,
+        minimum=-90,
+        maximum=90,
+        range_rule="LAT_LON_OUT_OF_RANGE",
+        description=description,
+    )
+
+
+def _longitude(description: str) -> Column:
+    return Column(
+        "lon",
+        Kind.DECIMAL,
+        required=False,
+        minimum=-180,
+        maximum=180,
+        range_rule="LAT_LON_OUT_OF_RANGE",
+        description=description,
+    )
+
+
 UNIT_KERJA = Extract(
     name="unit_kerja",
     delivery=Delivery.SNAPSHOT,
@@ -129,12 +167,13 @@ UNIT_KERJA = Extract(
             ZONA_WAKTU,
             description="Time zone of the unit (WIB +07, WITA +08, WIT +09)",
         ),
-        Column("lat", Kind.DECIMAL, required=False, description="Latitude of the office"),
-        Column("lon", Kind.DECIMAL, required=False, description="Longitude of the office"),
+        _latitude("Latitude of the office"),
+        _longitude("Longitude of the office"),
         Column(
             "radius_presensi_m",
             Kind.INTEGER,
             required=False,
+            minimum=0,
             description="Geofence radius for mobile attendance, metres",
         ),
     ),
@@ -147,12 +186,13 @@ PEGAWAI = Extract(
     extra_rules=(
         "For PNS and CPNS the NIP's birth date and sex digits agree with tanggal_lahir and jenis_kelamin.",
     ),
+    nip_profile_check=True,
     columns=(
         Column("nip", Kind.NIP, key=True, personal=True, description="Employee number, 18 digits"),
         Column("nik", Kind.NIK, personal=True, description="National identity number, 16 digits"),
         Column("nama", personal=True, description="Full name"),
         _code("jenis_kelamin", JENIS_KELAMIN, description="Sex: L male, P female"),
-        Column("tanggal_lahir", Kind.DATE, personal=True, description="Birth date"),
+        Column("tanggal_lahir", Kind.DATE, personal=True, future_days=0, description="Birth date"),
         _code("status_kepegawaian", STATUS_KEPEGAWAIAN, description="CPNS, PNS or PPPK"),
         _code(
             "golongan",
@@ -164,7 +204,7 @@ PEGAWAI = Extract(
         Column("kode_unit", description="Unit code"),
         Column("nip_atasan", Kind.NIP, required=False, description="Direct supervisor's NIP"),
         _code("pendidikan", PENDIDIKAN, description="Highest education"),
-        Column("tmt_cpns", Kind.DATE, description="Start date as CPNS"),
+        Column("tmt_cpns", Kind.DATE, future_days=0, description="Start date as CPNS"),
         Column("tmt_jabatan", Kind.DATE, description="Start date in the current position"),
         _code("status_aktif", STATUS_AKTIF, description="Employment status"),
         Column("email", required=False, personal=True, description="E-mail address"),
@@ -178,11 +218,16 @@ PRESENSI = Extract(
     description="Raw attendance punches of the day. No key: a repeated punch counts once.",
     columns=(
         Column("nip", Kind.NIP, personal=True, description="Employee number"),
-        Column("waktu", Kind.TIMESTAMP, description="Punch time, ISO-8601 with offset"),
+        Column(
+            "waktu",
+            Kind.TIMESTAMP,
+            future_days=1,
+            description="Punch time, ISO-8601 with offset",
+        ),
         _code("sumber", SUMBER_PRESENSI, description="Punch source"),
         Column("id_perangkat", required=False, description="Device id"),
-        Column("lat", Kind.DECIMAL, required=False, description="Latitude (MOBILE only)"),
-        Column("lon", Kind.DECIMAL, required=False, description="Longitude (MOBILE only)"),
+        _latitude("Latitude (MOBILE only)"),
+        _longitude("Longitude (MOBILE only)"),
     ),
 )
 
@@ -196,7 +241,7 @@ IZIN = Extract(
         Column("nip", Kind.NIP, personal=True, description="Employee number"),
         _code("jenis", JENIS_IZIN, description="Kind of leave or permit"),
         Column("tanggal_mulai", Kind.DATE, description="First day"),
-        Column("tanggal_selesai", Kind.DATE, description="Last day"),
+        Column("tanggal_selesai", Kind.DATE, not_before="tanggal_mulai", description="Last day"),
         _code(
             "status", STATUS_IZIN, description="Approval status; only DISETUJUI is a valid reason"
         ),
@@ -232,7 +277,7 @@ SKP = Extract(
             required=False,
             description="The unit's result for the period",
         ),
-        Column("tanggal_penilaian", Kind.DATE, description="Assessment date"),
+        Column("tanggal_penilaian", Kind.DATE, future_days=0, description="Assessment date"),
         Column("diperbarui_pada", Kind.TIMESTAMP, description="Last update time in the source"),
     ),
 )
@@ -247,8 +292,14 @@ PELATIHAN = Extract(
         Column("nama_pelatihan", description="Training name"),
         _code("jenis", JENIS_PELATIHAN, description="KLASIKAL or NONKLASIKAL"),
         Column("tanggal_mulai", Kind.DATE, description="Start date"),
-        Column("tanggal_selesai", Kind.DATE, description="End date"),
-        Column("jp", Kind.DECIMAL, description="Lesson hours (jam pelajaran), > 0"),
+        Column("tanggal_selesai", Kind.DATE, not_before="tanggal_mulai", description="End date"),
+        Column(
+            "jp",
+            Kind.DECIMAL,
+            minimum=0,
+            minimum_exclusive=True,
+            description="Lesson hours (jam pelajaran), > 0",
+        ),
     ),
 )
 
@@ -261,9 +312,15 @@ HUKUMAN_DISIPLIN = Extract(
         Column("nip", Kind.NIP, personal=True, description="Employee number"),
         _code("tingkat", TINGKAT_HUKDIS, description="Level: RINGAN, SEDANG, BERAT"),
         Column("jenis_hukuman", description="Kind of sanction"),
-        Column("tanggal_sk", Kind.DATE, description="Decree date"),
+        Column("tanggal_sk", Kind.DATE, future_days=0, description="Decree date"),
         Column("tmt_mulai", Kind.DATE, description="Effective from"),
-        Column("masa_bulan", Kind.INTEGER, required=False, description="Duration in months"),
+        Column(
+            "masa_bulan",
+            Kind.INTEGER,
+            required=False,
+            minimum=0,
+            description="Duration in months",
+        ),
         Column("alasan", description="Reason"),
     ),
 )

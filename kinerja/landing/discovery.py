@@ -10,7 +10,6 @@ from datetime import date
 import fsspec
 from fsspec import AbstractFileSystem
 
-SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".parquet")
 MANIFEST_NAME = "_manifest.json"
 
 
@@ -57,11 +56,13 @@ def delivery_folder(
     folder = posixpath.join(root, extract, extraction_date.isoformat())
     if not fs.isdir(folder):
         return None
-    names = sorted(posixpath.basename(p) for p in fs.ls(folder, detail=False))
+    entries = fs.ls(folder, detail=True)
+    names = sorted(posixpath.basename(e["name"].rstrip("/")) for e in entries)
+    # Every delivered file counts, whatever its type: an unsupported one is rejected, not ignored.
     files = tuple(
-        posixpath.join(folder, n)
-        for n in names
-        if n.lower().endswith(SUPPORTED_SUFFIXES) and not n.startswith((".", "_"))
+        posixpath.join(folder, posixpath.basename(e["name"].rstrip("/")))
+        for e in sorted(entries, key=lambda e: e["name"])
+        if e["type"] == "file" and not posixpath.basename(e["name"]).startswith((".", "_"))
     )
     manifest = None
     if MANIFEST_NAME in names:

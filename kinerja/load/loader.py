@@ -1,9 +1,14 @@
 """Load one extract's delivery for one date into the raw layer, atomically and idempotently.
 
 A batch is everything an extract delivered for one extraction date. Loading it replaces whatever
-that date held before, in one transaction together with its audit row, so a rerun or a changed
-re-delivery never duplicates and a crash never leaves half a batch. An unchanged re-delivery
-(same files, same checksums) is a no-op.
+that date held before (raw rows and quarantined rows), in one transaction together with its audit
+row, so a rerun or a changed re-delivery never duplicates and a crash never leaves half a batch.
+An unchanged re-delivery (same files, same checksums) is a no-op.
+
+Rows are checked against the contract in DuckDB while the file is read: clean rows go to the raw
+table, rows that break a rule to `raw.quarantine` with the rule and the record as delivered, so
+rows delivered = rows loaded + rows quarantined for every batch. A file that cannot be loaded at
+all rejects its batch, which leaves the date as it was.
 """
 
 from __future__ import annotations
@@ -15,16 +20,50 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import duckdb
 import pandas as pd
 
-from kinerja.contract import EXTRACTS, Extract
+from kinerja.contract import CONTRACT_VERSION, EXTRACTS, Extract
+from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
 from kinerja.landing.discovery import DeliveryFolder, delivery_dates, delivery_folder, open_landing
-from kinerja.landing.reader import FileRejected, file_sha256, read_delivery_file
-from kinerja.load.raw_tables import ensure_audit_table, ensure_raw_table, raw_table
+from kinerja.landing.reader import (
+    FileInfo,
+    FileRejected,
+    file_sha256,
+    inspect_file,
+    normalise,
+    normalised_select,
+    parser_failure,
+    quote_ident,
+    quote_literal,
+    reader_sql,
+    with_columns,
+)
+from kinerja.load import checks as row_rules
+from kinerja.load.raw_tables import (
+    AUDIT_TABLE,
+    QUARANTINE_COLUMNS,
+    QUARANTINE_TABLE,
+    ensure_audit_table,
+    ensure_raw_table,
+    raw_table,
+)
 from kinerja.settings import Settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
 LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str
+    rows_delivered: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    quarantine_rules: dict[str, int] = field(default_factory=dict)
+    rule: str = ""  # the file rule when rejected
+    message: str = ""
 
 
 @dataclass
@@ -39,6 +78,9 @@ class BatchOutcome:
     rows_quarantined: int = 0
     extra_columns: list[str] = field(default_factory=list)
     message: str = ""
+    rows_rejected: int = 0
+    quarantine_rules: dict[str, int] = field(default_factory=dict)
+    file_outcomes: list[FileOutcome] = field(default_factory=list)
 
 
 @dataclass
@@ -80,114 +122,299 @@ def _check_manifest(
     for name, expected in listed.items():
         path = posixpath.join(delivery.folder, name)
         if path not in checksums:
-            raise FileRejected(path, "listed in _manifest.json but not delivered")
+            raise FileRejected(
+                path, "listed in _manifest.json but not delivered", "MANIFEST_MISMATCH"
+            )
         if "sha256" in expected and expected["sha256"].lower() != checksums[path]:
             raise FileRejected(
-                path, "sha256 does not match _manifest.json (incomplete or altered upload)"
+                path,
+                "sha256 does not match _manifest.json (incomplete or altered upload)",
+                "MANIFEST_MISMATCH",
             )
-        if "rows" in expected and int(expected["rows"]) != rows[path]:
+        if "rows" in expected and path in rows and int(expected["rows"]) != rows[path]:
             raise FileRejected(
-                path, f"_manifest.json says {expected['rows']} rows, the file has {rows[path]}"
+                path,
+                f"_manifest.json says {expected['rows']} rows, the file has {rows[path]}",
+                "MANIFEST_MISMATCH",
             )
 
 
-def _conform(extract: Extract, frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[str]]:
-    """Contract columns in contract order; unknown columns kept as JSON in `_extra`."""
-    missing = [c for c in extract.required_columns if c not in frame.columns]
-    if missing:
-        raise FileRejected(path, f"required column(s) missing: {', '.join(missing)}")
-    extra = [c for c in frame.columns if c not in extract.column_names]
-    out = pd.DataFrame(
-        {c.name: frame[c.name] if c.name in frame.columns else None for c in extract.columns},
-        index=frame.index,
-        dtype=object,
-    )
-    if extra:
-        out["_extra"] = [
-            json.dumps(dict(zip(extra, values)), ensure_ascii=False)
-            for values in frame[extra].itertuples(index=False, name=None)
-        ]
-    else:
-        out["_extra"] = None
-    return out, extra
-
-
-def _already_loaded(wh: Warehouse, extract: str, day: date, batch_id: str) -> bool:
+def _latest_audit(wh: Warehouse, extract: str, day: date) -> tuple[str, str] | None:
     latest = wh.query_df(
-        "select batch_id from raw.load_audit where extract = :extract and extraction_date = :day "
-        "and status = 'LOADED' order by loaded_at desc limit 1",
+        f"select batch_id, status from {AUDIT_TABLE} where extract = :extract "
+        "and extraction_date = :day and status in ('LOADED', 'REJECTED') "
+        "order by loaded_at desc limit 1",
         {"extract": extract, "day": day},
     )
-    return not latest.empty and latest.iat[0, 0] == batch_id
+    return None if latest.empty else (latest.iat[0, 0], latest.iat[0, 1])
 
 
-def _write_audit(wh: Warehouse, outcome: BatchOutcome) -> None:
-    wh.bulk_insert(
-        "raw.load_audit",
-        pd.DataFrame(
-            [
-                {
-                    "batch_id": outcome.batch_id,
-                    "extract": outcome.extract,
-                    "extraction_date": outcome.extraction_date,
-                    "files": json.dumps([posixpath.basename(f) for f in outcome.files]),
-                    "status": outcome.status,
-                    "rows_delivered": outcome.rows_delivered,
-                    "rows_loaded": outcome.rows_loaded,
-                    "rows_quarantined": outcome.rows_quarantined,
-                    "extra_columns": json.dumps(outcome.extra_columns)
-                    if outcome.extra_columns
-                    else None,
-                    "message": outcome.message or None,
-                    "loaded_at": datetime.now(UTC),
-                }
-            ]
-        ),
+def _write_audit(
+    wh: Warehouse, outcome: BatchOutcome, checksums: dict[str, str], loaded_at: datetime
+) -> None:
+    row = {
+        "batch_id": outcome.batch_id,
+        "extract": outcome.extract,
+        "extraction_date": outcome.extraction_date,
+        "files": json.dumps([posixpath.basename(f) for f in outcome.files]),
+        "status": outcome.status,
+        "rows_delivered": outcome.rows_delivered,
+        "rows_loaded": outcome.rows_loaded,
+        "rows_quarantined": outcome.rows_quarantined,
+        "extra_columns": json.dumps(outcome.extra_columns) if outcome.extra_columns else None,
+        "message": outcome.message or None,
+        "loaded_at": loaded_at,
+        "rows_rejected": outcome.rows_rejected,
+        "file_checksums": json.dumps({posixpath.basename(f): s for f, s in checksums.items()}),
+        "quarantine_rules": json.dumps(outcome.quarantine_rules, sort_keys=True)
+        if outcome.quarantine_rules
+        else None,
+        "contract_version": CONTRACT_VERSION,
+    }
+    names = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    wh.execute(f"insert into {AUDIT_TABLE} ({names}) values ({values})", row)
+
+
+@dataclass
+class _Staged:
+    """One file read and checked into a DuckDB temp table, waiting for the batch transaction."""
+
+    info: FileInfo
+    table: str
+    columns: list[str]  # normalised names, in delivered order
+    checks: list[row_rules.Check]
+    outcome: FileOutcome
+
+
+def _url(con: duckdb.DuckDBPyConnection, fs, path: str) -> str:
+    """Local files are read directly; any other fsspec filesystem through DuckDB's fsspec bridge."""
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    if protocol in ("file", "local"):
+        return path
+    if not con.filesystem_is_registered(protocol):
+        con.register_filesystem(fs)
+    return f"{protocol}://{path}"
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    fs,
+    extract: Extract,
+    info: FileInfo,
+    table: str,
+    day: date,
+    max_length: int,
+) -> _Staged:
+    url = _url(con, fs, info.path)
+    try:
+        info = with_columns(con, url, info)
+        columns = [normalise(c, i) for i, c in enumerate(info.header)]
+        twice = sorted({c for c in columns if columns.count(c) > 1})
+        if twice:
+            raise FileRejected(info.path, "the header names a column twice", column=twice[0])
+        missing = [c for c in extract.required_columns if c not in columns]
+        if missing:
+            raise FileRejected(
+                info.path,
+                f"required column(s) missing from the header: {', '.join(missing)}",
+                "MISSING_COLUMN",
+                line=1 if info.suffix == ".csv" else None,
+                column=missing[0],
+            )
+        checks = row_rules.row_checks(
+            extract, columns, day, max_length, header_row=info.suffix == ".csv"
+        )
+        fast = row_rules.fast_clean_sql(extract, columns, day, max_length)
+        con.execute(
+            f"create or replace temp table {table} as "
+            f"select *, {row_rules.check_index_sql(checks, fast)} as _check from ("
+            f"select row_number() over () as _row_number, {normalised_select(info)} "
+            f"from {reader_sql(url, info)})"
+        )
+        counts = dict(con.execute(f"select _check, count(*) from {table} group by 1").fetchall())
+    except duckdb.Error as exc:
+        raise parser_failure(info, exc) from exc
+    outcome = FileOutcome(info.path, LOADED)
+    outcome.rows_delivered = sum(counts.values())
+    outcome.rows_loaded = counts.get(None, 0)
+    outcome.rows_quarantined = outcome.rows_delivered - outcome.rows_loaded
+    for index, count in counts.items():
+        if index is not None:
+            rule = checks[index - 1].rule
+            outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + count
+    return _Staged(info, table, columns, checks, outcome)
+
+
+def _raw_select(
+    extract: Extract, staged: _Staged, batch_id: str, day: date, loaded_at: datetime
+) -> tuple[list[str], str]:
+    extra = [c for c in staged.columns if c not in extract.column_names]
+    values = [quote_ident(c.name) if c.name in staged.columns else "null" for c in extract.columns]
+    extra_json = (
+        "cast(to_json(struct_pack("
+        + ", ".join(f"{quote_ident(c)} := {quote_ident(c)}" for c in extra)
+        + ")) as varchar)"
+        if extra
+        else "cast(null as varchar)"
     )
+    meta = {
+        "_batch_id": quote_literal(batch_id),
+        "_extraction_date": f"date '{day.isoformat()}'",
+        "_source_file": quote_literal(staged.info.path),
+        "_row_number": "_row_number",
+        "_loaded_at": f"cast('{loaded_at.isoformat()}' as timestamptz)",
+        "_extra": extra_json,
+    }
+    names = extract.column_names + list(meta)
+    query = (
+        f"select {', '.join(values + list(meta.values()))} from {staged.table} where _check is null"
+    )
+    return names, query
 
 
-def load_delivery(wh: Warehouse, fs, delivery: DeliveryFolder) -> BatchOutcome:
+def _quarantine_select(
+    extract: Extract, staged: _Staged, batch_id: str, day: date, loaded_at: datetime
+) -> str:
+    record = ", ".join(
+        f"{quote_ident(original)} := {quote_ident(name)}"
+        for original, name in zip(staged.info.header, staged.columns, strict=True)
+    )
+    index = "_check"
+    values = [
+        quote_literal(batch_id),
+        quote_literal(extract.name),
+        f"date '{day.isoformat()}'",
+        quote_literal(staged.info.path),
+        "_row_number",
+        row_rules.rule_sql(staged.checks, index),
+        row_rules.column_sql(staged.checks, index),
+        row_rules.message_sql(staged.checks, index),
+        f"cast(to_json(struct_pack({record})) as varchar)" if record else "'{}'",
+        f"cast('{loaded_at.isoformat()}' as timestamptz)",
+    ]
+    return f"select {', '.join(values)} from {staged.table} where _check is not null"
+
+
+def _reject(outcome: BatchOutcome, error: FileRejected, staged: dict[str, _Staged]) -> None:
+    outcome.status, outcome.message = REJECTED, str(error)
+    outcome.rows_delivered = outcome.rows_loaded = outcome.rows_quarantined = 0
+    outcome.quarantine_rules = {}
+    outcome.rows_rejected = sum(s.outcome.rows_delivered for s in staged.values())
+    outcome.file_outcomes = []
+    for path in outcome.files:
+        if path == error.path:
+            outcome.file_outcomes.append(
+                FileOutcome(path, REJECTED, rule=error.rule, message=str(error))
+            )
+        else:
+            name = posixpath.basename(error.path)
+            delivered = staged[path].outcome.rows_delivered if path in staged else 0
+            outcome.file_outcomes.append(
+                FileOutcome(
+                    path,
+                    REJECTED,
+                    rows_delivered=delivered,
+                    message=f"not loaded: {name} of the same delivery was rejected",
+                )
+            )
+    if error.path not in outcome.files:  # a file the manifest lists but nobody delivered
+        outcome.file_outcomes.append(
+            FileOutcome(error.path, REJECTED, rule=error.rule, message=str(error))
+        )
+
+
+def load_delivery(
+    wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int = DEFAULT_MAX_VALUE_LENGTH
+) -> BatchOutcome:
     """Load one extract-date batch. Returns its outcome; never raises for bad input."""
     extract = EXTRACTS[delivery.extract]
-    checksums = {path: file_sha256(fs, path) for path in delivery.files}
-    batch_id = _batch_id(extract.name, delivery.extraction_date, checksums)
-    outcome = BatchOutcome(
-        extract.name, delivery.extraction_date, batch_id, LOADED, list(delivery.files)
-    )
-    if _already_loaded(wh, extract.name, delivery.extraction_date, batch_id):
+    day = delivery.extraction_date
+    con = wh.staging()
+    infos: dict[str, FileInfo] = {}
+    checksums: dict[str, str] = {}
+    rejection: FileRejected | None = None
+    for path in delivery.files:
+        try:
+            infos[path] = inspect_file(fs, path)
+            checksums[path] = infos[path].sha256
+        except FileRejected as exc:
+            rejection = rejection or exc
+            checksums[path] = file_sha256(fs, path)
+    batch_id = _batch_id(extract.name, day, checksums)
+    outcome = BatchOutcome(extract.name, day, batch_id, LOADED, list(delivery.files))
+    latest = _latest_audit(wh, extract.name, day)
+    if latest == (batch_id, LOADED):
         outcome.status = UNCHANGED
         outcome.message = "same files as the batch already loaded for this date"
+        outcome.file_outcomes = [
+            FileOutcome(p, UNCHANGED, message="already loaded") for p in delivery.files
+        ]
         return outcome
+    staged: dict[str, _Staged] = {}
     try:
-        frames, rows_per_file = [], {}
-        for path in delivery.files:
-            frame = read_delivery_file(fs, path)
-            rows_per_file[path] = len(frame)
-            conformed, extra = _conform(extract, frame, path)
-            conformed["_source_file"] = path
-            conformed["_row_number"] = range(1, len(conformed) + 1)
-            frames.append(conformed)
-            outcome.extra_columns.extend(c for c in extra if c not in outcome.extra_columns)
-        if delivery.manifest is not None:
-            _check_manifest(delivery, checksums, rows_per_file)
-    except FileRejected as exc:
-        outcome.status, outcome.message = REJECTED, str(exc)
-        _write_audit(wh, outcome)
+        try:
+            if rejection:
+                raise rejection
+            for number, path in enumerate(delivery.files):
+                table = f"kinerja_stage_{number}"
+                staged[path] = _stage(con, fs, extract, infos[path], table, day, max_length)
+            if delivery.manifest is not None:
+                rows = {p: s.outcome.rows_delivered for p, s in staged.items()}
+                _check_manifest(delivery, checksums, rows)
+        except FileRejected as exc:
+            _reject(outcome, exc, staged)
+            # An unchanged rejected delivery is reported again but audited once.
+            if latest != (batch_id, REJECTED):
+                _write_audit(wh, outcome, checksums, datetime.now(UTC))
+            return outcome
+        _commit(wh, extract, outcome, list(staged.values()), checksums)
         return outcome
-    batch = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if not batch.empty:
-        batch["_batch_id"] = batch_id
-        batch["_extraction_date"] = delivery.extraction_date
-        batch["_loaded_at"] = datetime.now(UTC)
-    outcome.rows_delivered = outcome.rows_loaded = len(batch)
+    finally:
+        for s in staged.values():
+            con.execute(f"drop table if exists {s.table}")
+
+
+def _commit(
+    wh: Warehouse,
+    extract: Extract,
+    outcome: BatchOutcome,
+    staged: list[_Staged],
+    checksums: dict[str, str],
+) -> None:
+    day, batch_id = outcome.extraction_date, outcome.batch_id
+    loaded_at = datetime.now(UTC)
+    outcome.file_outcomes = [s.outcome for s in staged]
+    for s in staged:
+        outcome.rows_delivered += s.outcome.rows_delivered
+        outcome.rows_loaded += s.outcome.rows_loaded
+        outcome.rows_quarantined += s.outcome.rows_quarantined
+        for rule, count in s.outcome.quarantine_rules.items():
+            outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + count
+        extra = [c for c in s.columns if c not in extract.column_names]
+        outcome.extra_columns.extend(c for c in extra if c not in outcome.extra_columns)
+    notes = []
+    if outcome.rows_quarantined:
+        rules = ", ".join(f"{r} {n}" for r, n in sorted(outcome.quarantine_rules.items()))
+        notes.append(f"{outcome.rows_quarantined} row(s) quarantined ({rules})")
     if outcome.extra_columns:
-        outcome.message = f"extra columns kept in _extra: {', '.join(outcome.extra_columns)}"
+        notes.append(f"extra columns kept in _extra: {', '.join(outcome.extra_columns)}")
+    outcome.message = "; ".join(notes)
+    quarantine_columns = [name for name, _ in QUARANTINE_COLUMNS]
     with wh.transaction():
-        wh.replace_where(
-            raw_table(extract), batch, "_extraction_date = :day", {"day": delivery.extraction_date}
+        wh.execute(f"delete from {raw_table(extract)} where _extraction_date = :day", {"day": day})
+        wh.execute(
+            f"delete from {QUARANTINE_TABLE} where extract = :extract and extraction_date = :day",
+            {"extract": extract.name, "day": day},
         )
-        _write_audit(wh, outcome)
-    return outcome
+        for s in staged:
+            if s.outcome.rows_loaded:
+                names, query = _raw_select(extract, s, batch_id, day, loaded_at)
+                wh.insert_from_staging(raw_table(extract), names, query)
+            if s.outcome.rows_quarantined:
+                query = _quarantine_select(extract, s, batch_id, day, loaded_at)
+                wh.insert_from_staging(QUARANTINE_TABLE, quarantine_columns, query)
+        _write_audit(wh, outcome, checksums, loaded_at)
 
 
 def _dates_to_load(

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from kinerja.settings import Settings, get_settings
@@ -34,6 +35,14 @@ class Warehouse(ABC):
     @abstractmethod
     def bulk_insert(self, qualified_table: str, frame: pd.DataFrame) -> int:
         """Append a frame through the engine's bulk path (no row inserts); returns rows written."""
+
+    @abstractmethod
+    def staging(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection that reads delivered files and can feed `insert_from_staging`."""
+
+    @abstractmethod
+    def insert_from_staging(self, qualified_table: str, columns: list[str], query: str) -> int:
+        """Append the rows of a query on `staging()` through the bulk path; returns rows written."""
 
     @abstractmethod
     def table_columns(self, schema: str, table: str) -> list[str]:

@@ -55,6 +55,16 @@ class DuckDBWarehouse(Warehouse):
         self.con.execute(f"insert into {qualified_table} ({columns}) select {columns} from frame")
         return len(frame)
 
+    def staging(self) -> duckdb.DuckDBPyConnection:
+        # The warehouse connection reads the files itself: rows go from the reader into the
+        # table without leaving DuckDB.
+        return self.con
+
+    def insert_from_staging(self, qualified_table: str, columns: list[str], query: str) -> int:
+        names = ", ".join(f'"{c}"' for c in columns)
+        [(count,)] = self.con.execute(f"insert into {qualified_table} ({names}) {query}").fetchall()
+        return int(count)
+
     def table_columns(self, schema: str, table: str) -> list[str]:
         rows = self.con.execute(
             "select column_name from information_schema.columns "

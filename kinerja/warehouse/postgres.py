@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import duckdb
 import pandas as pd
 import psycopg
 from psycopg import sql as pgsql
@@ -43,7 +46,7 @@ class PostgresWarehouse(Warehouse):
     def __init__(self, settings: Settings) -> None:
         self.con = _connect(settings)
         self.con.autocommit = True
-        self._transaction_depth = 0
+        self._staging: duckdb.DuckDBPyConnection | None = None
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         query = to_engine_params(sql, "pyformat") if params else sql
@@ -77,6 +80,39 @@ class PostgresWarehouse(Warehouse):
             writer.write(buffer.getvalue())
         return len(frame)
 
+    def staging(self) -> duckdb.DuckDBPyConnection:
+        if self._staging is None:
+            self._staging = duckdb.connect()
+        return self._staging
+
+    def insert_from_staging(self, qualified_table: str, columns: list[str], query: str) -> int:
+        """DuckDB writes the rows as CSV to a scratch file that is streamed into COPY.
+
+        DuckDB quotes empty strings and leaves NULL unquoted, which is how COPY's CSV format tells
+        them apart, so text arrives exactly as delivered.
+        """
+        fd, scratch = tempfile.mkstemp(prefix="kinerja-copy-", suffix=".csv")
+        os.close(fd)
+        try:
+            [(count,)] = (
+                self.staging()
+                .execute(f"copy ({query}) to '{scratch}' (format csv, header false)")
+                .fetchall()
+            )
+            if not count:
+                return 0
+            names = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns)
+            schema, table = qualified_table.split(".")
+            copy = pgsql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
+                pgsql.Identifier(schema), pgsql.Identifier(table), names
+            )
+            with open(scratch, "rb") as fh, self.con.cursor() as cur, cur.copy(copy) as writer:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    writer.write(chunk)
+            return int(count)
+        finally:
+            os.unlink(scratch)
+
     def table_columns(self, schema: str, table: str) -> list[str]:
         rows = self.con.execute(
             "select column_name from information_schema.columns "
@@ -86,4 +122,6 @@ class PostgresWarehouse(Warehouse):
         return [r[0] for r in rows]
 
     def close(self) -> None:
+        if self._staging is not None:
+            self._staging.close()
         self.con.close()

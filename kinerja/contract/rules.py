@@ -1,0 +1,149 @@
+"""The rule codes a delivery is checked against, shared by the loader, the defect generator and docs.
+
+Row rules send one row to `raw.quarantine`; file rules reject the whole file (and its batch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ROW = "row"
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    level: Level
+    meaning: str
+    example: str
+
+
+ROW_RULES: tuple[Rule, ...] = (
+    Rule(
+        "DUPLICATED_HEADER",
+        Level.ROW,
+        "A data row repeats the header row (files glued together).",
+        "`nip;waktu;sumber` again on line 500",
+    ),
+    Rule(
+        "INVALID_CHARACTERS",
+        Level.ROW,
+        "A value holds NUL or another control character (tab and newline inside quotes are fine).",
+        "`Bud\\x00i`",
+    ),
+    Rule(
+        "VALUE_TOO_LONG",
+        Level.ROW,
+        "A value is longer than the limit (4,000 characters unless configured otherwise).",
+        "a 1 MB `alasan`",
+    ),
+    Rule(
+        "REQUIRED_MISSING", Level.ROW, "A required column is empty (after trimming).", "`nip` = ``"
+    ),
+    Rule(
+        "INVALID_NIP",
+        Level.ROW,
+        "nip, nip_atasan or nip_penilai is not exactly 18 digits.",
+        "`19850310201001100` (17 digits)",
+    ),
+    Rule("INVALID_NIK", Level.ROW, "nik is not exactly 16 digits.", "`52710112345678`"),
+    Rule(
+        "INVALID_DATE",
+        Level.ROW,
+        "Not an ISO `YYYY-MM-DD` calendar date. A spreadsheet serial date is reported as such and "
+        "never converted.",
+        "`45678`, `02/03/2026`, `2026-02-30`",
+    ),
+    Rule(
+        "INVALID_TIMESTAMP",
+        Level.ROW,
+        "Not an ISO-8601 timestamp (the offset is optional: without one the unit's zone applies).",
+        "`02-03-2026 07:41`",
+    ),
+    Rule(
+        "INVALID_NUMBER",
+        Level.ROW,
+        "A whole or decimal number column is not a number (a decimal comma is accepted).",
+        "`dua`, `12.5.1`",
+    ),
+    Rule(
+        "INVALID_CODE",
+        Level.ROW,
+        "Not in the column's code set (case-insensitive; rating words accepted).",
+        "`sumber` = `BADGE`",
+    ),
+    Rule(
+        "DATE_OUT_OF_RANGE",
+        Level.ROW,
+        "A date that cannot be true: before 1900, in the future where the column cannot be "
+        "(birth date, tmt_cpns, tanggal_penilaian, tanggal_sk after the extraction date; a punch "
+        "more than 1 day after it), or an end date before its start date.",
+        "`tanggal_lahir` = `2090-01-01`",
+    ),
+    Rule(
+        "LAT_LON_OUT_OF_RANGE",
+        Level.ROW,
+        "lat outside [-90, 90] or lon outside [-180, 180].",
+        "`lat` = `116.1`",
+    ),
+    Rule(
+        "VALUE_OUT_OF_RANGE",
+        Level.ROW,
+        "jp not above 0, or a negative masa_bulan or radius_presensi_m.",
+        "`jp` = `0`",
+    ),
+    Rule(
+        "NIP_PROFILE_MISMATCH",
+        Level.ROW,
+        "PNS or CPNS whose NIP digits 1-8 (YYYYMMDD) differ from tanggal_lahir, or whose digit 15 "
+        "(1 L, 2 P) differs from jenis_kelamin. PPPK NIPs are only checked for 18 digits.",
+        "NIP `198503102010011001` with tanggal_lahir `1985-03-11`",
+    ),
+)
+
+FILE_RULES: tuple[Rule, ...] = (
+    Rule("UNSUPPORTED_TYPE", Level.FILE, "Not a .csv, .jsonl or .parquet file.", "`pegawai.xlsx`"),
+    Rule(
+        "EMPTY_FILE",
+        Level.FILE,
+        "Zero bytes or no header row. A header-only file is valid and loads zero rows.",
+        "a 0-byte upload",
+    ),
+    Rule(
+        "ENCODING",
+        Level.FILE,
+        "Not decodable as UTF-8 (with or without BOM); the message names the line. Re-export as "
+        "UTF-8.",
+        "a Windows-1252 export with `José`",
+    ),
+    Rule(
+        "TRUNCATED",
+        Level.FILE,
+        "The last record is cut off: an unterminated quote, or fewer fields than the header.",
+        "an upload interrupted mid-line",
+    ),
+    Rule(
+        "UNREADABLE",
+        Level.FILE,
+        "The parser cannot read the file; the message carries the parser's line.",
+        "a row with more fields than the header",
+    ),
+    Rule(
+        "MISSING_COLUMN",
+        Level.FILE,
+        "A required column is missing from the header.",
+        "presensi without `waktu`",
+    ),
+    Rule(
+        "MANIFEST_MISMATCH",
+        Level.FILE,
+        "`_manifest.json` disagrees: a listed file is absent, or its sha256 or row count differs.",
+        '`{"rows": 3}` for a 2-row file',
+    ),
+)
+
+RULES: dict[str, Rule] = {r.code: r for r in ROW_RULES + FILE_RULES}
