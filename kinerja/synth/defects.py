@@ -2,7 +2,7 @@
 
 `generate(..., defects=RATE)` hands every delivery to a DefectInjector before it is written. Each
 data row becomes defective with probability RATE (classes taken in turn, so every class that fits
-an extract appears once enough rows are touched); each file-level class is injected once, into a
+anywhere appears as soon as rows it fits are touched); each file-level class is injected once, into a
 delivery of its own, so the loader's verdict on a batch has a single cause. Every injected defect
 is listed in `<landing>/_ground_truth/defects.jsonl` with the outcome the contract predicts: the
 rule code a row is quarantined for or a file is rejected for, or that it loads as delivered.
@@ -145,6 +145,9 @@ def _columns(extract: str, *kinds: Kind, required_only: bool = False) -> list[st
     ]
 
 
+_ORDER = {name: i for i, name in enumerate((*ROW_RULES, *LOADED_CLASSES))}
+
+
 def row_classes(extract: str) -> list[str]:
     """The row-level and loaded-as-delivered classes that can occur in an extract."""
     spec = EXTRACTS[extract]
@@ -193,6 +196,7 @@ class _Placed:
     column: str | None
     duplicate_of: int | None = None
     file: str | None = None  # the extra file of a cross-file duplicate
+    value: str | None = None  # what a loaded-as-delivered class wrote, to find it in raw
 
 
 @dataclass
@@ -204,7 +208,7 @@ class DefectInjector:
     days: list[date]
     manifests: bool = True
     records: list[dict] = field(default_factory=list)
-    _turn: Counter = field(default_factory=Counter)
+    _tried: Counter = field(default_factory=Counter)
     _pending: dict[str, date] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -276,8 +280,9 @@ class DefectInjector:
         free = np.ones(n, dtype=bool)
         placed: list[_Placed] = []
         for _ in range(k):
-            defect = classes[self._turn[extract] % len(classes)]
-            self._turn[extract] += 1
+            # The class tried least so far: classes that fit few extracts still come up early.
+            defect = min(classes, key=lambda c: (self._tried[c], _ORDER[c]))
+            self._tried[defect] += 1
             spot = self._place(defect, extract, day, out, free, n + len(placed))
             if spot is not None:
                 placed.append(spot)
@@ -291,7 +296,7 @@ class DefectInjector:
             for i, p in enumerate(resend, start=1):
                 p.file, p.row_id = second, i
         for p in placed:
-            extra = {}
+            extra = {} if p.value is None else {"value": p.value}
             if p.duplicate_of is not None:
                 extra["duplicate_of"] = {
                     "file": f"{extract}/{day.isoformat()}/{name}",
@@ -349,7 +354,7 @@ class DefectInjector:
             return None
         column, value = alter(self, extract, day, out.iloc[row])
         out.iat[row, out.columns.get_loc(column)] = value
-        return _Placed(defect, row, column)
+        return _Placed(defect, row, column, value=value if defect in LOADED_CLASSES else None)
 
     # -- file level -----------------------------------------------------------------------------
 
