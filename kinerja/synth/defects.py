@@ -25,27 +25,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kinerja.contract.extracts import EXTRACTS, Kind
+from kinerja.contract import rules
+from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH, EXTRACTS, Kind
 
 QUARANTINED, REJECTED = "QUARANTINED", "REJECTED"
 LOADED, COUNTED_ONCE = "LOADED", "LOADED_AND_COUNTED_ONCE"
 
-ROW_RULES = (
-    "REQUIRED_MISSING",
-    "INVALID_CODE",
-    "INVALID_NIP",
-    "NIP_PROFILE_MISMATCH",
-    "INVALID_NIK",
-    "INVALID_DATE",
-    "INVALID_TIMESTAMP",
-    "INVALID_NUMBER",
-    "DATE_OUT_OF_RANGE",
-    "LAT_LON_OUT_OF_RANGE",
-    "VALUE_OUT_OF_RANGE",
-    "INVALID_CHARACTERS",
-    "VALUE_TOO_LONG",
-    "DUPLICATED_HEADER",
-)
+# The shared rule vocabulary (kinerja.contract.rules): quarantined rows and rejected files.
+ROW_RULES = tuple(r.code for r in rules.ROW_RULES)
 # Loaded as delivered: the loader must keep them, never quarantine or evaluate them.
 LOADED_CLASSES = (
     "FORMULA_TEXT",
@@ -54,15 +41,7 @@ LOADED_CLASSES = (
     "DUPLICATE_IN_FILE",
     "DUPLICATE_ACROSS_FILES",
 )
-FILE_RULES = (
-    "EMPTY_FILE",
-    "ENCODING",
-    "UNREADABLE",
-    "TRUNCATED",
-    "MISSING_COLUMN",
-    "MANIFEST_MISMATCH",
-    "UNSUPPORTED_TYPE",
-)
+FILE_RULES = tuple(r.code for r in rules.FILE_RULES)
 # Which extract each file-level defect goes into: presensi arrives every working day, pegawai
 # every Monday, so both have deliveries in any range of a few weeks.
 FILE_RULE_EXTRACT = {
@@ -74,7 +53,7 @@ FILE_RULE_EXTRACT = {
     "MANIFEST_MISMATCH": "presensi",
     "UNSUPPORTED_TYPE": "presensi",
 }
-VALUE_LIMIT = 4000  # the loader's default VALUE_TOO_LONG limit
+VALUE_LIMIT = DEFAULT_MAX_VALUE_LENGTH
 FREE_TEXT = {
     "unit_kerja": ("nama_unit",),
     "pegawai": ("nama", "nama_jabatan"),
