@@ -4,12 +4,15 @@ its ground truth predicts, nothing else is quarantined, and clean generated data
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from kinerja.cli import app
 from kinerja.contract import EXTRACTS
 from kinerja.load import load_night
 from kinerja.synth import generate
@@ -135,3 +138,24 @@ def test_clean_generated_data_quarantines_nothing(target_settings, tmp_path):
     assert night.rejected == []
     assert quarantine.empty, quarantine.groupby("rule").size().to_dict()
     assert sum(len(frame) for frame in raw.values()) == sum(summary.rows_per_extract.values())
+
+
+def test_cli_generate_with_defects_prints_them_and_writes_the_truth(
+    kinerja_home, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "200")
+    landing = tmp_path / "landing"
+    args = ["generate", "--landing", str(landing), "--employees", "30"]
+    args += ["--start", START.isoformat(), "--end", END.isoformat(), "--defects", "0.02"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    truth = (landing / "_ground_truth" / "defects.jsonl").read_text(encoding="utf-8").splitlines()
+    counts = {}
+    for line in truth:
+        defect = json.loads(line)["defect"]
+        counts[defect] = counts.get(defect, 0) + 1
+    for defect, count in counts.items():
+        assert re.search(rf"{defect}\s+│\s+{count}\s+│", result.output), defect
+    assert "QUARANTINED INVALID_NIP" in result.output and "REJECTED TRUNCATED" in result.output
+    bad = CliRunner().invoke(app, [*args[:-1], "1.5"])
+    assert bad.exit_code != 0
