@@ -1,11 +1,11 @@
 """Defects as real deliveries have them, injected into generated extracts with a ground truth.
 
 `generate(..., defects=RATE)` hands every delivery to a DefectInjector before it is written. Each
-data row becomes defective with probability RATE (classes taken in turn, so every class that fits
-anywhere appears as soon as rows it fits are touched); each file-level class is injected once, into a
-delivery of its own, so the loader's verdict on a batch has a single cause. Every injected defect
-is listed in `<landing>/_ground_truth/defects.jsonl` with the outcome the contract predicts: the
-rule code a row is quarantined for or a file is rejected for, or that it loads as delivered.
+data row becomes defective with probability RATE (the class tried least so far first, so a class
+that fits few extracts still appears in a small landing); each file-level class is injected once,
+into a delivery of its own, so the loader's verdict on a batch has a single cause. Every injected
+defect is listed in `<landing>/_ground_truth/defects.jsonl` with the outcome the contract predicts:
+the rule code a row is quarantined for or a file is rejected for, or that it loads as delivered.
 
 Row numbers are 1-based data records, as `raw.<extract>._row_number` and `raw.quarantine` count
 them; `line` is the physical line in the file (the header is line 1; generated values never hold
@@ -318,12 +318,13 @@ class DefectInjector:
     def _place(
         self, defect: str, extract: str, day: date, out: pd.DataFrame, free: np.ndarray, new_id: int
     ) -> _Placed | None:
-        if defect in ("DUPLICATED_HEADER", "DUPLICATE_IN_FILE", "DUPLICATE_ACROSS_FILES"):
-            if defect == "DUPLICATED_HEADER":
-                return _Placed(defect, new_id, None)
-            source = self._pick(free)
+        if defect == "DUPLICATED_HEADER":
+            return _Placed(defect, new_id, None)
+        if defect in ("DUPLICATE_IN_FILE", "DUPLICATE_ACROSS_FILES"):
+            source = self._pick(free)  # a clean row, never altered afterwards
             if source is None:
                 return None
+            # A cross-file copy gets its row number in the resend file, once that is built.
             row_id = -1 if defect == "DUPLICATE_ACROSS_FILES" else new_id
             return _Placed(defect, row_id, None, duplicate_of=source)
         alter = _ALTERATIONS[defect]
