@@ -149,19 +149,26 @@ def load(
     settings = _settings(landing, target)
     night = load_night(settings, date.fromisoformat(date_), catch_up=catch_up)
     table = Table(title=f"Load {date_} into {settings.target}")
-    for column in ("extract", "date", "files", "status", "rows loaded", "quarantined", "why"):
-        table.add_column(column)
-    for o in night.outcomes:
-        style = {"REJECTED": "red", "UNCHANGED": "dim"}.get(o.status, "")
-        table.add_row(
-            o.extract,
-            o.extraction_date.isoformat(),
-            ", ".join(Path(f).name for f in o.files),
-            f"[{style}]{o.status}[/]" if style else o.status,
-            f"{o.rows_loaded:,}",
-            f"{o.rows_quarantined:,}",
-            o.message,
+    for column in ("file", "extract", "date", "status", "delivered", "loaded", "quarantined"):
+        table.add_column(
+            column, justify="right" if column in ("delivered", "loaded", "quarantined") else "left"
         )
+    table.add_column("quarantine rules")
+    table.add_column("reason")
+    for o in night.outcomes:
+        for f in o.file_outcomes:
+            style = {"REJECTED": "red", "UNCHANGED": "dim"}.get(f.status, "")
+            table.add_row(
+                Path(f.path).name,
+                o.extract,
+                o.extraction_date.isoformat(),
+                f"[{style}]{f.status}[/]" if style else f.status,
+                f"{f.rows_delivered:,}",
+                f"{f.rows_loaded:,}",
+                f"{f.rows_quarantined:,}",
+                ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.quarantine_rules.items())),
+                f.message,
+            )
     console.print(table)
     if night.rejected:
         raise typer.Exit(1)

@@ -5,7 +5,15 @@
 
 from __future__ import annotations
 
-from kinerja.contract.extracts import CONTRACT_VERSION, EXTRACTS, RATING_WORDS, Column, Kind
+from kinerja.contract.extracts import (
+    CONTRACT_VERSION,
+    DEFAULT_MAX_VALUE_LENGTH,
+    EXTRACTS,
+    RATING_WORDS,
+    Column,
+    Kind,
+)
+from kinerja.contract.rules import FILE_RULES, ROW_RULES, Rule
 from kinerja.settings import PROJECT_ROOT
 
 DOC_PATH = PROJECT_ROOT / "docs" / "extract_contract.md"
@@ -42,7 +50,60 @@ case-insensitive on input. A delivery is loaded as one batch per extract and dat
 same files again changes nothing, delivering changed files for a date replaces that date.
 
 Rating columns accept the SIASN codes or these words (any case): {", ".join(f"`{w}` ({c})" for w, c in RATING_WORDS.items())}.
+
+## Accepted formats
+
+- **CSV** (`.csv`): UTF-8 with or without BOM; `,` or `;` separated (whichever the header row
+  uses more); `"` quotes, `""` for a quote inside a quoted value; quoted values may hold the
+  separator and line breaks; LF or CRLF line ends; header row required. Every record has exactly
+  the header's number of fields. An empty value is missing.
+- **JSON Lines** (`.jsonl`): one object per line, keys are column names; numbers are read as the
+  text they are written as.
+- **Parquet** (`.parquet`): column names as above; values are read as text.
+- Values are kept exactly as delivered (text) in the raw layer; trimming, case and typing are
+  applied downstream. Dates are `YYYY-MM-DD`; timestamps ISO-8601 (`2026-03-02T07:41:00+08:00`,
+  `T` or a space, seconds and offset optional: without an offset the unit's own zone applies);
+  numbers may use a decimal point or a decimal comma (`-8,58`).
+- Spreadsheet formulas (`=HYPERLINK(...)`) and SQL-looking text are ordinary text: loaded as
+  delivered, never evaluated. Repeated rows are loaded as delivered; a punch counts once and the
+  newest version of a keyed record wins downstream.
+- No value may be longer than {DEFAULT_MAX_VALUE_LENGTH:,} characters.
+
+## What is checked
+
+Every delivered row ends up in exactly one place: the extract's raw table, or `raw.quarantine`
+with the rule it broke, the column, a message and the record exactly as delivered (JSON). For
+every batch `raw.load_audit` records rows delivered = rows loaded + rows quarantined, the files and
+their sha256, and the quarantined rows per rule. A row is quarantined for the first rule it breaks:
+the row-wide rules (repeated header, control characters, length) first, then required values,
+then formats and codes column by column, then dates and ranges, then the NIP profile.
+
+A file-level failure rejects the whole delivery of that extract for that date: nothing of it is
+loaded, what was loaded for that date before stays as it was, the other extracts still load, and
+`kinerja load` exits with status 1. The message names the file, the line and column where known,
+and the rule. Deliver the corrected files again into the same date folder and rerun.
 """
+
+
+def _rule_table(rules: tuple[Rule, ...]) -> str:
+    rows = ["| rule | level | meaning | example |", "|---|---|---|---|"]
+    rows += [f"| `{r.code}` | {r.level.value} | {r.meaning} | {r.example} |" for r in rules]
+    return "\n".join(rows) + "\n"
+
+
+def _limits(column: Column) -> str:
+    limits = []
+    if column.future_days == 0:
+        limits.append("not after the extraction date")
+    elif column.future_days is not None:
+        limits.append(f"at most {column.future_days} day after the extraction date")
+    if column.not_before:
+        limits.append(f"not before {column.not_before}")
+    if column.minimum is not None:
+        limits.append(f"{'>' if column.minimum_exclusive else '>='} {column.minimum:g}")
+    if column.maximum is not None:
+        limits.append(f"<= {column.maximum:g}")
+    return ", ".join(limits)
 
 
 def _column_row(column: Column) -> str:
@@ -53,6 +114,7 @@ def _column_row(column: Column) -> str:
         "key" if column.key else "",
         "required" if column.required else "optional",
         "personal data" if column.personal else "",
+        _limits(column),
     ]
     return (
         f"| `{column.name}` | {kind} | {', '.join(f for f in flags if f)} | {column.description} |"
@@ -60,7 +122,8 @@ def _column_row(column: Column) -> str:
 
 
 def render() -> str:
-    parts = [HEADER]
+    parts = [HEADER, "### Row rules\n", _rule_table(ROW_RULES), "### File rules\n"]
+    parts.append(_rule_table(FILE_RULES))
     for extract in EXTRACTS.values():
         parts.append(f"## {extract.name}\n")
         parts.append(

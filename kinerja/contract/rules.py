@@ -42,7 +42,10 @@ ROW_RULES: tuple[Rule, ...] = (
         "a 1 MB `alasan`",
     ),
     Rule(
-        "REQUIRED_MISSING", Level.ROW, "A required column is empty (after trimming).", "`nip` = ``"
+        "REQUIRED_MISSING",
+        Level.ROW,
+        "A required column is empty (after trimming).",
+        "`nama` of spaces only",
     ),
     Rule(
         "INVALID_NIP",

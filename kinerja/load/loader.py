@@ -236,6 +236,9 @@ def _stage(
     except duckdb.Error as exc:
         raise parser_failure(info, exc) from exc
     outcome = FileOutcome(info.path, LOADED)
+    extra = [c for c in columns if c not in extract.column_names]
+    if extra:
+        outcome.message = f"extra columns kept in _extra: {', '.join(extra)}"
     outcome.rows_delivered = sum(counts.values())
     outcome.rows_loaded = counts.get(None, 0)
     outcome.rows_quarantined = outcome.rows_delivered - outcome.rows_loaded

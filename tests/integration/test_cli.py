@@ -58,3 +58,24 @@ def test_info_names_the_active_target_and_stores(kinerja_home, monkeypatch):
 def test_run_rejects_half_a_range(kinerja_home):
     result = runner.invoke(app, ["run", "--start", date(2025, 1, 1).isoformat()])
     assert result.exit_code != 0
+
+
+def test_load_prints_one_row_per_file_with_quarantine_rules(kinerja_home, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    landing = tmp_path / "landing"
+    shutil.copytree(corpus / "unknown_code" / "presensi", landing / "presensi")
+    shutil.copytree(corpus / "windows_1252_names" / "pegawai", landing / "pegawai")
+    monkeypatch.setenv("COLUMNS", "250")
+    args = ["load", "--landing", str(landing), "--date", "2026-03-02", "--target", "duckdb"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    [punches] = [ln for ln in lines if "presensi.csv" in ln]
+    assert "LOADED" in punches and "INVALID_CODE 1" in punches
+    assert any("pegawai.csv" in ln and "REJECTED" in ln for ln in lines)
+    assert "ENCODING" in result.output and "re-export" in result.output
+    again = runner.invoke(app, args)
+    assert "UNCHANGED" in again.output and again.exit_code == 1

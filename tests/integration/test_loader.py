@@ -132,3 +132,99 @@ def test_reads_from_an_in_memory_filesystem(kinerja_home, monkeypatch):
     monkeypatch.setenv("KINERJA_LANDING", f"memory:///landing-{id(fs)}")
     night = load_night(Settings(), DAY)
     assert night.rows_loaded()["unit_kerja"] == 2
+
+
+BAD_PUNCH = "198503102010011001;2026-03-02T12:00:00+08:00;BADGE;DEV-1;;;\n"
+
+
+def _state(settings) -> str:
+    """A checksum of everything the loader writes: raw tables, quarantine and audit counts."""
+    digest = hashlib.sha256()
+    with connect(settings) as wh:
+        for table in ("unit_kerja", "presensi", "quarantine"):
+            frame = wh.query_df(f"select * from raw.{table}")
+            rows = sorted(json.dumps([str(v) for v in r]) for r in frame.values.tolist())
+            digest.update(json.dumps([table, list(frame.columns), rows]).encode())
+        counts = wh.query_df(
+            "select extract, status, count(*) as n, sum(rows_loaded) as l, "
+            "sum(rows_quarantined) as q from raw.load_audit group by 1, 2 order by 1, 2"
+        )
+        digest.update(json.dumps(counts.astype(str).values.tolist()).encode())
+    return digest.hexdigest()
+
+
+def test_three_reruns_of_a_date_leave_identical_tables(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    _write(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH)
+    _write(landing, "izin", DAY, "izin.csv", "id_izin,nip\nI1,198503102010011001\n")
+    first = load_night(settings, DAY)
+    assert [o.status for o in first.outcomes] == ["LOADED", "LOADED", "REJECTED"]
+    states = {_state(settings)}
+    for _ in range(3):
+        again = load_night(settings, DAY)
+        # Unchanged files are no-ops; the unchanged bad file is reported again, audited once.
+        assert [o.status for o in again.outcomes] == ["UNCHANGED", "UNCHANGED", "REJECTED"]
+        states.add(_state(settings))
+    assert len(states) == 1
+
+
+def test_a_changed_redelivery_replaces_raw_and_quarantined_rows(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    _write(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH)
+    night = load_night(settings, DAY)
+    [punches] = [o for o in night.outcomes if o.extract == "presensi"]
+    assert (punches.rows_loaded, punches.rows_quarantined) == (2, 1)
+    with connect(settings) as wh:
+        [(rule, record)] = wh.query_df("select rule, raw_record from raw.quarantine").values
+    assert rule == "INVALID_CODE" and json.loads(record)["sumber"] == "BADGE"
+    _write(
+        landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH.replace("BADGE", "FACE")
+    )
+    fixed = load_night(settings, DAY)
+    [punches] = [o for o in fixed.outcomes if o.extract == "presensi"]
+    assert (punches.status, punches.rows_loaded, punches.rows_quarantined) == ("LOADED", 3, 0)
+    with connect(settings) as wh:
+        assert wh.scalar("select count(*) from raw.quarantine") == 0
+        assert wh.scalar("select count(*) from raw.presensi") == 3
+        assert wh.scalar("select count(distinct _batch_id) from raw.presensi") == 1
+
+
+def test_a_rejected_redelivery_leaves_the_loaded_date_untouched(target_settings, landing):
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    load_night(settings, DAY)
+    before = _raw(settings, "presensi")
+    _write(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + "198503102010011001;2026-03")
+    night = load_night(settings, DAY)
+    [rejected] = night.rejected
+    assert [f.rule for f in rejected.file_outcomes] == ["TRUNCATED"]
+    assert "presensi.csv, line 4: TRUNCATED" in rejected.message
+    after = _raw(settings, "presensi")
+    assert after.equals(before)
+
+
+def test_an_old_audit_table_is_migrated_in_place(target_settings, landing):
+    from kinerja.load.raw_tables import AUDIT_COLUMNS
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    old = ", ".join(f"{name} {kind}" for name, kind in AUDIT_COLUMNS[:11])
+    with connect(settings) as wh:
+        wh.execute("create schema if not exists raw")
+        wh.execute(f"create table raw.load_audit ({old})")
+        wh.execute(
+            "insert into raw.load_audit values ('b0', 'pegawai', date '2026-03-01', '[]', "
+            "'LOADED', 1, 1, 0, null, null, timestamp '2026-03-01 23:00:00')"
+        )
+    load_night(settings, DAY)
+    with connect(settings) as wh:
+        columns = wh.table_columns("raw", "load_audit")
+        statuses = wh.query_df("select batch_id, quality_status from raw.load_audit")
+    assert columns == [name for name, _ in AUDIT_COLUMNS]
+    assert "b0" in set(statuses["batch_id"]) and len(statuses) == 3
+    assert statuses["quality_status"].isna().all()

@@ -30,3 +30,20 @@ def test_direct_identifiers_are_marked_personal():
         for column in extract.columns:
             if column.name in ("nik", "nama", "tanggal_lahir", "email", "no_hp"):
                 assert column.personal, f"{extract.name}.{column.name}"
+
+
+def test_every_rule_the_loader_applies_is_documented():
+    from datetime import date
+
+    from kinerja.contract.rules import FILE_RULES, ROW_RULES, RULES
+    from kinerja.load.checks import row_checks
+
+    applied = {
+        check.rule
+        for extract in EXTRACTS.values()
+        for check in row_checks(extract, extract.column_names, date(2026, 3, 2), 4000, True)
+    }
+    assert applied == {r.code for r in ROW_RULES}
+    assert len(RULES) == len(ROW_RULES) + len(FILE_RULES)
+    document = DOC_PATH.read_text(encoding="utf-8")
+    assert all(f"`{code}`" in document for code in RULES)

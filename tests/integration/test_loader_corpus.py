@@ -1,0 +1,112 @@
+"""The bad-input corpus (tests/corpus): every case loads on both targets with its expected outcome."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kinerja.load import load_night
+from kinerja.settings import Settings
+from kinerja.warehouse import connect
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SPEC = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
+DAY = date.fromisoformat(SPEC["extraction_date"])
+TARGETS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _case_params():
+    return [pytest.param(c, id=c["case"]) for c in SPEC["cases"]]
+
+
+@pytest.fixture(params=TARGETS)
+def target(request, kinerja_home, monkeypatch) -> str:
+    monkeypatch.setenv("KINERJA_TARGET", request.param)
+    if request.param == "postgres":
+        monkeypatch.setenv("KINERJA_PG_DATABASE", request.getfixturevalue("pg_database"))
+    return request.param
+
+
+def test_the_corpus_covers_the_issue():
+    assert len(SPEC["cases"]) >= 25
+    outcomes = {c.get("rule") for c in SPEC["cases"]} | {
+        r for c in SPEC["cases"] for r in c.get("quarantine_rules", {})
+    }
+    for rule in (
+        "EMPTY_FILE", "ENCODING", "TRUNCATED", "MISSING_COLUMN", "MANIFEST_MISMATCH",
+        "UNSUPPORTED_TYPE", "DUPLICATED_HEADER", "INVALID_CODE", "INVALID_NIP",
+        "NIP_PROFILE_MISMATCH", "INVALID_DATE", "DATE_OUT_OF_RANGE", "LAT_LON_OUT_OF_RANGE",
+        "INVALID_CHARACTERS", "VALUE_TOO_LONG",
+    ):  # fmt: skip
+        assert rule in outcomes, rule
+
+
+@pytest.mark.parametrize("case", _case_params())
+def test_corpus_case(case, target, monkeypatch):
+    monkeypatch.setenv("KINERJA_LANDING", str(CORPUS / case["case"]))
+    settings = Settings()
+    night = load_night(settings, DAY, catch_up=False)
+    [batch] = night.outcomes
+    assert batch.extract == case["extract"]
+    assert batch.status == case["status"], batch.message
+    with connect(settings) as wh:
+        raw = wh.query_df(f"select * from raw.{case['extract']}")
+        quarantine = wh.query_df("select * from raw.quarantine order by source_file, row_number")
+        audit = wh.query_df("select * from raw.load_audit")
+    [audit_row] = audit.to_dict("records")
+    assert audit_row["status"] == case["status"]
+    if case["status"] == "REJECTED":
+        [bad] = [f for f in batch.file_outcomes if f.rule]
+        assert bad.rule == case["rule"]
+        assert case["rule"] in batch.message and Path(bad.path).name in batch.message
+        assert raw.empty and quarantine.empty
+        return
+    # Nothing delivered is lost: every row is loaded or quarantined, and the audit says so.
+    assert (batch.rows_loaded, batch.rows_quarantined) == (
+        case["rows_loaded"],
+        case["rows_quarantined"],
+    )
+    assert batch.rows_delivered == batch.rows_loaded + batch.rows_quarantined
+    assert audit_row["rows_delivered"] == audit_row["rows_loaded"] + audit_row["rows_quarantined"]
+    assert (len(raw), len(quarantine)) == (case["rows_loaded"], case["rows_quarantined"])
+    assert batch.quarantine_rules == case.get("quarantine_rules", {})
+    assert quarantine["rule"].value_counts().to_dict() == case.get("quarantine_rules", {})
+    for record in quarantine.to_dict("records"):
+        delivered = json.loads(record["raw_record"])
+        assert record["column_name"] is None or record["column_name"] in {
+            k.strip().lower() for k in delivered
+        }
+        assert record["row_number"] >= 1 and record["batch_id"] == batch.batch_id
+        assert record["message"]
+    for column, value in case.get("raw_values", {}).items():
+        assert value in set(raw[column]), (column, value)
+    assert batch.extra_columns == case.get("extra_columns", [])
+
+
+@pytest.mark.parametrize("filesystem", ["local", "memory"])
+def test_the_landing_area_may_be_any_fsspec_filesystem(filesystem, target, monkeypatch):
+    """The same deliveries give the same rows and quarantine from local disk or object storage."""
+    import uuid
+
+    import fsspec
+
+    cases = ("bom_semicolon", "duplicated_header_row", "manifest_agrees", "parquet")
+    if filesystem == "local":
+        root = CORPUS
+    else:
+        fs = fsspec.filesystem("memory")
+        root = f"/corpus-{uuid.uuid4().hex}"
+        for case in cases:
+            for path in (CORPUS / case).rglob("*"):
+                if path.is_file():
+                    fs.pipe(f"{root}/{case}/{path.relative_to(CORPUS / case)}", path.read_bytes())
+    outcomes = []
+    for case in cases:
+        url = f"{root}/{case}" if filesystem == "local" else f"memory://{root}/{case}"
+        monkeypatch.setenv("KINERJA_LANDING", url)
+        [batch] = load_night(Settings(), DAY, catch_up=False).outcomes
+        outcomes.append((batch.status, batch.rows_loaded, batch.rows_quarantined))
+    assert outcomes == [("LOADED", 2, 0), ("LOADED", 2, 1), ("LOADED", 2, 0), ("LOADED", 1, 1)]
