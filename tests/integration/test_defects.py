@@ -21,7 +21,8 @@ from kinerja.warehouse import connect
 
 START, END = date(2025, 3, 3), date(2025, 3, 28)
 RATE = 0.05
-# Where staging counts a row once: a punch by (nip, waktu), an upsert extract by its key.
+# Where staging counts a row once: a punch by nip and instant (the same waktu text is the same
+# instant; int_presensi__harian), an upsert extract by its key (latest version wins).
 DEDUPE_KEY = {"presensi": ["nip", "waktu"]} | {
     name: EXTRACTS[name].key_columns for name in ("izin", "skp", "pelatihan", "hukuman_disiplin")
 }
