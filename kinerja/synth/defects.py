@@ -255,22 +255,25 @@ class DefectInjector:
             data = render_csv(frame).encode("utf-8")
             return Folder([DeliveredFile(name, data, n)])
         classes = row_classes(extract)
-        out = frame.reset_index(drop=True).astype(object)
+        # A numpy object array, not the frame: per-cell pandas access would cost the generator
+        # more than the defects are worth.
+        columns = list(frame.columns)
+        values = frame.to_numpy(dtype=object, copy=True)
         free = np.ones(n, dtype=bool)
         placed: list[_Placed] = []
         for _ in range(k):
             # The class tried least so far: classes that fit few extracts still come up early.
             defect = min(classes, key=lambda c: (self._tried[c], _ORDER[c]))
             self._tried[defect] += 1
-            spot = self._place(defect, extract, day, out, free, n + len(placed))
+            spot = self._place(defect, extract, day, values, columns, free, n + len(placed))
             if spot is not None:
                 placed.append(spot)
-        final, positions = self._assemble(out, placed)
+        final, positions = self._assemble(values, columns, placed)
         files = [DeliveredFile(name, render_csv(final).encode("utf-8"), len(final))]
         resend = [p for p in placed if p.defect == "DUPLICATE_ACROSS_FILES"]
         if resend:
             second = name.replace(".csv", "_susulan.csv")
-            copies = out.iloc[[p.duplicate_of for p in resend]]
+            copies = pd.DataFrame(values[[p.duplicate_of for p in resend]], columns=columns)
             files.append(DeliveredFile(second, render_csv(copies).encode("utf-8"), len(copies)))
             for i, p in enumerate(resend, start=1):
                 p.file, p.row_id = second, i
@@ -285,23 +288,27 @@ class DefectInjector:
             self._record(extract, day, p.file or name, p.defect, row, p.column, **extra)
         return Folder(files)
 
-    def _assemble(self, out: pd.DataFrame, placed: list[_Placed]) -> tuple[pd.DataFrame, dict]:
-        """Insert the added rows (repeated headers, in-file duplicates) at their positions."""
-        added = [p for p in placed if p.row_id >= len(out)]
-        order = np.arange(len(out), dtype=float)
-        pieces, keys = [out], [order]
-        for p in added:
-            if p.defect == "DUPLICATED_HEADER":
-                piece = pd.DataFrame([list(out.columns)], columns=out.columns, dtype=object)
-            else:
-                piece = out.iloc[[p.duplicate_of]]
-            pieces.append(piece)
-            keys.append(np.array([float(self.rng.integers(0, len(out) + 1)) - 0.5]))
-        key = np.concatenate(keys)
-        rank = np.argsort(key, kind="stable")
-        final = pd.concat(pieces, ignore_index=True).iloc[rank].reset_index(drop=True)
-        ids = np.concatenate([np.arange(len(out)), [p.row_id for p in added]]).astype(int)
-        positions = {int(ids[r]): i + 1 for i, r in enumerate(rank)}
+    def _assemble(
+        self, values: np.ndarray, columns: list[str], placed: list[_Placed]
+    ) -> tuple[pd.DataFrame, dict[int, int]]:
+        """Insert the added rows (repeated headers, in-file duplicates) at random positions;
+        returns the file's rows and each row id's 1-based row number."""
+        n = len(values)
+        added = [p for p in placed if p.row_id >= n]
+        extra = np.empty((len(added), len(columns)), dtype=object)
+        for i, p in enumerate(added):
+            extra[i] = columns if p.defect == "DUPLICATED_HEADER" else values[p.duplicate_of]
+        # Each added row goes just before a random original row (or at the end).
+        slots = self.rng.integers(0, n + 1, len(added)) - 0.5
+        rank = np.argsort(np.concatenate([np.arange(n, dtype=float), slots]), kind="stable")
+        final = pd.DataFrame(np.concatenate([values, extra])[rank], columns=columns)
+        number = np.empty(len(rank), dtype=np.int64)
+        number[rank] = np.arange(1, len(rank) + 1)
+        positions = {p.row_id: int(number[n + i]) for i, p in enumerate(added)}
+        for p in placed:
+            for row in (p.row_id, p.duplicate_of):
+                if row is not None and 0 <= row < n:
+                    positions[row] = int(number[row])
         return final, positions
 
     def _pick(self, free: np.ndarray, mask: np.ndarray | None = None) -> int | None:
@@ -316,7 +323,14 @@ class DefectInjector:
         return options[int(self.rng.integers(0, len(options)))]
 
     def _place(
-        self, defect: str, extract: str, day: date, out: pd.DataFrame, free: np.ndarray, new_id: int
+        self,
+        defect: str,
+        extract: str,
+        day: date,
+        values: np.ndarray,
+        columns: list[str],
+        free: np.ndarray,
+        new_id: int,
     ) -> _Placed | None:
         if defect == "DUPLICATED_HEADER":
             return _Placed(defect, new_id, None)
@@ -327,13 +341,11 @@ class DefectInjector:
             # A cross-file copy gets its row number in the resend file, once that is built.
             row_id = -1 if defect == "DUPLICATE_ACROSS_FILES" else new_id
             return _Placed(defect, row_id, None, duplicate_of=source)
-        alter = _ALTERATIONS[defect]
-        mask = _eligible(defect, extract, out)
-        row = self._pick(free, mask)
+        row = self._pick(free, _eligible(defect, extract, values, columns))
         if row is None:
             return None
-        column, value = alter(self, extract, day, out.iloc[row])
-        out.iat[row, out.columns.get_loc(column)] = value
+        column, value = _ALTERATIONS[defect](self, extract, day, dict(zip(columns, values[row])))
+        values[row, columns.index(column)] = value
         return _Placed(defect, row, column, value=value if defect in LOADED_CLASSES else None)
 
     # -- file level -----------------------------------------------------------------------------
@@ -392,12 +404,14 @@ class DefectInjector:
 # -- how each row-level class alters one row: returns (column, new value) -------------------------
 
 
-def _eligible(defect: str, extract: str, out: pd.DataFrame) -> np.ndarray | None:
+def _eligible(
+    defect: str, extract: str, values: np.ndarray, columns: list[str]
+) -> np.ndarray | None:
     if defect == "NIP_PROFILE_MISMATCH":
-        return out["status_kepegawaian"].isin(["PNS", "CPNS"]).to_numpy()
+        return np.isin(values[:, columns.index("status_kepegawaian")], ["PNS", "CPNS"])
     if defect == "DATE_OUT_OF_RANGE" and extract in END_AFTER_START:
-        start, end = END_AFTER_START[extract]
-        return (out[start].map(_text) != "").to_numpy() & (out[end].map(_text) != "").to_numpy()
+        pair = [values[:, columns.index(c)] for c in END_AFTER_START[extract]]
+        return np.array([bool(_text(a)) and bool(_text(b)) for a, b in zip(*pair, strict=True)])
     return None
 
 
