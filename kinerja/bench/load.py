@@ -148,16 +148,19 @@ def _kinerja_loader(target: str, landing: Path, home: Path, settings: Settings) 
     from kinerja.load import load_night
 
     shutil.rmtree(home, ignore_errors=True)
-    run_settings = settings.model_copy(
-        update={"home": home, "target": target, "landing": str(landing)}
-    )
+    run_settings = _with(settings, home=home, target=target, landing=str(landing))
     began = time.perf_counter()
     night = load_night(run_settings, BENCH_DAY, catch_up=False)
     seconds = time.perf_counter() - began
-    rows = sum(o.rows_loaded for o in night.outcomes if o.extract == "presensi")
-    if night.rejected:
-        raise RuntimeError(f"bench file rejected: {night.rejected[0].message}")
-    return Measure(target, "kinerja loader", rows, seconds)
+    batches = [o for o in night.outcomes if o.extract == "presensi"]
+    if [o.status for o in batches] != ["LOADED"]:
+        raise RuntimeError(f"bench batch not loaded: {[(o.status, o.message) for o in batches]}")
+    return Measure(target, "kinerja loader", batches[0].rows_loaded, seconds)
+
+
+def _with(settings: Settings, **changes) -> Settings:
+    """New settings, not model_copy: a copy would keep cached paths of the old home."""
+    return Settings(**{**settings.model_dump(), **changes})
 
 
 def run_bench(
@@ -188,7 +191,7 @@ def run_bench(
             measures.append(_kinerja_loader("duckdb", landing, work / "home_duckdb", settings))
             continue
         database = f"kinerja_bench_{uuid.uuid4().hex[:10]}"
-        pg = settings.model_copy(update={"pg_database": database})
+        pg = _with(settings, pg_database=database)
         with _pg_connect(settings, "postgres", autocommit=True) as admin:
             admin.execute(pgsql.SQL("create database {}").format(pgsql.Identifier(database)))
         try:

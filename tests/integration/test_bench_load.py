@@ -38,3 +38,12 @@ def test_bench_prints_consistent_figures(target, kinerja_home, monkeypatch):
         rates["kinerja loader"] / rates["raw bulk"], abs=0.006, rel=0.01
     )
     assert figures["raw bulk"][5] == ""
+
+
+def test_a_second_bench_in_the_same_home_loads_again(kinerja_home, monkeypatch):
+    """Each run measures a real load, never the no-op of a batch already loaded by the last run."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["bench", "load", "--rows", "3000", "--target", "duckdb"])
+        assert result.exit_code == 0, result.output
+        assert _figures(result.output)["kinerja loader"][2] == "3,000"
