@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 Target = Literal["duckdb", "postgres"]
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     promotion_margin: float = 0.0
     # Fewer labelled rows than this and training is skipped for the night.
     min_training_rows: int = 200
+    # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).
+    max_value_length: int = DEFAULT_MAX_VALUE_LENGTH
 
     @cached_property
     def home_dir(self) -> Path:

@@ -67,7 +67,8 @@ Rating columns accept the SIASN codes or these words (any case): {", ".join(f"`{
 - Spreadsheet formulas (`=HYPERLINK(...)`) and SQL-looking text are ordinary text: loaded as
   delivered, never evaluated. Repeated rows are loaded as delivered; a punch counts once and the
   newest version of a keyed record wins downstream.
-- No value may be longer than {DEFAULT_MAX_VALUE_LENGTH:,} characters.
+- No value may be longer than {DEFAULT_MAX_VALUE_LENGTH:,} characters (setting
+  `KINERJA_MAX_VALUE_LENGTH`).
 
 ## What is checked
 

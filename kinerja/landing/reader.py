@@ -170,7 +170,7 @@ def normalised_select(info: FileInfo) -> str:
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _ORIGINAL = re.compile(r"Original Line: (.*?)\n", re.DOTALL)
-_JSON_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
+_JSON_LINE = re.compile(r"Malformed JSON .* in line (\d+)")
 
 
 def parser_failure(info: FileInfo, error: Exception) -> FileRejected:
@@ -180,8 +180,14 @@ def parser_failure(info: FileInfo, error: Exception) -> FileRejected:
         (ln.strip() for ln in text.splitlines()[1:] if ln.strip() and ":" not in ln[:20]),
         text.splitlines()[0],
     )
-    match = _CSV_LINE.search(text) or _JSON_LINE.search(text)
-    line = int(match.group(1)) if match else None
+    line = None
+    if match := _CSV_LINE.search(text):
+        line = int(match.group(1))
+    elif match := _JSON_LINE.search(text):
+        line = int(match.group(1)) - 1  # DuckDB 2.0 counts JSON lines from 2
+        detail = text.rsplit(": ", 1)[-1].strip(" .")
+    if "unexpected end of data" in text:
+        return FileRejected(info.path, "the last JSON record is cut off", "TRUNCATED", line=line)
     original = _ORIGINAL.search(text)
     last = original is not None and original.group(1).strip() == info.last_line.strip()
     if "unterminated quote" in text:

@@ -42,7 +42,6 @@ from kinerja.landing.reader import (
 from kinerja.load import checks as row_rules
 from kinerja.load.raw_tables import (
     AUDIT_TABLE,
-    QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
     ensure_audit_table,
     ensure_raw_table,
@@ -52,6 +51,10 @@ from kinerja.settings import Settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
 LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
+
+
+class LoadInvariantBroken(RuntimeError):
+    """Rows delivered differ from rows loaded plus rows quarantined: a loader defect, not bad input."""
 
 
 @dataclass
@@ -177,14 +180,13 @@ def _write_audit(
 
 
 @dataclass
-class _Staged:
-    """One file read and checked into a DuckDB temp table, waiting for the batch transaction."""
+class _Prepared:
+    """One file whose header passed, with the query that reads it and checks every row."""
 
     info: FileInfo
-    table: str
     columns: list[str]  # normalised names, in delivered order
     checks: list[row_rules.Check]
-    outcome: FileOutcome
+    query: str  # _row_number, the delivered columns, _extra, _check
 
 
 def _url(con: duckdb.DuckDBPyConnection, fs, path: str) -> str:
@@ -197,63 +199,37 @@ def _url(con: duckdb.DuckDBPyConnection, fs, path: str) -> str:
     return f"{protocol}://{path}"
 
 
-def _stage(
+def _prepare(
     con: duckdb.DuckDBPyConnection,
     fs,
     extract: Extract,
     info: FileInfo,
-    table: str,
     day: date,
     max_length: int,
-) -> _Staged:
+) -> _Prepared:
     url = _url(con, fs, info.path)
     try:
         info = with_columns(con, url, info)
-        columns = [normalise(c, i) for i, c in enumerate(info.header)]
-        twice = sorted({c for c in columns if columns.count(c) > 1})
-        if twice:
-            raise FileRejected(info.path, "the header names a column twice", column=twice[0])
-        missing = [c for c in extract.required_columns if c not in columns]
-        if missing:
-            raise FileRejected(
-                info.path,
-                f"required column(s) missing from the header: {', '.join(missing)}",
-                "MISSING_COLUMN",
-                line=1 if info.suffix == ".csv" else None,
-                column=missing[0],
-            )
-        checks = row_rules.row_checks(
-            extract, columns, day, max_length, header_row=info.suffix == ".csv"
-        )
-        fast = row_rules.fast_clean_sql(extract, columns, day, max_length)
-        con.execute(
-            f"create or replace temp table {table} as "
-            f"select *, {row_rules.check_index_sql(checks, fast)} as _check from ("
-            f"select row_number() over () as _row_number, {normalised_select(info)} "
-            f"from {reader_sql(url, info)})"
-        )
-        counts = dict(con.execute(f"select _check, count(*) from {table} group by 1").fetchall())
     except duckdb.Error as exc:
         raise parser_failure(info, exc) from exc
-    outcome = FileOutcome(info.path, LOADED)
+    columns = [normalise(c, i) for i, c in enumerate(info.header)]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise FileRejected(info.path, "the header names a column twice", column=twice[0])
+    missing = [c for c in extract.required_columns if c not in columns]
+    if missing:
+        raise FileRejected(
+            info.path,
+            f"required column(s) missing from the header: {', '.join(missing)}",
+            "MISSING_COLUMN",
+            line=1 if info.suffix == ".csv" else None,
+            column=missing[0],
+        )
+    checks = row_rules.row_checks(
+        extract, columns, day, max_length, header_row=info.suffix == ".csv"
+    )
+    fast = row_rules.fast_clean_sql(extract, columns, day, max_length)
     extra = [c for c in columns if c not in extract.column_names]
-    if extra:
-        outcome.message = f"extra columns kept in _extra: {', '.join(extra)}"
-    outcome.rows_delivered = sum(counts.values())
-    outcome.rows_loaded = counts.get(None, 0)
-    outcome.rows_quarantined = outcome.rows_delivered - outcome.rows_loaded
-    for index, count in counts.items():
-        if index is not None:
-            rule = checks[index - 1].rule
-            outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + count
-    return _Staged(info, table, columns, checks, outcome)
-
-
-def _raw_select(
-    extract: Extract, staged: _Staged, batch_id: str, day: date, loaded_at: datetime
-) -> tuple[list[str], str]:
-    extra = [c for c in staged.columns if c not in extract.column_names]
-    values = [quote_ident(c.name) if c.name in staged.columns else "null" for c in extract.columns]
     extra_json = (
         "cast(to_json(struct_pack("
         + ", ".join(f"{quote_ident(c)} := {quote_ident(c)}" for c in extra)
@@ -261,49 +237,36 @@ def _raw_select(
         if extra
         else "cast(null as varchar)"
     )
-    meta = {
-        "_batch_id": quote_literal(batch_id),
-        "_extraction_date": f"date '{day.isoformat()}'",
-        "_source_file": quote_literal(staged.info.path),
-        "_row_number": "_row_number",
-        "_loaded_at": f"cast('{loaded_at.isoformat()}' as timestamptz)",
-        "_extra": extra_json,
-    }
-    names = extract.column_names + list(meta)
     query = (
-        f"select {', '.join(values + list(meta.values()))} from {staged.table} where _check is null"
+        f"select *, {extra_json} as _extra, {row_rules.check_index_sql(checks, fast)} as _check "
+        f"from (select row_number() over () as _row_number, {normalised_select(info)} "
+        f"from {reader_sql(url, info)})"
     )
-    return names, query
+    return _Prepared(info, columns, checks, query)
 
 
-def _quarantine_select(
-    extract: Extract, staged: _Staged, batch_id: str, day: date, loaded_at: datetime
-) -> str:
+def _quarantine_select(prepared: _Prepared, table: str) -> tuple[list[str], str]:
     record = ", ".join(
         f"{quote_ident(original)} := {quote_ident(name)}"
-        for original, name in zip(staged.info.header, staged.columns, strict=True)
+        for original, name in zip(prepared.info.header, prepared.columns, strict=True)
     )
     index = "_check"
-    values = [
-        quote_literal(batch_id),
-        quote_literal(extract.name),
-        f"date '{day.isoformat()}'",
-        quote_literal(staged.info.path),
-        "_row_number",
-        row_rules.rule_sql(staged.checks, index),
-        row_rules.column_sql(staged.checks, index),
-        row_rules.message_sql(staged.checks, index),
-        f"cast(to_json(struct_pack({record})) as varchar)" if record else "'{}'",
-        f"cast('{loaded_at.isoformat()}' as timestamptz)",
-    ]
-    return f"select {', '.join(values)} from {staged.table} where _check is not null"
+    values = {
+        "row_number": "_row_number",
+        "rule": row_rules.rule_sql(prepared.checks, index),
+        "column_name": row_rules.column_sql(prepared.checks, index),
+        "message": row_rules.message_sql(prepared.checks, index),
+        "raw_record": f"cast(to_json(struct_pack({record})) as varchar)" if record else "'{}'",
+    }
+    return list(values), f"select {', '.join(values.values())} from {table}"
 
 
-def _reject(outcome: BatchOutcome, error: FileRejected, staged: dict[str, _Staged]) -> None:
+def _reject(outcome: BatchOutcome, error: FileRejected, delivered: dict[str, int]) -> None:
     outcome.status, outcome.message = REJECTED, str(error)
     outcome.rows_delivered = outcome.rows_loaded = outcome.rows_quarantined = 0
     outcome.quarantine_rules = {}
-    outcome.rows_rejected = sum(s.outcome.rows_delivered for s in staged.values())
+    outcome.extra_columns = []
+    outcome.rows_rejected = sum(delivered.values())
     outcome.file_outcomes = []
     for path in outcome.files:
         if path == error.path:
@@ -312,12 +275,11 @@ def _reject(outcome: BatchOutcome, error: FileRejected, staged: dict[str, _Stage
             )
         else:
             name = posixpath.basename(error.path)
-            delivered = staged[path].outcome.rows_delivered if path in staged else 0
             outcome.file_outcomes.append(
                 FileOutcome(
                     path,
                     REJECTED,
-                    rows_delivered=delivered,
+                    rows_delivered=delivered.get(path, 0),
                     message=f"not loaded: {name} of the same delivery was rejected",
                 )
             )
@@ -354,47 +316,115 @@ def load_delivery(
             FileOutcome(p, UNCHANGED, message="already loaded") for p in delivery.files
         ]
         return outcome
-    staged: dict[str, _Staged] = {}
+    delivered: dict[str, int] = {}
     try:
+        if rejection:
+            raise rejection
+        prepared = [_prepare(con, fs, extract, infos[p], day, max_length) for p in delivery.files]
+        _commit(wh, delivery, outcome, prepared, checksums, delivered)
+    except FileRejected as exc:
+        _reject(outcome, exc, delivered)
+        # An unchanged rejected delivery is reported again but audited once.
+        if latest != (batch_id, REJECTED):
+            _write_audit(wh, outcome, checksums, datetime.now(UTC))
+    return outcome
+
+
+def _load_file(
+    wh: Warehouse,
+    extract: Extract,
+    prepared: _Prepared,
+    batch: dict[str, str],
+) -> FileOutcome:
+    """Clean rows into the raw table, broken ones into the quarantine, in one read of the file."""
+    con = wh.staging()
+    present = [c for c in extract.column_names if c in prepared.columns]
+    source = {"_source_file": quote_literal(prepared.info.path)}
+    try:
+        read, loaded, broken = wh.insert_checked(
+            raw_table(extract),
+            [*present, "_row_number", "_extra"],
+            prepared.query,
+            batch | source,
+        )
+    except duckdb.Error as exc:
+        raise parser_failure(prepared.info, exc) from exc
+    outcome = FileOutcome(prepared.info.path, LOADED, rows_delivered=read, rows_loaded=loaded)
+    for index in broken.column("_check").to_pylist():
+        rule = prepared.checks[index - 1].rule
+        outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + 1
+    extra = [c for c in prepared.columns if c not in extract.column_names]
+    if extra:
+        outcome.message = f"extra columns kept in _extra: {', '.join(extra)}"
+    if broken.num_rows:
+        # The broken rows are few: give them to DuckDB (replacement scan of the local name) to
+        # render rule, column, message and the record as delivered.
+        con.execute("create or replace temp table kinerja_broken as select * from broken")
         try:
-            if rejection:
-                raise rejection
-            for number, path in enumerate(delivery.files):
-                table = f"kinerja_stage_{number}"
-                staged[path] = _stage(con, fs, extract, infos[path], table, day, max_length)
-            if delivery.manifest is not None:
-                rows = {p: s.outcome.rows_delivered for p, s in staged.items()}
-                _check_manifest(delivery, checksums, rows)
-        except FileRejected as exc:
-            _reject(outcome, exc, staged)
-            # An unchanged rejected delivery is reported again but audited once.
-            if latest != (batch_id, REJECTED):
-                _write_audit(wh, outcome, checksums, datetime.now(UTC))
-            return outcome
-        _commit(wh, extract, outcome, list(staged.values()), checksums)
-        return outcome
-    finally:
-        for s in staged.values():
-            con.execute(f"drop table if exists {s.table}")
+            names, query = _quarantine_select(prepared, "kinerja_broken")
+            constants = {
+                "batch_id": batch["_batch_id"],
+                "extract": quote_literal(extract.name),
+                "extraction_date": batch["_extraction_date"],
+                "source_file": source["_source_file"],
+                "quarantined_at": batch["_loaded_at"],
+            }
+            outcome.rows_quarantined = wh.insert_from_staging(
+                QUARANTINE_TABLE, names, query, constants
+            )
+        finally:
+            con.execute("drop table if exists kinerja_broken")
+    if outcome.rows_delivered != outcome.rows_loaded + outcome.rows_quarantined:
+        # Never expected: a row neither loaded nor quarantined would be lost, so nothing commits.
+        raise LoadInvariantBroken(
+            f"{prepared.info.path}: {read} rows read, {loaded} loaded, "
+            f"{outcome.rows_quarantined} quarantined"
+        )
+    return outcome
 
 
 def _commit(
     wh: Warehouse,
-    extract: Extract,
+    delivery: DeliveryFolder,
     outcome: BatchOutcome,
-    staged: list[_Staged],
+    prepared: list[_Prepared],
     checksums: dict[str, str],
+    delivered: dict[str, int],
 ) -> None:
+    """Replace the date's rows in one transaction; a file failing on the way rolls it all back."""
+    extract = EXTRACTS[delivery.extract]
     day, batch_id = outcome.extraction_date, outcome.batch_id
     loaded_at = datetime.now(UTC)
-    outcome.file_outcomes = [s.outcome for s in staged]
-    for s in staged:
-        outcome.rows_delivered += s.outcome.rows_delivered
-        outcome.rows_loaded += s.outcome.rows_loaded
-        outcome.rows_quarantined += s.outcome.rows_quarantined
-        for rule, count in s.outcome.quarantine_rules.items():
+    batch = {
+        "_batch_id": quote_literal(batch_id),
+        "_extraction_date": f"date '{day}'",
+        "_loaded_at": f"cast('{loaded_at.isoformat()}' as timestamptz)",
+    }
+    with wh.transaction():
+        wh.execute(f"delete from {raw_table(extract)} where _extraction_date = :day", {"day": day})
+        wh.execute(
+            f"delete from {QUARANTINE_TABLE} where extract = :extract and extraction_date = :day",
+            {"extract": extract.name, "day": day},
+        )
+        for p in prepared:
+            file_outcome = _load_file(wh, extract, p, batch)
+            delivered[p.info.path] = file_outcome.rows_delivered
+            outcome.file_outcomes.append(file_outcome)
+        if delivery.manifest is not None:
+            _check_manifest(delivery, checksums, delivered)
+        _summarise(extract, outcome, prepared)
+        _write_audit(wh, outcome, checksums, loaded_at)
+
+
+def _summarise(extract: Extract, outcome: BatchOutcome, prepared: list[_Prepared]) -> None:
+    for f in outcome.file_outcomes:
+        outcome.rows_delivered += f.rows_delivered
+        outcome.rows_loaded += f.rows_loaded
+        outcome.rows_quarantined += f.rows_quarantined
+        for rule, count in f.quarantine_rules.items():
             outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + count
-        extra = [c for c in s.columns if c not in extract.column_names]
+    for p in prepared:
+        extra = [c for c in p.columns if c not in extract.column_names]
         outcome.extra_columns.extend(c for c in extra if c not in outcome.extra_columns)
     notes = []
     if outcome.rows_quarantined:
@@ -403,21 +433,6 @@ def _commit(
     if outcome.extra_columns:
         notes.append(f"extra columns kept in _extra: {', '.join(outcome.extra_columns)}")
     outcome.message = "; ".join(notes)
-    quarantine_columns = [name for name, _ in QUARANTINE_COLUMNS]
-    with wh.transaction():
-        wh.execute(f"delete from {raw_table(extract)} where _extraction_date = :day", {"day": day})
-        wh.execute(
-            f"delete from {QUARANTINE_TABLE} where extract = :extract and extraction_date = :day",
-            {"extract": extract.name, "day": day},
-        )
-        for s in staged:
-            if s.outcome.rows_loaded:
-                names, query = _raw_select(extract, s, batch_id, day, loaded_at)
-                wh.insert_from_staging(raw_table(extract), names, query)
-            if s.outcome.rows_quarantined:
-                query = _quarantine_select(extract, s, batch_id, day, loaded_at)
-                wh.insert_from_staging(QUARANTINE_TABLE, quarantine_columns, query)
-        _write_audit(wh, outcome, checksums, loaded_at)
 
 
 def _dates_to_load(
@@ -454,7 +469,7 @@ def load_night(
             for done, day in enumerate(days, start=1):
                 delivery = delivery_folder(fs, root, extract.name, day)
                 if delivery is not None:
-                    outcomes.append(load_delivery(wh, fs, delivery))
+                    outcomes.append(load_delivery(wh, fs, delivery, settings.max_value_length))
                 if progress:
                     progress(extract.name, done, len(days))
     return NightLoad(as_of, outcomes)

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from kinerja.settings import Settings, get_settings
 
@@ -41,8 +42,32 @@ class Warehouse(ABC):
         """A DuckDB connection that reads delivered files and can feed `insert_from_staging`."""
 
     @abstractmethod
-    def insert_from_staging(self, qualified_table: str, columns: list[str], query: str) -> int:
-        """Append the rows of a query on `staging()` through the bulk path; returns rows written."""
+    def insert_from_staging(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        query: str,
+        constants: Mapping[str, str] | None = None,
+    ) -> int:
+        """Append the rows of a query on `staging()` through the bulk path; returns rows written.
+
+        `query` selects `columns`; `constants` maps further columns to one SQL literal each (the
+        batch id, the extraction date), the same for every row.
+        """
+
+    @abstractmethod
+    def insert_checked(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        query: str,
+        constants: Mapping[str, str] | None = None,
+    ) -> tuple[int, int, pa.Table]:
+        """Read `query` on `staging()` once: rows whose `_check` is NULL are appended (`columns`
+        and `constants` as in `insert_from_staging`); the others come back, every column.
+
+        Returns (rows read, rows appended, the other rows), each count from its own source.
+        """
 
     @abstractmethod
     def table_columns(self, schema: str, table: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from kinerja.settings import Settings
 from kinerja.warehouse.base import Warehouse, to_engine_params
@@ -60,10 +61,44 @@ class DuckDBWarehouse(Warehouse):
         # table without leaving DuckDB.
         return self.con
 
-    def insert_from_staging(self, qualified_table: str, columns: list[str], query: str) -> int:
-        names = ", ".join(f'"{c}"' for c in columns)
-        [(count,)] = self.con.execute(f"insert into {qualified_table} ({names}) {query}").fetchall()
+    def insert_from_staging(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        query: str,
+        constants: Mapping[str, str] | None = None,
+    ) -> int:
+        constants = constants or {}
+        names = ", ".join(f'"{c}"' for c in [*columns, *constants])
+        values = ", ".join(["staged.*", *constants.values()])
+        [(count,)] = self.con.execute(
+            f"insert into {qualified_table} ({names}) select {values} from ({query}) as staged"
+        ).fetchall()
         return int(count)
+
+    def insert_checked(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        query: str,
+        constants: Mapping[str, str] | None = None,
+    ) -> tuple[int, int, pa.Table]:
+        self.con.execute(f"create or replace temp table kinerja_checked as {query}")
+        try:
+            names = ", ".join(f'"{c}"' for c in columns)
+            count = self.insert_from_staging(
+                qualified_table,
+                columns,
+                f"select {names} from kinerja_checked where _check is null",
+                constants,
+            )
+            [(read,)] = self.con.execute("select count(*) from kinerja_checked").fetchall()
+            broken = self.con.sql(
+                "select * from kinerja_checked where _check is not null"
+            ).to_arrow_table()
+        finally:
+            self.con.execute("drop table if exists kinerja_checked")
+        return int(read), count, broken
 
     def table_columns(self, schema: str, table: str) -> list[str]:
         rows = self.con.execute(

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import duckdb
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from psycopg import sql as pgsql
 
 from kinerja.settings import Settings
 from kinerja.warehouse.base import Warehouse, to_engine_params
+
+COPY_BATCH_ROWS = 100_000
 
 
 def _connect(settings: Settings, dbname: str | None = None) -> psycopg.Connection:
@@ -85,33 +88,88 @@ class PostgresWarehouse(Warehouse):
             self._staging = duckdb.connect()
         return self._staging
 
-    def insert_from_staging(self, qualified_table: str, columns: list[str], query: str) -> int:
-        """DuckDB writes the rows as CSV to a scratch file that is streamed into COPY.
+    def insert_from_staging(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        query: str,
+        constants: Mapping[str, str] | None = None,
+    ) -> int:
+        """Stream DuckDB's result as CSV into COPY, batch by batch, while PostgreSQL parses it.
 
-        DuckDB quotes empty strings and leaves NULL unquoted, which is how COPY's CSV format tells
-        them apart, so text arrives exactly as delivered.
+        The Arrow CSV writer quotes empty strings and leaves NULL unquoted, which is how COPY's
+        CSV format tells them apart, so text arrives exactly as delivered. Constant columns are
+        column defaults for the duration of the COPY (inside the caller's transaction), so they
+        are neither sent nor parsed a million times.
         """
-        fd, scratch = tempfile.mkstemp(prefix="kinerja-copy-", suffix=".csv")
-        os.close(fd)
-        try:
-            [(count,)] = (
-                self.staging()
-                .execute(f"copy ({query}) to '{scratch}' (format csv, header false)")
-                .fetchall()
+        reader = self.staging().sql(query).to_arrow_reader(COPY_BATCH_ROWS)
+        return self._copy_batches(qualified_table, columns, reader, constants)
+
+    def _copy_batches(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        batches: Iterable[pa.RecordBatch],
+        constants: Mapping[str, str] | None,
+    ) -> int:
+        constants = constants or {}
+        schema, table = qualified_table.split(".")
+        target = pgsql.SQL("{}.{}").format(pgsql.Identifier(schema), pgsql.Identifier(table))
+        names = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns)
+        copy = pgsql.SQL("copy {} ({}) from stdin with (format csv)").format(target, names)
+        options = pacsv.WriteOptions(include_header=False)
+        count = 0
+        with self.transaction():
+            for column, literal in constants.items():
+                self._set_default(target, column, pgsql.SQL(literal))
+            with self.con.cursor() as cur, cur.copy(copy) as writer:
+                for batch in batches:
+                    if batch.num_rows:
+                        buffer = io.BytesIO()
+                        pacsv.write_csv(batch, buffer, options)
+                        writer.write(buffer.getbuffer())
+                        count += batch.num_rows
+            for column in constants:
+                self._set_default(target, column, None)
+        return count
+
+    def insert_checked(
+        self,
+        qualified_table: str,
+        columns: list[str],
+        query: str,
+        constants: Mapping[str, str] | None = None,
+    ) -> tuple[int, int, pa.Table]:
+        """One streaming pass: DuckDB reads and checks while PostgreSQL parses the COPY; the
+        few rows that broke a rule are split off on the client and returned."""
+        reader = self.staging().sql(query).to_arrow_reader(COPY_BATCH_ROWS)
+        broken: list[pa.RecordBatch] = []
+        read = 0
+
+        def clean_batches() -> Iterator[pa.RecordBatch]:
+            nonlocal read
+            for batch in reader:
+                read += batch.num_rows
+                failed = pc.is_valid(batch.column("_check"))
+                if pc.any(failed).as_py():
+                    broken.append(batch.filter(failed))
+                    batch = batch.filter(pc.invert(failed))
+                yield batch.select(columns)
+
+        count = self._copy_batches(qualified_table, columns, clean_batches(), constants)
+        return read, count, pa.Table.from_batches(broken, schema=reader.schema)
+
+    def _set_default(self, target: pgsql.Composable, column: str, value) -> None:
+        action = (
+            pgsql.SQL("drop default")
+            if value is None
+            else pgsql.SQL("set default {}").format(value)
+        )
+        self.con.execute(
+            pgsql.SQL("alter table {} alter column {} {}").format(
+                target, pgsql.Identifier(column), action
             )
-            if not count:
-                return 0
-            names = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns)
-            schema, table = qualified_table.split(".")
-            copy = pgsql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
-                pgsql.Identifier(schema), pgsql.Identifier(table), names
-            )
-            with open(scratch, "rb") as fh, self.con.cursor() as cur, cur.copy(copy) as writer:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    writer.write(chunk)
-            return int(count)
-        finally:
-            os.unlink(scratch)
+        )
 
     def table_columns(self, schema: str, table: str) -> list[str]:
         rows = self.con.execute(

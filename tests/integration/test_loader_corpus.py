@@ -110,3 +110,10 @@ def test_the_landing_area_may_be_any_fsspec_filesystem(filesystem, target, monke
         [batch] = load_night(Settings(), DAY, catch_up=False).outcomes
         outcomes.append((batch.status, batch.rows_loaded, batch.rows_quarantined))
     assert outcomes == [("LOADED", 2, 0), ("LOADED", 2, 1), ("LOADED", 2, 0), ("LOADED", 1, 1)]
+
+
+def test_the_value_length_limit_is_configurable(target, monkeypatch):
+    monkeypatch.setenv("KINERJA_LANDING", str(CORPUS / "one_mb_field"))
+    monkeypatch.setenv("KINERJA_MAX_VALUE_LENGTH", str(2_000_000))
+    [batch] = load_night(Settings(), DAY, catch_up=False).outcomes
+    assert (batch.rows_loaded, batch.rows_quarantined) == (2, 0)
