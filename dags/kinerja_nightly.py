@@ -1,4 +1,4 @@
-"""kinerja_nightly: load -> validate -> dbt -> train -> score and publish, once a night.
+"""kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish, nightly.
 
 Thin on purpose: every task is one call into the tested `kinerja` package. The night's data
 interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date.
@@ -94,6 +94,10 @@ def kinerja_nightly():
     )
 
     @task
+    def validate_marts() -> dict:
+        return _step("validate_marts", _as_of())
+
+    @task
     def train_model() -> dict:
         return _step("train_model", _as_of())
 
@@ -103,7 +107,7 @@ def kinerja_nightly():
 
     validated = validate_extracts(load_extracts())
     trained = train_model()
-    validated >> transform >> trained >> score_and_publish()
+    validated >> transform >> validate_marts() >> trained >> score_and_publish()
 
 
 kinerja_nightly()

@@ -212,10 +212,13 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
     rows = report.get("load", {}).get("rows_loaded", {})
     table.add_row("load", ", ".join(f"{k} {v:,}" for k, v in rows.items()) or "-")
     validate = report.get("validate", {})
+    breaches = validate.get("delivery_stops", []) + validate.get("delivery_warnings", [])
     table.add_row(
         "validate",
         f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed; "
-        f"Data Docs {settings.data_docs_dir / 'index.html'}",
+        f"{validate.get('delivery_checks', 0)} delivery checks, {len(breaches)} breach(es)"
+        + "".join(f"\n  {b}" for b in breaches[:5])
+        + f"\nData Docs {settings.data_docs_dir / 'index.html'}",
     )
     dbt_tasks = {t: s for t, s in run.task_states.items() if t.startswith("transform.")}
     ok = sum(s == "success" for s in dbt_tasks.values())
@@ -325,52 +328,10 @@ def info() -> None:
     console.print(table)
 
 
-bench_app = typer.Typer(help="Benchmarks measured on this machine.", no_args_is_help=True)
-app.add_typer(bench_app, name="bench")
-
-
-@bench_app.command("load")
-def bench_load(
-    rows: Annotated[int, typer.Option(min=1, help="Punch rows to generate.")] = 1_000_000,
-    target: Annotated[
-        str | None,
-        typer.Option("--target", help="duckdb or postgres (default: both, postgres if reachable)."),
-    ] = None,
-    csv: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="Use this punch CSV instead.")
-    ] = None,
-    work_dir: Annotated[
-        Path | None, typer.Option(help="Scratch folder (default: <KINERJA_HOME>/bench).")
-    ] = None,
-) -> None:
-    """The loader's rows/s next to the engine's raw bulk load of the same punch file."""
-    from kinerja.bench.load import postgres_reachable, results_table, run_bench
-
-    settings = get_settings()
-    if target not in (None, "duckdb", "postgres"):
-        raise typer.BadParameter("target must be duckdb or postgres")
-    targets = [target] if target else ["duckdb", "postgres"]
-    if target is None and not postgres_reachable(settings):
-        console.print(
-            f"[yellow]PostgreSQL at {settings.pg_host}:{settings.pg_port} not reachable[/]"
-        )
-        targets = ["duckdb"]
-    steps = (0 if csv else 1) + 2 * len(targets)
-    started: list[str] = []
-    with _progress() as progress:
-        task = progress.add_task("Benchmark", total=steps)
-
-        def step(what: str) -> None:
-            # Called as each step begins: the bar counts the steps already finished.
-            progress.update(task, description=what, completed=len(started))
-            started.append(what)
-
-        measures = run_bench(
-            rows, targets, work_dir or settings.home_dir / "bench", settings, csv=csv, step=step
-        )
-        progress.update(task, completed=steps, description="done")
-    console.print(results_table(measures))
-
-
 if __name__ == "__main__":
     app()
+
+
+from kinerja.bench.cli import bench_app
+
+app.add_typer(bench_app, name="bench")

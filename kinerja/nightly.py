@@ -40,21 +40,56 @@ def load_extracts(as_of: date, settings: Settings | None = None) -> dict:
 
 
 def validate_extracts(load_summary: dict, settings: Settings | None = None) -> dict:
+    """The contract suites on tonight's loaded rows, then the dataset-level delivery checks."""
+    from kinerja.contract import EXTRACTS
     from kinerja.quality import ValidationFailed, raise_for_critical, validate_night
+    from kinerja.quality.deliveries import check_deliveries
 
     settings = settings or get_settings()
+    as_of = date.fromisoformat(load_summary["as_of"])
     outcomes = validate_night(settings, load_summary["batches"])
+    deliveries = check_deliveries(settings, as_of, load_summary["batches"], list(EXTRACTS))
     summary = {
         "validations": len(outcomes),
         "passed": sum(o.success for o in outcomes),
         "failed": [o.message for o in outcomes if not o.success],
+        "delivery_checks": len(deliveries.metrics),
+        "delivery_warnings": [b.describe() for b in deliveries.warnings],
+        "delivery_stops": [b.describe() for b in deliveries.stops],
     }
-    record_step(settings, date.fromisoformat(load_summary["as_of"]), "validate", summary)
+    record_step(settings, as_of, "validate", summary)
     try:
         raise_for_critical(outcomes)
     except ValidationFailed as exc:
         # Bad data stays bad on a retry: fail the night at once, naming what failed.
         raise NightFailed(str(exc)) from exc
+    if deliveries.stops:
+        raise NightFailed(
+            "tonight's deliveries failed dataset-level checks (see raw.load_audit.quality_details):\n"
+            + "\n".join(summary["delivery_stops"])
+        )
+    return summary
+
+
+def validate_marts(as_of: date, settings: Settings | None = None) -> dict:
+    """The cross-mart invariants after dbt; a breach stops the night before training."""
+    from kinerja.quality.marts import check_marts
+
+    settings = settings or get_settings()
+    checks = check_marts(settings)
+    summary = {
+        "checked": checks.checked,
+        "breaches": [b.describe() for b in checks.breaches],
+    }
+    record_step(settings, as_of, "validate_marts", summary)
+    if not checks.success:
+        shown = summary["breaches"][:20]
+        more = len(summary["breaches"]) - len(shown)
+        raise NightFailed(
+            f"the marts break {len(summary['breaches'])} invariant(s):\n"
+            + "\n".join(shown)
+            + (f"\n... and {more} more" if more > 0 else "")
+        )
     return summary
 
 

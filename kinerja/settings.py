@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     target: Target = "duckdb"
     landing: str | None = None  # a folder or an fsspec URL; default <home>/landing
     outbox: str | None = None  # default <home>/outbox
+    cache: Path | None = None  # default <home>/cache
 
     pg_host: str = "127.0.0.1"  # TCP, never the socket: Cosmos builds asset URIs from the host
     pg_port: int = 5432
@@ -46,6 +47,14 @@ class Settings(BaseSettings):
     min_training_rows: int = 200
     # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).
     max_value_length: int = DEFAULT_MAX_VALUE_LENGTH
+
+    # Dataset-level checks of each night's deliveries (kinerja.quality.deliveries). A breach of a
+    # check named in dq_stop_on stops the night; any other breach is a warning in the report.
+    dq_row_count_min_ratio: float = 0.5  # of the trailing median of comparable deliveries
+    dq_row_count_max_ratio: float = 2.0
+    dq_freshness_max_days: int = 3
+    dq_quarantine_share_max: float = 0.05
+    dq_stop_on: list[Literal["row_count", "freshness", "quarantine_share"]] = ["quarantine_share"]
 
     @cached_property
     def home_dir(self) -> Path:
@@ -78,6 +87,11 @@ class Settings(BaseSettings):
     @property
     def mlflow_artifact_root(self) -> str:
         return (self.mlflow_dir / "artifacts").as_uri()
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived files that are safe to share between installations (e.g. dbt manifests)."""
+        return (self.cache or self.home_dir / "cache").expanduser().resolve()
 
     @property
     def data_docs_dir(self) -> Path:

@@ -14,6 +14,34 @@ from kinerja.runtime import silence_telemetry
 from kinerja.settings import Settings
 
 silence_telemetry()
+# Rich sizes its console when kinerja.cli is imported; tables wider than 80 columns must not be
+# cut with an ellipsis in captured output, whichever worker imports the CLI first.
+os.environ.setdefault("COLUMNS", "200")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Spread the suite over CPUs (pytest-xdist, `--dist loadgroup`) without repeating work.
+
+    A module's tests stay together on one worker, so its module-scoped fixtures (a dbt build, a
+    generated agency) are built once; each end-to-end night is its own group, because those are
+    the longest tests and are worth spreading.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = item.nodeid if item.get_closest_marker("e2e") else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory) -> Iterator[None]:
+    """One cache for the session: every test's home reuses the dbt manifests parsed before."""
+    cache = tmp_path_factory.mktemp("kinerja_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KINERJA_CACHE", str(cache))
+        yield
+
 
 PG_HOST = os.environ.get("KINERJA_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("KINERJA_PG_PORT", "5432"))

@@ -1,1 +1,1 @@
-"""Measurements users can rerun: `kinerja bench load` compares the loader with the engines' bulk load."""
+"""Benchmarks of the pipeline's stages (`kinerja bench ...`)."""

@@ -121,6 +121,34 @@ class QualityContext:
                 )
             return self._frame_checkpoints[extract]
 
+    def dataset_checkpoint(
+        self, name: str, suite: gx.ExpectationSuite, index_columns: Sequence[str]
+    ) -> gx.Checkpoint:
+        """A checkpoint over a small DataFrame of measurements (per batch, per relation...).
+
+        The suite is replaced on every call: its limits come from the settings, which the caller
+        may have changed since. Failures are reported by `index_columns` (what each row is), not
+        by DataFrame position.
+        """
+        with self._lock:
+            suite = self.context.suites.add_or_update(suite)
+            datasource = self.context.data_sources.get(FRAME_DATASOURCE)
+            if name not in datasource.get_asset_names():
+                datasource.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(
+                    name="batch"
+                )
+            batch = datasource.get_asset(name).get_batch_definition("batch")
+            definition = self.context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=f"dataset_{name}", data=batch, suite=suite)
+            )
+            checkpoint = _checkpoint(f"dataset_{name}", definition)
+            checkpoint.result_format = {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": list(index_columns),
+                "return_unexpected_index_query": False,
+            }
+            return self.context.checkpoints.add_or_update(checkpoint)
+
     @contextmanager
     def postgres_checkpoint(
         self, settings: Settings, extract: str, batch_ids: Sequence[str]

@@ -1,14 +1,20 @@
 """The dbt manifest Cosmos renders the DAG from.
 
 Parsing the dbt project belongs to deployment, not to every DAG parse: `kinerja run` (and the
-production image's init step) writes the manifest once; the scheduler only reads it.
+production image's init step) writes the manifest once; the scheduler only reads it. A parse
+costs several seconds, so manifests are cached by a digest of everything that shapes them (the
+project files, the dbt version, the target and the variables dbt reads); an unchanged project
+is never parsed twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
@@ -21,8 +27,43 @@ def manifest_path(settings: Settings) -> Path:
     return settings.dbt_target_dir / "manifest.json"
 
 
+# Variables that differ between installations without changing the parsed graph.
+_LOCATION_VARIABLES = ("KINERJA_HOME", "KINERJA_DUCKDB_PATH", "AIRFLOW_HOME")
+
+
+def manifest_digest(settings: Settings) -> str:
+    digest = hashlib.sha256(version("dbt-core").encode())
+    for path in sorted(p for p in DBT_PROJECT_DIR.rglob("*") if p.is_file()):
+        relative = path.relative_to(DBT_PROJECT_DIR)
+        if relative.parts[0] in ("target", "logs", "dbt_packages"):
+            continue
+        digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    for key, value in sorted(tool_environment(settings).items()):
+        if key.startswith(("KINERJA_", "DBT_")) and key not in _LOCATION_VARIABLES:
+            digest.update(f"{key}={value}\0".encode())
+    return digest.hexdigest()
+
+
 def write_manifest(settings: Settings) -> Path:
-    """`dbt parse` into KINERJA_HOME; raises with dbt's own message when the project is broken."""
+    """The manifest under KINERJA_HOME, from the cache or from `dbt parse`.
+
+    Raises with dbt's own message when the project is broken.
+    """
+    target = manifest_path(settings)
+    cached = settings.cache_dir / "dbt_manifests" / f"{manifest_digest(settings)}.json"
+    if cached.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        return target
+    _parse(settings)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    shutil.copyfile(target, partial)
+    partial.replace(cached)  # atomic: a concurrent reader sees the whole file or none
+    return target
+
+
+def _parse(settings: Settings) -> None:
     env = {**os.environ, **tool_environment(settings)}
     result = subprocess.run(
         [
@@ -45,7 +86,6 @@ def write_manifest(settings: Settings) -> Path:
     )
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
-    return manifest_path(settings)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from kinerja.calendar import hari_libur
+from kinerja.calendar import hari_libur, ramadan
 from kinerja.contract.extracts import EXTRACTS, RATING_WORDS, UTC_OFFSET_HOURS
 from kinerja.settings import PROJECT_ROOT
 
@@ -34,6 +34,11 @@ def _csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def holiday_seed_text(years: Iterable[int] = HOLIDAY_YEARS) -> str:
     rows = ((day.isoformat(), name, kategori) for day, name, kategori in hari_libur(years))
     return _csv_text(("tanggal", "nama_libur", "kategori"), rows)
+
+
+def ramadan_seed_text(years: Iterable[int] = HOLIDAY_YEARS) -> str:
+    rows = ((start.isoformat(), end.isoformat()) for start, end in ramadan(years))
+    return _csv_text(("tanggal_mulai", "tanggal_selesai"), rows)
 
 
 def zona_waktu_seed_text() -> str:
@@ -61,6 +66,7 @@ def rating_words_seed_text() -> str:
 # seed file name -> producer of its exact content
 GENERATED_SEEDS: dict[str, Callable[[], str]] = {
     "hari_libur.csv": holiday_seed_text,
+    "ramadan.csv": ramadan_seed_text,
     "zona_waktu.csv": zona_waktu_seed_text,
     "kode_kontrak.csv": contract_codes_seed_text,
     "kata_rating.csv": rating_words_seed_text,

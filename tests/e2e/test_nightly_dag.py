@@ -144,16 +144,19 @@ def test_first_night_without_history_succeeds_and_says_why(tmp_path, landing):
     assert report["publish"]["skipped"] and report["publish"]["reason"]
 
 
-def test_a_critical_validation_failure_stops_the_night_and_names_file_and_rule(tmp_path):
-    """A 17-digit NIP in one delivered file: validation fails the night before dbt runs."""
+def test_a_delivery_with_too_many_bad_rows_stops_the_night_and_keeps_every_row(tmp_path):
+    """A fifth of one file's NIPs lose a digit: each such row is quarantined with its rule and
+    line, and the share of quarantined rows stops the night before dbt runs."""
     from kinerja.synth import generate
 
     landing = tmp_path / "landing"
     generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=3)
     [bad_file] = sorted((landing / "presensi" / "2025-03-07").glob("*.csv"))
     lines = bad_file.read_text(encoding="utf-8").splitlines(keepends=True)
-    nip = lines[1].split(",")[0]
-    lines[1] = lines[1].replace(nip, nip[:-1], 1)
+    broken = list(range(1, len(lines), 5))
+    for i in broken:
+        nip = lines[i].split(",")[0]
+        lines[i] = lines[i].replace(nip, nip[:-1], 1)
     bad_file.write_text("".join(lines), encoding="utf-8")
     (bad_file.parent / "_manifest.json").unlink(missing_ok=True)
 
@@ -162,10 +165,25 @@ def test_a_critical_validation_failure_stops_the_night_and_names_file_and_rule(t
     assert result.returncode == 1
     assert "validate_extracts" in result.stdout
     report = json.loads((tmp_path / "home" / "runs" / "2025-03-07.json").read_text())
-    [message] = report["validate"]["failed"]
-    assert bad_file.name in message and "row 1" in message
-    assert "nip" in message and "expect_column_values_to_match_regex" in message
+    [stop] = report["validate"]["delivery_stops"]
+    assert "presensi" in stop and "quarantine_share" in stop
     assert "train" not in report and "publish" not in report
+
+    settings = Settings(home=tmp_path / "home", target="duckdb")
+    with connect(settings) as wh:
+        quarantined = wh.query_df(
+            "select source_file, row_number, rule from raw.quarantine where extract = 'presensi'"
+        )
+        audit = wh.query_df(
+            "select rows_delivered, rows_loaded, rows_quarantined, quality_status "
+            "from raw.load_audit where extract = 'presensi' and extraction_date = '2025-03-07'"
+        )
+    assert set(quarantined["rule"]) == {"INVALID_NIP"}
+    assert sorted(quarantined["row_number"]) == broken  # data row i is line i + 1
+    assert {Path(f).name for f in quarantined["source_file"]} == {bad_file.name}
+    [(delivered, loaded, held, status)] = audit.itertuples(index=False, name=None)
+    assert delivered == len(lines) - 1 == loaded + held and held == len(broken)
+    assert status == "FAILED"
     # Failed for good on the first try: retrying cannot fix a delivered file.
     airflow_log = (tmp_path / "home" / "runs" / "2025-03-07.airflow.log").read_text()
     assert "AirflowFailException" in airflow_log

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
@@ -34,7 +36,10 @@ print("INSPECT" + json.dumps({
 """
 
 
-def _inspect(tmp_path) -> dict:
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict:
+    """The DagBag is built once for the module: importing Airflow and Cosmos takes long."""
+    tmp_path = tmp_path_factory.mktemp("dagbag")
     settings = Settings(home=tmp_path / "home")
     write_manifest(settings)
     env = {**os.environ, **tool_environment(settings)}
@@ -51,22 +56,28 @@ def _inspect(tmp_path) -> dict:
     return json.loads(line[len("INSPECT") :])
 
 
-def test_dag_imports_and_is_wired(tmp_path):
-    report = _inspect(tmp_path)
+def test_dag_imports_and_is_wired(report):
     assert report["errors"] == {}
     assert "kinerja_nightly" in report["dag_ids"]
     assert report["timezone"] == "Asia/Jakarta"
     assert report["max_active_runs"] == 1
     tasks = report["tasks"]
-    for name in ("load_extracts", "validate_extracts", "train_model", "score_and_publish"):
+    for name in (
+        "load_extracts",
+        "validate_extracts",
+        "validate_marts",
+        "train_model",
+        "score_and_publish",
+    ):
         assert name in tasks
     dbt_tasks = [t for t in tasks if t.startswith("transform.")]
     assert len(dbt_tasks) >= 5, "Cosmos rendered too few dbt nodes"
     # Every task retries and takes a warehouse-writer slot.
     assert {t: v["retries"] for t, v in tasks.items() if v["retries"] < 1} == {}
     assert {v["pool"] for v in tasks.values()} == {"kinerja_warehouse"}
-    # The order of the night: load -> validate -> dbt -> train -> publish.
+    # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish.
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
+    assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
 
@@ -83,8 +94,8 @@ def _reaches(tasks: dict, start: str, goal: str) -> bool:
     return False
 
 
-def test_every_dbt_node_runs_after_validation_and_before_training(tmp_path):
-    tasks = _inspect(tmp_path)["tasks"]
+def test_every_dbt_node_runs_after_validation_and_before_the_mart_checks(report):
+    tasks = report["tasks"]
     for task_id in (t for t in tasks if t.startswith("transform.")):
         assert _reaches(tasks, "validate_extracts", task_id)
-        assert _reaches(tasks, task_id, "train_model")
+        assert _reaches(tasks, task_id, "validate_marts")

@@ -3,6 +3,8 @@
 -- The working calendar: every day of the years the `hari_libur` seed covers, flagged as a
 -- working day when its weekday has default hours in `jam_kerja` (Monday-Friday, Perpres 21/2023)
 -- and it is not a national holiday or cuti bersama. The one place that says what a working day is.
+-- `ramadan` marks the days of the generated `ramadan` seed when var `jadwal_ramadan` is on: on
+-- those days the RAMADAN hours of `jam_kerja` apply (Perpres 21/2023: start 08:00, shorter week).
 
 with holidays as (
 
@@ -13,7 +15,13 @@ with holidays as (
 working_hours as (
 
     select * from {{ ref('jam_kerja') }}
-    where instansi = '*'
+    where instansi = '*' and jadwal = 'NORMAL'
+
+),
+
+ramadan as (
+
+    select * from {{ ref('ramadan') }}
 
 ),
 
@@ -48,8 +56,11 @@ select
     {{ iso_weekday('days.tanggal') }} as hari_iso,
     holidays.nama_libur,
     holidays.kategori as kategori_libur,
-    working_hours.hari_iso is not null and holidays.tanggal is null as hari_kerja
+    working_hours.hari_iso is not null and holidays.tanggal is null as hari_kerja,
+    {% if var('jadwal_ramadan') %}ramadan.tanggal_mulai is not null{% else %}false{% endif %} as ramadan
 from days
+left join ramadan
+    on days.tanggal between ramadan.tanggal_mulai and ramadan.tanggal_selesai
 left join holidays
     on days.tanggal = holidays.tanggal
 left join working_hours

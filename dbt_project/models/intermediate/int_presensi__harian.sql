@@ -2,11 +2,55 @@
 -- (departure), and minutes late / early against the unit's working hours.
 -- Steps: place each punch in its unit's zone (an offset-less punch is wall-clock time there),
 -- turn it into an instant, drop repeated punches of the same instant, read it in local time,
--- then aggregate per local day and compare with the schedule of that weekday.
+-- then aggregate per local day and compare with the schedule of that weekday (the RAMADAN
+-- hours of `jam_kerja` on the calendar's Ramadan days, NORMAL hours otherwise).
+-- Geofence: a MOBILE punch farther from the unit's office than its radius_presensi_m, or
+-- without coordinates, is counted as outside (a fingerprint/face terminal is fixed: never).
 
-with punches as (
+{{
+    config(
+        materialized='incremental',
+        unique_key='tanggal',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental, so that the nightly cost follows the new day and not the history: a run rebuilds
+-- from `first_day`, the earliest day touched by punches loaded since the previous run (one day
+-- earlier: a punch's written date and local date can differ by one across zones) or the
+-- lookback window, whichever is earlier. A punch is delivered on or after its day, so every
+-- punch of a day from `first_day` on has an extraction date from `first_day` - 1 on: only those
+-- raw rows are read (a filter on a raw column, pushed down through the staging view).
+{%- set jadwal = "case when calendar.ramadan then 'RAMADAN' else 'NORMAL' end" %}
+
+with
+{% if is_incremental() %}
+rebuild as (
+
+    select least(
+        coalesce(
+            (
+                select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
+                from {{ ref('stg_presensi__punches') }}
+                where _loaded_at > (select max(_dimuat_pada) from {{ this }})
+            ),
+            cast('9999-12-31' as date)
+        ),
+        coalesce(
+            (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
+            cast('1900-01-01' as date)
+        )
+    ) as first_day
+
+),
+{% endif %}
+
+punches as (
 
     select * from {{ ref('stg_presensi__punches') }}
+    {% if is_incremental() %}
+    where _extraction_date >= (select {{ add_days('first_day', -1) }} from rebuild)
+    {% endif %}
 
 ),
 
@@ -34,6 +78,12 @@ working_hours as (
 
 ),
 
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
 punches_with_zone as (
 
     select
@@ -41,6 +91,13 @@ punches_with_zone as (
         punches.waktu_tertulis,
         punches.offset_menit_tertulis,
         zones.utc_offset_jam,
+        case
+            when coalesce(punches.sumber, '') <> 'MOBILE' or units.radius_presensi_m is null
+                or units.lat is null or units.lon is null then false
+            when punches.lat is null or punches.lon is null then true
+            else {{ haversine_m('units.lat', 'units.lon', 'punches.lat', 'punches.lon') }}
+                > units.radius_presensi_m
+        end as luar_geofence,
         punches._extraction_date,
         punches._loaded_at,
         punches._row_number
@@ -84,6 +141,7 @@ local_punches as (
         nip,
         waktu_utc,
         {{ to_local_time('waktu_utc', 'utc_offset_jam') }} as waktu_lokal,
+        luar_geofence,
         _loaded_at
     from distinct_punches
     where repeat_rank = 1
@@ -98,6 +156,7 @@ daily as (
         min(waktu_lokal) as jam_masuk,
         max(waktu_lokal) as jam_terakhir,
         count(*) as jumlah_punch,
+        cast(sum(case when luar_geofence then 1 else 0 end) as integer) as jumlah_punch_luar_geofence,
         max(_loaded_at) as _dimuat_pada
     from local_punches
     group by nip, cast(waktu_lokal as date)
@@ -110,9 +169,12 @@ daily_with_schedule as (
         daily.*,
         employee_history.kode_unit,
         units.zona_waktu,
+        {{ jadwal }} as jadwal,
         daily.tanggal + coalesce(agency_hours.jam_masuk, default_hours.jam_masuk) as jadwal_masuk,
         daily.tanggal + coalesce(agency_hours.jam_pulang, default_hours.jam_pulang) as jadwal_pulang
     from daily
+    left join calendar
+        on daily.tanggal = calendar.tanggal
     left join employee_history
         on daily.nip = employee_history.nip
         and daily.tanggal >= employee_history.berlaku_mulai
@@ -121,9 +183,11 @@ daily_with_schedule as (
         on employee_history.kode_unit = units.kode_unit
     left join working_hours as agency_hours
         on agency_hours.instansi = units.instansi
+        and agency_hours.jadwal = {{ jadwal }}
         and agency_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
     left join working_hours as default_hours
         on default_hours.instansi = '*'
+        and default_hours.jadwal = {{ jadwal }}
         and default_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
 
 )
@@ -133,6 +197,7 @@ select
     tanggal,
     kode_unit,
     zona_waktu,
+    jadwal,
     jam_masuk,
     -- direction is not delivered: with a single punch there is no departure
     case when jumlah_punch > 1 then jam_terakhir end as jam_pulang,
@@ -151,5 +216,9 @@ select
         when jumlah_punch > 1 then {{ minutes_between('jam_masuk', 'jam_terakhir') }}
     end as menit_kerja,
     jumlah_punch,
+    jumlah_punch_luar_geofence,
     _dimuat_pada
 from daily_with_schedule
+{% if is_incremental() %}
+where tanggal >= (select first_day from rebuild)
+{% endif %}

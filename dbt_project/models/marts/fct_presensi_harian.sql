@@ -143,6 +143,9 @@ select
     daily_attendance.menit_pulang_cepat,
     daily_attendance.menit_kerja,
     cast(coalesce(daily_attendance.jumlah_punch, 0) as integer) as jumlah_punch,
+    cast(coalesce(daily_attendance.jumlah_punch_luar_geofence, 0) as integer) as jumlah_punch_luar_geofence,
+    coalesce(daily_attendance.jumlah_punch_luar_geofence, 0) > 0 as luar_geofence,
+    daily_attendance.jadwal,
     case
         when approved_leave.status_presensi is not null then approved_leave.status_presensi
         when daily_attendance.jumlah_punch > 0 and daily_attendance.menit_terlambat > 0 then 'TERLAMBAT'

@@ -1,0 +1,108 @@
+-- Absence without valid reason (tanpa keterangan) per employee and calendar year: the days
+-- counted (PP 94/2021 counts cumulatively within a year) and the longest run of consecutive
+-- unexcused working days. A run is counted on the working-day sequence of the calendar, so a
+-- weekend or holiday between two unexcused days does not break it; any other working day
+-- breaks it - a day present or excused, and an uncovered day (unknown: a sanction cannot rest
+-- on it). Runs are cut at the year end like the cumulative count.
+
+with daily_attendance as (
+
+    select * from {{ ref('fct_presensi_harian') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('dim_tanggal') }}
+
+),
+
+status_groups as (
+
+    select * from {{ ref('status_presensi') }}
+
+),
+
+judged_days as (
+
+    select
+        daily_attendance.nip,
+        daily_attendance.tanggal,
+        cast(extract(year from daily_attendance.tanggal) as integer) as tahun,
+        daily_attendance.kode_unit,
+        status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
+        calendar.urutan_hari_kerja
+    from daily_attendance
+    inner join status_groups
+        on daily_attendance.status = status_groups.status_presensi
+    inner join calendar
+        on daily_attendance.tanggal = calendar.tanggal
+
+),
+
+unexcused_runs as (
+
+    -- gaps and islands: within one run, working-day position minus rank is constant
+    select
+        nip,
+        tahun,
+        urutan_hari_kerja - row_number() over (
+            partition by nip, tahun order by urutan_hari_kerja
+        ) as rangkaian
+    from judged_days
+    where tanpa_keterangan
+
+),
+
+longest_run as (
+
+    select nip, tahun, max(panjang) as rangkaian_terpanjang
+    from (
+        select nip, tahun, rangkaian, count(*) as panjang
+        from unexcused_runs
+        group by nip, tahun, rangkaian
+    ) as runs
+    group by nip, tahun
+
+),
+
+last_unit as (
+
+    select
+        nip,
+        tahun,
+        kode_unit,
+        row_number() over (partition by nip, tahun order by tanggal desc) as recency
+    from judged_days
+
+),
+
+per_year as (
+
+    select
+        nip,
+        tahun,
+        cast(count(*) as integer) as hari_kerja_tercakup,
+        cast(sum(case when tanpa_keterangan then 1 else 0 end) as integer) as hari_tanpa_keterangan,
+        max(tanggal) as tanggal_terakhir
+    from judged_days
+    group by nip, tahun
+
+)
+
+select
+    per_year.nip,
+    per_year.tahun,
+    last_unit.kode_unit,
+    per_year.hari_kerja_tercakup,
+    per_year.hari_tanpa_keterangan,
+    cast(coalesce(longest_run.rangkaian_terpanjang, 0) as integer) as rangkaian_terpanjang,
+    per_year.tanggal_terakhir
+from per_year
+inner join last_unit
+    on per_year.nip = last_unit.nip
+    and per_year.tahun = last_unit.tahun
+    and last_unit.recency = 1
+left join longest_run
+    on per_year.nip = longest_run.nip
+    and per_year.tahun = longest_run.tahun

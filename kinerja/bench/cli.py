@@ -1,0 +1,116 @@
+"""`kinerja bench`: the benchmark sub-commands (one command per benchmarked stage)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kinerja.settings import get_settings
+
+bench_app = typer.Typer(help="Benchmarks of the pipeline's stages.", no_args_is_help=True)
+console = Console()
+
+
+@bench_app.command("dbt")
+def dbt_incremental(
+    employees: Annotated[int, typer.Option(help="Employees in the synthetic raw layer.")] = 10_000,
+    month_days: Annotated[int, typer.Option(help="Days of history for 'one month'.")] = 30,
+    year_days: Annotated[int, typer.Option(help="Days of history for 'one year'.")] = 365,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="Where the benchmark warehouses go (default: a temp dir).")
+    ] = None,
+) -> None:
+    """Time the nightly incremental dbt build after one new day, with a month and a year of history."""
+    from kinerja.bench.dbt_incremental import run_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="kinerja-bench-dbt-") as scratch:
+        results = run_benchmark(
+            employees=employees,
+            histories={"1 bulan": month_days, "1 tahun": year_days},
+            work_dir=work_dir or Path(scratch),
+            report=lambda message: console.print(f"[dim]{message}[/dim]"),
+        )
+    table = Table(title=f"Nightly incremental dbt build after one new day, {employees:,} employees")
+    for column in (
+        "history",
+        "punch rows",
+        "full build s",
+        "new day: dbt run s",
+        "new day: fct_presensi_harian s",
+        "new day rows",
+    ):
+        table.add_column(column, justify="right")
+    for result in results:
+        table.add_row(
+            f"{result.label} ({result.history_days} d)",
+            f"{result.punch_rows:,}",
+            f"{result.full_build_seconds:.1f}",
+            f"{result.incremental_run_seconds:.1f}",
+            f"{result.incremental_fact_seconds:.2f}",
+            f"{result.new_day_rows:,}",
+        )
+    console.print(table)
+    for result in results:
+        console.print(
+            f"{result.label}: one new day built in {result.incremental_run_seconds:.1f} s "
+            f"(fct_presensi_harian {result.incremental_fact_seconds:.2f} s)"
+        )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+@bench_app.command("load")
+def bench_load(
+    rows: Annotated[int, typer.Option(min=1, help="Punch rows to generate.")] = 1_000_000,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="duckdb or postgres (default: both, postgres if reachable)."),
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Use this punch CSV instead.")
+    ] = None,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="Scratch folder (default: <KINERJA_HOME>/bench).")
+    ] = None,
+) -> None:
+    """The loader's rows/s next to the engine's raw bulk load of the same punch file."""
+    from kinerja.bench.load import postgres_reachable, results_table, run_bench
+
+    settings = get_settings()
+    if target not in (None, "duckdb", "postgres"):
+        raise typer.BadParameter("target must be duckdb or postgres")
+    targets = [target] if target else ["duckdb", "postgres"]
+    if target is None and not postgres_reachable(settings):
+        console.print(
+            f"[yellow]PostgreSQL at {settings.pg_host}:{settings.pg_port} not reachable[/]"
+        )
+        targets = ["duckdb"]
+    steps = (0 if csv else 1) + 2 * len(targets)
+    started: list[str] = []
+    with _progress() as progress:
+        task = progress.add_task("Benchmark", total=steps)
+
+        def step(what: str) -> None:
+            # Called as each step begins: the bar counts the steps already finished.
+            progress.update(task, description=what, completed=len(started))
+            started.append(what)
+
+        measures = run_bench(
+            rows, targets, work_dir or settings.home_dir / "bench", settings, csv=csv, step=step
+        )
+        progress.update(task, completed=steps, description="done")
+    console.print(results_table(measures))

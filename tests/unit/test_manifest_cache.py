@@ -1,0 +1,32 @@
+"""The dbt manifest is parsed once per project state and reused by every installation."""
+
+from __future__ import annotations
+
+import json
+
+from kinerja.settings import Settings
+from kinerja.transform.manifest import manifest_digest, write_manifest
+
+
+def test_a_second_installation_takes_the_manifest_from_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    first = Settings(home=tmp_path / "a", cache=cache)
+    written = write_manifest(first)
+    assert "nodes" in json.loads(written.read_text())
+    cached = list((cache / "dbt_manifests").glob("*.json"))
+    assert [p.stem for p in cached] == [manifest_digest(first)]
+
+    # Mark the cached copy: only a cache hit can hand the mark to the second installation.
+    cached[0].write_text(json.dumps({"marked": True}))
+    second = Settings(home=tmp_path / "b", cache=cache)
+    assert json.loads(write_manifest(second).read_text()) == {"marked": True}
+
+
+def test_the_digest_follows_what_shapes_the_graph_not_where_it_lives(tmp_path):
+    duckdb_a = Settings(home=tmp_path / "a", target="duckdb")
+    duckdb_b = Settings(home=tmp_path / "b", target="duckdb")
+    postgres = Settings(home=tmp_path / "a", target="postgres")
+    other_key = Settings(home=tmp_path / "a", target="duckdb", pseudonym_key="another")
+    assert manifest_digest(duckdb_a) == manifest_digest(duckdb_b)
+    assert manifest_digest(duckdb_a) != manifest_digest(postgres)
+    assert manifest_digest(duckdb_a) != manifest_digest(other_key)
