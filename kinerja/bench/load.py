@@ -1,4 +1,5 @@
-"""`kinerja bench load` (registered in kinerja/bench/cli.py): the loader's rows/s next to the engine's own bulk load of the same file.
+"""`kinerja bench load` (kinerja/bench/cli.py): the loader's rows/s next to the engine's own bulk
+load of the same file.
 
 One punch CSV (presensi, clean, of the contract's shape) is loaded twice per target in the same
 run: once by the engine alone (PostgreSQL `COPY ... FROM STDIN WITH (FORMAT csv, HEADER)` into a
