@@ -218,7 +218,9 @@ def _fresh_database(settings: Settings) -> None:
 
 
 @pytest.mark.parametrize("target", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_sigkill_never_leaves_a_partial_batch(target, landing, launcher, tmp_path, request):
+def test_sigkill_never_leaves_a_partial_batch(
+    target, landing, launcher, tmp_path, request, record_property
+):
     database = request.getfixturevalue("pg_database") if target == "postgres" else "unused"
 
     def trial_settings(name: str) -> Settings:
@@ -254,5 +256,7 @@ def test_sigkill_never_leaves_a_partial_batch(target, landing, launcher, tmp_pat
         assert _checksums(settings) == expected, f"trial {trial} (delay {delay:.3f} s) differs"
         trial += 1
 
+    # Where the kills landed: printed with -s, and in the JUnit XML as a property.
     print(f"\n{target}: {trial} SIGKILL trials: {dict(landed)}")
+    record_property("sigkill_trials", dict(landed))
     assert landed[MID] >= 1, f"no kill landed inside a transaction: {dict(landed)}"
