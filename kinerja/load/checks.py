@@ -329,7 +329,7 @@ def _fast_column(column: Column, present: set[str], extraction_date: date, max_l
         if column.not_before and column.not_before in present:
             ok += f" and {ident} >= {quote_ident(column.not_before)}"
     if column.minimum is not None or column.maximum is not None:
-        number = f"cast({ident} as double)"
+        number = f"try_cast({ident} as double)"
         if column.minimum is not None:
             ok += f" and {number} {'>' if column.minimum_exclusive else '>='} {column.minimum}"
         if column.maximum is not None:
