@@ -71,6 +71,15 @@ def generate(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing when the landing area has data.")
     ] = False,
+    defects: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.5,
+            help="Share of rows given a contract defect (e.g. 0.01), plus one file of each "
+            "file-level defect; ground truth in <landing>/_ground_truth/defects.jsonl.",
+        ),
+    ] = 0.0,
 ) -> None:
     """Write a synthetic agency's nightly extracts into the landing area."""
     from kinerja.landing.discovery import open_landing
@@ -92,6 +101,7 @@ def generate(
             end=date.fromisoformat(end) if end else None,
             seed=seed,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            defects=defects,
         )
     table = Table(title=f"Generated {summary.start} .. {summary.end} into {summary.landing}")
     table.add_column("extract")
@@ -102,6 +112,26 @@ def generate(
     console.print(
         f"{summary.employees:,} employees, {summary.dates_written} date folders, {summary.seconds:.1f} s"
     )
+    if summary.defects:
+        _print_defects(summary)
+
+
+def _print_defects(summary) -> None:
+    from kinerja.synth.defects import expected_outcome
+    from kinerja.synth.generator import DEFECTS_GROUND_TRUTH
+
+    table = Table(title="Injected defects")
+    for column in ("defect", "count", "expected"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for defect, count in sorted(summary.defects.items()):
+        outcome, rule = expected_outcome(defect)
+        table.add_row(defect, f"{count:,}", f"{outcome} {rule or ''}".strip())
+    console.print(table)
+    console.print(f"Ground truth: {summary.landing / DEFECTS_GROUND_TRUTH}")
+    if summary.defects_not_placed:
+        console.print(
+            "[yellow]Range too short to place:[/] " + ", ".join(summary.defects_not_placed)
+        )
 
 
 @app.command()

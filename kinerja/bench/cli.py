@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from kinerja.settings import get_settings
 
 bench_app = typer.Typer(help="Benchmarks of the pipeline's stages.", no_args_is_help=True)
 console = Console()
@@ -58,3 +61,56 @@ def dbt_incremental(
             f"{result.label}: one new day built in {result.incremental_run_seconds:.1f} s "
             f"(fct_presensi_harian {result.incremental_fact_seconds:.2f} s)"
         )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+@bench_app.command("load")
+def bench_load(
+    rows: Annotated[int, typer.Option(min=1, help="Punch rows to generate.")] = 1_000_000,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="duckdb or postgres (default: both, postgres if reachable)."),
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Use this punch CSV instead.")
+    ] = None,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="Scratch folder (default: <KINERJA_HOME>/bench).")
+    ] = None,
+) -> None:
+    """The loader's rows/s next to the engine's raw bulk load of the same punch file."""
+    from kinerja.bench.load import postgres_reachable, results_table, run_bench
+
+    settings = get_settings()
+    if target not in (None, "duckdb", "postgres"):
+        raise typer.BadParameter("target must be duckdb or postgres")
+    targets = [target] if target else ["duckdb", "postgres"]
+    if target is None and not postgres_reachable(settings):
+        console.print(
+            f"[yellow]PostgreSQL at {settings.pg_host}:{settings.pg_port} not reachable[/]"
+        )
+        targets = ["duckdb"]
+    steps = (0 if csv else 1) + 2 * len(targets)
+    started: list[str] = []
+    with _progress() as progress:
+        task = progress.add_task("Benchmark", total=steps)
+
+        def step(what: str) -> None:
+            # Called as each step begins: the bar counts the steps already finished.
+            progress.update(task, description=what, completed=len(started))
+            started.append(what)
+
+        measures = run_bench(
+            rows, targets, work_dir or settings.home_dir / "bench", settings, csv=csv, step=step
+        )
+        progress.update(task, completed=steps, description="done")
+    console.print(results_table(measures))

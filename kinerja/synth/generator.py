@@ -18,6 +18,7 @@ import pandas as pd
 
 from kinerja.synth.attendance import plan_attendance
 from kinerja.synth.careers import simulate_careers
+from kinerja.synth.defects import DefectInjector
 from kinerja.synth.discipline import plan_discipline
 from kinerja.synth.leave import plan_leave
 from kinerja.synth.organisation import build_organisation
@@ -32,6 +33,7 @@ from kinerja.synth.traits import latent_performance
 from kinerja.synth.writer import LandingWriter
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+DEFECTS_GROUND_TRUTH = "_ground_truth/defects.jsonl"
 INCREMENTAL = ("izin", "skp", "pelatihan", "hukuman_disiplin")
 
 
@@ -47,6 +49,8 @@ class GenerationSummary:
     files_written: int
     seconds: float
     snapshot_dates: list[date] = field(default_factory=list, repr=False)
+    defects: dict[str, int] = field(default_factory=dict)  # injected defects per class
+    defects_not_placed: list[str] = field(default_factory=list)  # file classes the range lacked
 
 
 def default_range(today: date | None = None) -> tuple[date, date]:
@@ -77,7 +81,10 @@ def generate(
     *,
     manifests: bool = True,
     ground_truth: bool = True,
+    defects: float = 0.0,
 ) -> GenerationSummary:
+    """`defects` > 0 injects every defect class at that share of rows (kinerja.synth.defects) and
+    writes their ground truth to `<landing>/_ground_truth/defects.jsonl`."""
     began = time.perf_counter()
     end = end or default_range()[1]
     start = start or date(end.year - 1, 1, 1)
@@ -106,7 +113,12 @@ def generate(
     joins = sorted({d for d in people["hired_on"] if d is not None})
     snapshot_days = _snapshot_dates(timeline, org.change_dates, joins)
 
-    writer = LandingWriter(landing, manifests=manifests)
+    injector = (
+        DefectInjector(streams.rng("defects"), defects, list(timeline.days), manifests)
+        if defects > 0
+        else None
+    )
+    writer = LandingWriter(landing, manifests=manifests, defects=injector)
     for extract in ("unit_kerja", "pegawai", "presensi", *INCREMENTAL):
         writer.rows.setdefault(extract, 0)
     for i, day in enumerate(timeline.days):
@@ -124,6 +136,8 @@ def generate(
 
     if ground_truth:
         _write_ground_truth(writer, org, workforce, latent, skp.truth)
+    if injector is not None:
+        injector.write_ground_truth(Path(landing) / DEFECTS_GROUND_TRUTH)
     return GenerationSummary(
         landing=Path(landing),
         employees=employees,
@@ -135,6 +149,8 @@ def generate(
         files_written=writer.files,
         seconds=round(time.perf_counter() - began, 3),
         snapshot_dates=sorted(snapshot_days),
+        defects=injector.counts() if injector else {},
+        defects_not_placed=injector.missing_file_rules if injector else [],
     )
 
 

@@ -2,7 +2,8 @@
 
 CSV: UTF-8 without BOM, comma separated, header row, "\\n" line ends, empty fields for missing
 values, exactly the contract's columns. Each date folder also gets a `_manifest.json` with the
-file's row count and sha256, as the contract allows. Files are rendered in memory and written as
+file's row count and sha256, as the contract allows. With a DefectInjector, each delivery passes
+through it first (kinerja.synth.defects): it may alter rows, add files or drop the manifest. Files are rendered in memory and written as
 bytes, so moving to fsspec later only changes `_write_bytes`.
 """
 
@@ -16,14 +17,18 @@ from pathlib import Path
 import pandas as pd
 
 from kinerja.contract.extracts import get_extract
+from kinerja.synth.defects import DefectInjector, DeliveredFile, Folder, render_csv
 
 MANIFEST = "_manifest.json"
 
 
 class LandingWriter:
-    def __init__(self, root: str | Path, manifests: bool = True):
+    def __init__(
+        self, root: str | Path, manifests: bool = True, defects: DefectInjector | None = None
+    ):
         self.root = Path(root)
         self.manifests = manifests
+        self.defects = defects
         self.rows: dict[str, int] = {}
         self.dates: set[date] = set()
         self.files = 0
@@ -38,20 +43,27 @@ class LandingWriter:
         if frame.empty:
             return 0
         name = f"{extract}_{day:%Y%m%d}.csv"
-        text = frame[columns].to_csv(index=False, lineterminator="\n", na_rep="")
-        data = text.encode("utf-8")
+        if self.defects is None:
+            delivery = Folder(
+                [DeliveredFile(name, render_csv(frame[columns]).encode(), len(frame))]
+            )
+        else:
+            delivery = self.defects.deliver(extract, day, frame[columns], name)
         folder = self.root / extract / day.isoformat()
-        self._write_bytes(folder / name, data)
-        if self.manifests:
-            manifest = {
-                "files": {name: {"rows": len(frame), "sha256": hashlib.sha256(data).hexdigest()}}
+        for file in delivery.files:
+            self._write_bytes(folder / file.name, file.data)
+        if self.manifests and delivery.manifest:
+            listed = {
+                f.name: {"rows": f.rows, "sha256": hashlib.sha256(f.data).hexdigest()}
+                for f in delivery.files
             }
             self._write_bytes(
-                folder / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+                folder / MANIFEST,
+                (json.dumps({"files": listed}, indent=2, sort_keys=True) + "\n").encode(),
             )
         self.rows[extract] += len(frame)
         self.dates.add(day)
-        self.files += 1
+        self.files += len(delivery.files)
         return len(frame)
 
     def write_ground_truth(self, name: str, frame: pd.DataFrame) -> None:
