@@ -6,7 +6,6 @@ folder starts over. Each setting is read from `KINERJA_<NAME>`.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -56,8 +55,9 @@ class Settings(BaseSettings):
     dq_quarantine_share_max: float = 0.05
     dq_stop_on: list[Literal["row_count", "freshness", "quarantine_share"]] = ["quarantine_share"]
 
-    @cached_property
+    @property
     def home_dir(self) -> Path:
+        # Not cached: `model_copy(update={"home": ...})` must not keep the old home's path.
         return self.home.expanduser().resolve()
 
     @property

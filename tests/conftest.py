@@ -82,4 +82,3 @@ def target_settings(request, kinerja_home, monkeypatch) -> Settings:
     if request.param == "postgres":
         monkeypatch.setenv("KINERJA_PG_DATABASE", request.getfixturevalue("pg_database"))
     return Settings()
-
