@@ -134,16 +134,6 @@ def _landing_rows(landing: Path, extract: str):
             yield from csv.DictReader(fh)
 
 
-def test_first_night_without_history_succeeds_and_says_why(tmp_path, landing):
-    """A new installation: one week of deliveries, nothing to train on, no champion to score with."""
-    env = _night_env(tmp_path, landing, "duckdb", None)
-    result = _kinerja(env, "run", "--date", "2025-01-07")
-    assert result.returncode == 0, result.stdout[-5000:]
-    report = json.loads((tmp_path / "home" / "runs" / "2025-01-07.json").read_text())
-    assert report["train"]["skipped"] and report["train"]["reason"]
-    assert report["publish"]["skipped"] and report["publish"]["reason"]
-
-
 def test_a_delivery_with_too_many_bad_rows_stops_the_night_and_keeps_every_row(tmp_path):
     """A fifth of one file's NIPs lose a digit: each such row is quarantined with its rule and
     line, and the share of quarantined rows stops the night before dbt runs."""
