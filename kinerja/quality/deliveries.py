@@ -7,7 +7,8 @@ row per loaded batch, validated by one GX suite so the results land in the Data 
 others:
 
 - row count against the trailing median of the last 7 deliveries of that extract on the same kind
-  of day (working day or not: a Saturday with no punches is normal, a Tuesday is not);
+  of day (working day or not: a Saturday with no punches is normal, a Tuesday is not), once that
+  median is large enough to mean something;
 - freshness: days since that extract last delivered anything;
 - quarantined share of the rows delivered.
 
@@ -115,7 +116,7 @@ def _audit_history(wh: Warehouse, extracts: Iterable[str]) -> pd.DataFrame:
     return frame.sort_values(["extract", "extraction_date"]).reset_index(drop=True)
 
 
-def _trailing_median(history: pd.DataFrame, day: date) -> float | None:
+def _trailing_median(history: pd.DataFrame, day: date, minimum: int) -> float | None:
     working = is_working_day(day)
     earlier = history[history["extraction_date"] < day]
     comparable = [
@@ -125,11 +126,12 @@ def _trailing_median(history: pd.DataFrame, day: date) -> float | None:
     ][-TRAILING_DELIVERIES:]
     if len(comparable) < MIN_HISTORY:
         return None
-    return float(statistics.median(comparable))
+    median = float(statistics.median(comparable))
+    return median if median >= minimum else None
 
 
 def delivery_metrics(
-    wh: Warehouse, as_of: date, batches: Mapping[str, Iterable[str]]
+    wh: Warehouse, as_of: date, batches: Mapping[str, Iterable[str]], min_median: int = 0
 ) -> pd.DataFrame:
     """One row per batch loaded tonight with the three metrics the suite judges."""
     wanted = {extract: set(ids) for extract, ids in batches.items()}
@@ -139,7 +141,7 @@ def delivery_metrics(
         own = history[history["extract"] == extract]
         last_delivery = own["extraction_date"].max() if not own.empty else None
         for record in own[own["batch_id"].isin(ids)].itertuples(index=False):
-            median = _trailing_median(own, record.extraction_date)
+            median = _trailing_median(own, record.extraction_date, min_median)
             delivered = int(record.rows_delivered)
             rows.append(
                 {
@@ -198,7 +200,7 @@ def check_deliveries(
 ) -> DeliveryChecks:
     """Judge tonight's batches, record each batch's result in raw.load_audit, return breaches."""
     with connect(settings) as wh:
-        metrics = delivery_metrics(wh, as_of, batches)
+        metrics = delivery_metrics(wh, as_of, batches, settings.dq_row_count_min_median)
         silent = [e for e in all_extracts if not list(batches.get(e, []))]
         if silent:
             metrics = pd.concat([metrics, _freshness_rows(wh, as_of, silent)], ignore_index=True)

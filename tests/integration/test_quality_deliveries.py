@@ -123,3 +123,14 @@ def test_an_extract_that_stopped_delivering_is_stale(target_settings):
     # The silent extract has no batch tonight to carry the warning; its old batch is not re-judged.
     assert _audit(target_settings)[f"izin-{last:%Y%m%d}"][0] is None
     assert _audit(target_settings)[f"presensi-{AS_OF:%Y%m%d}"][0] == PASSED
+
+
+def test_a_small_extract_swinging_by_nature_is_not_judged_on_row_count(target_settings):
+    """A dozen leave records a day, then two: normal for a small feed below the minimum median."""
+    rows = [_audit_row("izin", AS_OF - timedelta(days=d), 12) for d in range(1, 10)]
+    _history(target_settings, [*rows, _audit_row("izin", AS_OF, 2)])
+    batches = {"izin": [f"izin-{AS_OF:%Y%m%d}"]}
+    assert check_deliveries(target_settings, AS_OF, batches).breaches == []
+    strict = target_settings.model_copy(update={"dq_row_count_min_median": 0})
+    [breach] = check_deliveries(strict, AS_OF, batches).breaches
+    assert (breach.check, breach.extract) == ("row_count", "izin")
