@@ -34,6 +34,10 @@ NIP_A = "198501012010011001"  # PNS, WIB unit, stays active
 NIP_B = "199002022015012002"  # PNS, WITA unit
 NIP_C = "197003032000031003"  # PNS, retired (PENSIUN) in the April snapshot
 NIP_D = "199505052024031004"  # PPPK, WIT unit, appointed 2024-03-01
+# Colleagues from the April snapshot on: their punches cover their unit's days (coverage is per
+# unit), so that A's and B's unexcused days stay judged.
+NIP_E = "198806062024041005"  # PNS, WIB unit (U01), appointed 2024-04-01
+NIP_F = "199107072024042006"  # PNS, WITA unit (U02), appointed 2024-04-01
 
 SNAPSHOT_JAN = date(2024, 1, 5)
 SNAPSHOT_APR = date(2024, 4, 1)
@@ -83,11 +87,16 @@ EMPLOYEE_C = _employee(NIP_C, "Cahyo", "L", "1970-03-03", "PNS", "IV/a", "ADMINI
                        "S2", "2000-03-01", "2015-06-01")
 EMPLOYEE_D = _employee(NIP_D, "Dewi", "P", "1995-05-05", "PPPK", "ix", "FUNGSIONAL", "U03",
                        "S1", "2024-03-01", "2024-03-01")
+EMPLOYEE_E = _employee(NIP_E, "Eko", "L", "1988-06-06", "PNS", "III/a", "PELAKSANA", "U01",
+                       "S1", "2024-04-01", "2024-04-01")
+EMPLOYEE_F = _employee(NIP_F, "Fitri", "P", "1991-07-07", "PNS", "II/c", "PELAKSANA", "U02",
+                       "D3", "2024-04-01", "2024-04-01")
 
 PEGAWAI = [
     (SNAPSHOT_JAN, EMPLOYEE_A), (SNAPSHOT_JAN, EMPLOYEE_B), (SNAPSHOT_JAN, EMPLOYEE_C),
     (SNAPSHOT_APR, EMPLOYEE_A), (SNAPSHOT_APR, EMPLOYEE_B),
     (SNAPSHOT_APR, {**EMPLOYEE_C, "status_aktif": "PENSIUN"}), (SNAPSHOT_APR, EMPLOYEE_D),
+    (SNAPSHOT_APR, EMPLOYEE_E), (SNAPSHOT_APR, EMPLOYEE_F),
 ]
 
 
@@ -130,10 +139,22 @@ PRESENSI = [
                         "lat": "-6.2088", "lon": "106.8456"}),
     (date(2024, 1, 8), {**_punch(NIP_C, "2024-01-08T12:00:00+07:00"), "sumber": "MOBILE",
                         "lat": "-6.2200", "lon": "106.8456"}),
+    # Colleagues present: a unit is judged on a day only when one of its employees punched, so
+    # A's and B's unexcused days below are covered days of their units.
+    (date(2024, 4, 22), _punch(NIP_F, "2024-04-22T07:25:00+08:00")),
+    (date(2024, 6, 28), _punch(NIP_E, "2024-06-28T07:25:00+07:00")),
+    (date(2024, 6, 28), _punch(NIP_F, "2024-06-28T07:25:00+08:00")),
+    (date(2024, 7, 1), _punch(NIP_F, "2024-07-01T07:25:00+08:00")),
+    (date(2024, 7, 2), _punch(NIP_E, "2024-07-02T07:25:00+07:00")),
+    (date(2024, 7, 2), _punch(NIP_F, "2024-07-02T07:25:00+08:00")),
 ]
 # Delivered after the first build: a late punch for an old day (outside the lookback window).
 # 2024-03-28 is in Ramadan: work starts 08:00 (Perpres 21/2023), so 08:20 is 20 minutes late.
-LATE_PRESENSI = [(date(2024, 7, 3), _punch(NIP_B, "2024-03-28T08:20:00+08:00"))]
+LATE_PRESENSI = [
+    (date(2024, 7, 3), _punch(NIP_B, "2024-03-28T08:20:00+08:00")),
+    (date(2024, 7, 3), _punch(NIP_E, "2024-07-03T07:25:00+07:00")),
+    (date(2024, 7, 3), _punch(NIP_F, "2024-07-03T07:25:00+08:00")),
+]
 
 
 def _izin(id_izin, nip, jenis, mulai, selesai, status, diperbarui):
@@ -405,7 +426,10 @@ def test_daily_status_follows_punches_leave_and_calendar(built):
     # Cuti bersama is not judged, nor is anyone before appointment or after retirement.
     assert not any(day == date(2024, 2, 9) for _, day in days)
     assert (NIP_D, date(2024, 1, 8)) not in days
-    assert (NIP_C, date(2024, 3, 28)) in days and (NIP_C, date(2024, 4, 22)) not in days
+    # C is judged until retirement on a covered day of U01 (A punched), not after it.
+    assert (NIP_C, date(2024, 3, 4)) in days and (NIP_C, date(2024, 4, 22)) not in days
+    # Coverage is per unit: nobody of D's unit U03 punched on 2024-04-22, so D is unknown there.
+    assert (NIP_D, date(2024, 4, 22)) not in days
     # Only covered days: nothing for 2024-01-09, on which nothing was delivered.
     assert {day for _, day in days} == {
         date(2024, 1, 8),
@@ -452,8 +476,10 @@ def test_incremental_run_rebuilds_only_days_touched_by_new_loads(built):
     assert late["status"] == "TERLAMBAT" and late["menit_terlambat"] == 20
     # ... while an old day without new loads kept what the first build computed.
     assert days[(NIP_C, date(2024, 1, 8))]["status"] == "HADIR"
-    # The new delivery date is covered; everyone active is judged on it.
+    # The new delivery date is covered where a unit has punches: A (U01, a colleague punched)
+    # is judged on it; D's unit U03 has no punch that day, so D is unknown, not absent.
     assert days[(NIP_A, date(2024, 7, 3))]["status"] == "TANPA_KETERANGAN"
+    assert (NIP_D, date(2024, 7, 3)) not in days
 
 
 def test_predikat_is_recomputed_and_disagreement_flagged(built):
@@ -559,7 +585,7 @@ def test_pseudonym_key_is_keyed_and_consistent(built):
 
 def test_dimensions_hold_the_current_state_without_direct_identifiers(built):
     pegawai = built.query("select * from marts.dim_pegawai").set_index("nip")
-    assert set(pegawai.index) == {NIP_A, NIP_B, NIP_C, NIP_D}
+    assert set(pegawai.index) == {NIP_A, NIP_B, NIP_C, NIP_D, NIP_E, NIP_F}
     assert pegawai.loc[NIP_C, "status_aktif"] == "PENSIUN"
     assert pegawai.loc[NIP_A, "golongan"] == "III/b" and pegawai.loc[NIP_D, "golongan"] == "IX"
     assert pegawai.loc[NIP_B, "zona_waktu"] == "WITA"
@@ -804,7 +830,7 @@ def test_unit_mart_rolls_figures_up_the_hierarchy(built):
 def test_snapshots_keep_scd2_history_of_employees(built, tmp_path):
     with connect(built.settings) as wh:
         before = wh.query_df("select * from snapshots.snp_simpeg__pegawai")
-    assert set(before["nip"]) == {NIP_A, NIP_B, NIP_C, NIP_D}
+    assert set(before["nip"]) == {NIP_A, NIP_B, NIP_C, NIP_D, NIP_E, NIP_F}
     assert before["dbt_valid_to"].isna().all()  # nothing changed between the two builds
     promoted = {**EMPLOYEE_A, "golongan": "III/c", "kode_unit": "U02"}
     frame = _raw_frame("pegawai", [(date(2024, 8, 1), promoted)])

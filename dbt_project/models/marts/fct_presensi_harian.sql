@@ -11,13 +11,18 @@
 -- employee was in active service. Status: an approved leave or permit (izin DISETUJUI) covering
 -- the day gives its status; otherwise the punches decide (late before early leave); no punch and
 -- no approved izin is TANPA_KETERANGAN (absent without valid reason, PP 94/2021).
+-- Coverage is per unit: a delivered date counts for a unit only when at least one punch of that
+-- local day belongs to an employee of the unit (the unit held that day). Otherwise the unit's
+-- terminal may simply not have uploaded, so an employee with neither punch nor approved izin
+-- gets no row (unknown, not judged): a missing upload must never count towards a sanction.
 --
 -- Incremental: each run rebuilds the last `presensi_lookback_hari` days plus every older day
 -- that raw rows loaded since the previous run touch (late punches, backfilled days, leave
 -- approved afterwards), so reruns and backfills need no special path. `_dimuat_pada` is the
 -- watermark: the newest presensi load time behind the day. A rebuilt day replaces all of that
 -- day's rows (delete+insert keyed by tanggal; the grain nip + tanggal is tested), so an employee
--- no longer expected on the day does not linger.
+-- no longer expected on the day does not linger. A late punch that makes a unit-day covered
+-- raises the day's `_dimuat_pada` in int_presensi__hari_tercakup, so the whole day is rebuilt.
 
 with covered_days as (
 
@@ -34,6 +39,15 @@ employee_history as (
 daily_attendance as (
 
     select * from {{ ref('int_presensi__harian') }}
+
+),
+
+covered_unit_days as (
+
+    -- a (unit, day) with at least one punch: the unit's attendance was delivered that day
+    select distinct kode_unit, tanggal
+    from daily_attendance
+    where jumlah_punch > 0 and kode_unit is not null
 
 ),
 
@@ -165,3 +179,10 @@ left join approved_leave
     on employee_days.nip = approved_leave.nip
     and employee_days.tanggal = approved_leave.tanggal
     and approved_leave.leave_rank = 1
+left join covered_unit_days
+    on employee_days.kode_unit = covered_unit_days.kode_unit
+    and employee_days.tanggal = covered_unit_days.tanggal
+-- on an uncovered unit-day only a known status (approved izin, own punches) is kept
+where covered_unit_days.kode_unit is not null
+   or approved_leave.status_presensi is not null
+   or daily_attendance.jumlah_punch > 0
