@@ -40,8 +40,18 @@ class Settings(BaseSettings):
 
     mlflow_tracking_uri: str | None = None  # default: SQLite store under <home>/mlflow
     model_name: str = "kinerja_risiko_kinerja"
-    # A challenger replaces the champion only when it beats it by this much validation PR-AUC.
+    # A challenger replaces the champion only when it beats it by this much PR-AUC, both measured
+    # on the same latest labelled quarter.
     promotion_margin: float = 0.0
+    # Rolling-origin backtest: how many of the latest labelled quarters are validated in turn.
+    backtest_folds: int = 4
+    # Training cadence: a night trains only when there is no champion, a quarter's labels arrived
+    # since the last training, or the last training is this many days old. Scoring is nightly.
+    retrain_after_days: int = 30
+    # Fairness gate (ml.fairness): a version past either limit on any audit dimension is refused.
+    fairness_max_dp_diff: float = 0.2
+    fairness_max_eo_diff: float = 0.2
+    fairness_min_group_size: int = 50
     # Fewer labelled rows than this and training is skipped for the night.
     min_training_rows: int = 200
     # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).

@@ -14,6 +14,7 @@ import pandas as pd
 from kinerja.warehouse import Warehouse
 from ml.features import (
     ACTIVE_STATUS,
+    AUDIT_COLUMNS,
     DIM_PEGAWAI,
     FEATURE_COLUMNS,
     FEATURE_TABLE,
@@ -61,8 +62,9 @@ def _normalise_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def load_training_frame(wh: Warehouse, as_of: date) -> pd.DataFrame:
-    """Labelled rows whose label was known by `as_of`: keys, features and labels, no audit data."""
-    columns = list(KEY_COLUMNS) + list(FEATURE_COLUMNS) + list(LABEL_COLUMNS)
+    """Labelled rows whose label was known by `as_of`: keys, features, labels, and the audit
+    dimensions the fairness gate groups by (never given to the model)."""
+    columns = list(KEY_COLUMNS) + list(FEATURE_COLUMNS) + list(AUDIT_COLUMNS) + list(LABEL_COLUMNS)
     require_columns(wh, FEATURE_TABLE, columns)
     frame = wh.query_df(
         f"select {_select_list(columns)} from {FEATURE_TABLE} "
@@ -71,37 +73,6 @@ def load_training_frame(wh: Warehouse, as_of: date) -> pd.DataFrame:
         {"as_of": as_of},
     )
     return _normalise_dates(frame, ["tanggal_akhir_periode", LABEL_AVAILABLE_COLUMN])
-
-
-@dataclass(frozen=True)
-class TimeSplit:
-    train: pd.DataFrame
-    validation: pd.DataFrame
-
-    @property
-    def train_periods(self) -> list[str]:
-        return sorted(self.train["periode_id"].unique())
-
-    @property
-    def validation_period(self) -> str:
-        return str(self.validation["periode_id"].iloc[0])
-
-
-def split_by_time(frame: pd.DataFrame) -> TimeSplit:
-    """The latest labelled quarter validates; every earlier quarter trains.
-
-    Never a random split: the model is used on quarters it has not seen, so it is judged that way.
-    'YYYY-TWn' ids sort in time order as text.
-    """
-    periods = sorted(frame["periode_id"].unique())
-    if len(periods) < 2:
-        raise ValueError(f"a time split needs at least 2 labelled quarters, got {periods}")
-    validation_period = periods[-1]
-    is_validation = frame["periode_id"] == validation_period
-    return TimeSplit(
-        train=frame.loc[~is_validation].reset_index(drop=True),
-        validation=frame.loc[is_validation].reset_index(drop=True),
-    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import logging
 import warnings
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import mlflow
 import numpy as np
@@ -22,19 +21,23 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
 from mlflow.types import ColSpec, Schema, TensorSpec
-from xgboost import XGBClassifier
+from sklearn.metrics import average_precision_score
 
 from kinerja.settings import Settings
-from ml.dataset import TimeSplit
-from ml.features import FEATURE_TABLE, LABEL_COLUMN, FeatureSpec
+from ml.backtest import BacktestResult, Fold
+from ml.calibration import PlattCalibration
+from ml.fairness import FairnessReport
+from ml.features import FEATURE_TABLE, LABEL_COLUMN, FeatureSpec, label_vector
+from ml.model import RiskModel
 
 log = logging.getLogger(__name__)
 
 EXPERIMENT_NAME = "kinerja-risiko-kinerja"
 CHAMPION = "champion"
 CHALLENGER = "challenger"
-# Validation PR-AUC: the positive class is rare, and HR acts on the top of the ranking.
-PROMOTION_METRIC = "val_pr_auc"
+TAG_AS_OF = "kinerja.as_of"
+TAG_LATEST_LABEL_PERIOD = "kinerja.latest_label_period"
+TAG_MODEL_NAME = "kinerja.model_name"
 MODEL_ARTIFACT_NAME = "model"
 INPUT_EXAMPLE_ROWS = 5
 
@@ -98,43 +101,67 @@ def version_by_alias(client: MlflowClient, name: str, alias: str) -> ModelRef | 
     return ModelRef(name=name, version=str(version.version), run_id=version.run_id)
 
 
-def decide_promotion(
-    client: MlflowClient, name: str, candidate_metric: float, margin: float
-) -> tuple[bool, str]:
-    """Whether the candidate becomes champion, and why, judged on the champion's logged metric.
+def load_model_version(ref: ModelRef) -> RiskModel:
+    """The trees, encoding and calibration of one registered version."""
+    booster = mlflow.xgboost.load_model(ref.uri)
+    metadata = mlflow.models.get_model_info(ref.uri).metadata or {}
+    if "feature_spec" not in metadata:
+        raise RuntimeError(
+            f"{ref.uri} carries no feature_spec metadata; it was not logged by ml.registry"
+        )
+    return RiskModel(
+        booster=booster,
+        spec=FeatureSpec.from_dict(metadata["feature_spec"]),
+        calibration=PlattCalibration.from_dict(metadata.get("calibration")),
+    )
 
-    Ties keep the incumbent: a new version must beat the champion by at least `margin` and by
-    more than nothing, so equally good retrains do not churn the published model.
+
+def decide_promotion(
+    client: MlflowClient,
+    name: str,
+    candidate_pr_auc: float,
+    validation: pd.DataFrame,
+    fairness: FairnessReport,
+    margin: float,
+) -> tuple[bool, str]:
+    """Whether the candidate becomes champion, and why.
+
+    Unfair never wins, whatever its accuracy. Otherwise the champion is re-scored on the
+    candidate's own validation quarter, so both are judged on the same rows (a metric logged
+    months ago on another quarter says nothing about tonight). Ties keep the incumbent: a new
+    version must beat the champion by at least `margin` and by more than nothing.
     """
+    if not fairness.passed:
+        return False, fairness.reason
     champion = version_by_alias(client, name, CHAMPION)
     if champion is None:
         return True, "no champion yet: the first usable version becomes champion"
-    champion_metric = None
-    if champion.run_id:
-        champion_metric = client.get_run(champion.run_id).data.metrics.get(PROMOTION_METRIC)
-    if champion_metric is None:
-        return True, (
-            f"champion version {champion.version} has no logged {PROMOTION_METRIC}; "
-            "replaced by a measured version"
+    try:
+        incumbent = load_model_version(champion)
+        champion_pr_auc = float(
+            average_precision_score(label_vector(validation), incumbent.probability(validation))
         )
-    gain = candidate_metric - champion_metric
+    except (KeyError, RuntimeError, MlflowException) as error:
+        # Its features are gone from the mart or it cannot be loaded: it cannot be defended.
+        return True, f"champion version {champion.version} cannot be re-scored ({error})"
+    gain = candidate_pr_auc - champion_pr_auc
     verdict = (
-        f"{PROMOTION_METRIC} {candidate_metric:.4f} vs champion version {champion.version} "
-        f"{champion_metric:.4f} (gain {gain:+.4f}, margin {margin:.4f})"
+        f"PR-AUC {candidate_pr_auc:.4f} vs champion version {champion.version} "
+        f"{champion_pr_auc:.4f} on the same quarter (gain {gain:+.4f}, margin {margin:.4f})"
     )
     if gain > 0 and gain >= margin:
         return True, f"promoted: {verdict}"
     return False, f"kept as challenger: {verdict}"
 
 
-def set_aliases(client: MlflowClient, name: str, version: str, promoted: bool) -> None:
+def set_aliases(client: MlflowClient, name: str, version: str, promoted: bool, fair: bool) -> None:
+    """Promoted: champion, and an older challenger stops challenging. Fair but not better:
+    the new challenger. Refused by the fairness gate: no alias at all, so nothing serves it."""
     if promoted:
         client.set_registered_model_alias(name, CHAMPION, version)
-        # A challenger older than the new champion no longer challenges anything.
-        challenger = version_by_alias(client, name, CHALLENGER)
-        if challenger is not None:
+        if version_by_alias(client, name, CHALLENGER) is not None:
             client.delete_registered_model_alias(name, CHALLENGER)
-    else:
+    elif fair:
         client.set_registered_model_alias(name, CHALLENGER, version)
 
 
@@ -149,45 +176,63 @@ class Registered:
 def log_and_register(
     settings: Settings,
     *,
-    model: XGBClassifier,
-    spec: FeatureSpec,
-    split: TimeSplit,
+    backtest: BacktestResult,
+    fairness: FairnessReport,
     metrics: dict[str, float],
-    params: dict[str, Any],
     as_of: date,
+    latest_label_period: str,
+    trigger: str = "",
 ) -> Registered:
-    """One MLflow run: params, data description, metrics, the model; then register and decide."""
+    """One MLflow run: params, data digests, per-fold and overall metrics, plots, model card, the
+    model; then register it, decide on promotion, and record the decision on run and version."""
     client = open_store(settings)
     experiment_id = ensure_experiment(client, settings)
-    train_matrix = spec.encode(split.train)
-    input_example = train_matrix.head(INPUT_EXAMPLE_ROWS)
+    model = backtest.candidate
+    last = backtest.folds[-1]
 
     with mlflow.start_run(
         experiment_id=experiment_id, run_name=f"train-{as_of.isoformat()}"
     ) as run:
         mlflow.set_tags(
-            {"kinerja.as_of": as_of.isoformat(), "kinerja.feature_table": FEATURE_TABLE}
+            {
+                TAG_AS_OF: as_of.isoformat(),
+                TAG_LATEST_LABEL_PERIOD: latest_label_period,
+                "kinerja.training_trigger": trigger,
+                TAG_MODEL_NAME: settings.model_name,
+                "kinerja.feature_table": FEATURE_TABLE,
+            }
         )
-        mlflow.log_params({f"xgb_{k}": v for k, v in params.items()})
+        mlflow.log_params({f"xgb_{k}": v for k, v in backtest.params.items()})
         mlflow.log_params(
             {
                 "as_of": as_of.isoformat(),
                 "label": LABEL_COLUMN,
-                "train_period_first": split.train_periods[0],
-                "train_period_last": split.train_periods[-1],
-                "train_period_count": len(split.train_periods),
-                "validation_period": split.validation_period,
-                "feature_count": len(spec.matrix_columns),
+                "train_period_first": last.train_periods[0],
+                "train_period_last": last.train_periods[-1],
+                "train_period_count": len(last.train_periods),
+                "validation_period": last.validation_period,
+                "backtest_validation_periods": ",".join(
+                    f.validation_period for f in backtest.folds
+                ),
+                "feature_count": len(model.spec.matrix_columns),
+                "operating_threshold": fairness.threshold,
+                "fairness_max_dp_diff": settings.fairness_max_dp_diff,
+                "fairness_max_eo_diff": settings.fairness_max_eo_diff,
+                "fairness_min_group_size": settings.fairness_min_group_size,
+                "calibration_slope": round(model.calibration.slope, 6),
+                "calibration_intercept": round(model.calibration.intercept, 6),
             }
         )
         mlflow.log_metrics(metrics)
-        _log_datasets(spec, split)
+        _log_fold_metrics(backtest)
+        _log_datasets(model.spec, last)
+        log_evidence(backtest, fairness)
 
         model_info = mlflow.xgboost.log_model(
-            model,
+            model.booster,
             name=MODEL_ARTIFACT_NAME,
-            signature=model_signature(spec),
-            input_example=input_example,
+            signature=model_signature(model.spec),
+            input_example=model.spec.encode(last.train).head(INPUT_EXAMPLE_ROWS),
             registered_model_name=settings.model_name,
             # Listing requirements skips MLflow's slow inference (it imports the model in a
             # subprocess); these are exactly what loading the model needs.
@@ -198,19 +243,30 @@ def log_and_register(
                 f"pandas=={pd.__version__}",
             ],
             metadata={
-                "feature_spec": spec.to_dict(),
+                "feature_spec": model.spec.to_dict(),
+                "calibration": model.calibration.to_dict(),
                 "label": LABEL_COLUMN,
                 "feature_table": FEATURE_TABLE,
                 "as_of": as_of.isoformat(),
-                "validation_period": split.validation_period,
+                "validation_period": last.validation_period,
             },
         )
         version = str(model_info.registered_model_version)
         promoted, reason = decide_promotion(
-            client, settings.model_name, metrics[PROMOTION_METRIC], settings.promotion_margin
+            client,
+            settings.model_name,
+            metrics["val_pr_auc"],
+            last.validation,
+            fairness,
+            settings.promotion_margin,
         )
-        set_aliases(client, settings.model_name, version, promoted)
-        decision = {"promoted": str(promoted).lower(), "promotion_reason": reason}
+        set_aliases(client, settings.model_name, version, promoted, fairness.passed)
+        decision = {
+            "promoted": str(promoted).lower(),
+            "promotion_reason": reason,
+            "fairness_gate": "passed" if fairness.passed else "failed",
+            "fairness_reason": fairness.reason,
+        }
         mlflow.set_tags(decision)
         for key, value in decision.items():
             client.set_model_version_tag(settings.model_name, version, key, value)
@@ -228,11 +284,19 @@ def model_signature(spec: FeatureSpec) -> ModelSignature:
     return ModelSignature(inputs=inputs, outputs=outputs)
 
 
-def _log_datasets(spec: FeatureSpec, split: TimeSplit) -> None:
+def _log_fold_metrics(backtest: BacktestResult) -> None:
+    # One series per contender and metric, stepped by fold: MLflow's charts then draw the model
+    # and its baselines fold by fold.
+    for row in backtest.metrics.itertuples(index=False):
+        if not np.isnan(row.value):
+            mlflow.log_metric(f"fold_{row.contender}_{row.metric}", row.value, step=row.fold)
+
+
+def _log_datasets(spec: FeatureSpec, fold: Fold) -> None:
     # Only the model matrix and label are described (schema, size, digest): no NIP leaves the
     # warehouse for the tracking store.
-    for context, rows in (("training", split.train), ("validation", split.validation)):
-        described = spec.encode(rows).assign(**{LABEL_COLUMN: rows[LABEL_COLUMN].astype("int64")})
+    for context, rows in (("training", fold.train), ("validation", fold.validation)):
+        described = spec.encode(rows).assign(**{LABEL_COLUMN: label_vector(rows)})
         dataset = mlflow.data.from_pandas(
             described, targets=LABEL_COLUMN, name=f"fitur_kinerja_pegawai_{context}"
         )
@@ -243,15 +307,20 @@ def _log_datasets(spec: FeatureSpec, split: TimeSplit) -> None:
             mlflow.log_input(dataset, context=context)
 
 
+def log_evidence(backtest: BacktestResult, fairness: FairnessReport) -> None:
+    """Tables behind the metrics, for the ML engineer who wants to look closer."""
+    mlflow.log_table(backtest.metrics, artifact_file="backtest/metrics_per_fold.json")
+    mlflow.log_table(fairness.by_group, artifact_file="fairness/by_group.json")
+
+
 @dataclass(frozen=True)
 class LoadedModel:
     ref: ModelRef
-    model: XGBClassifier
-    spec: FeatureSpec
+    model: RiskModel
 
 
 def load_champion(settings: Settings) -> LoadedModel | None:
-    """The version the `champion` alias points at now, with the feature spec it was trained on.
+    """The version the `champion` alias points at now.
 
     The alias is resolved once and that exact version is loaded, so the version recorded with
     the scores is the one that made them even if the alias moves meanwhile.
@@ -260,10 +329,4 @@ def load_champion(settings: Settings) -> LoadedModel | None:
     ref = version_by_alias(client, settings.model_name, CHAMPION)
     if ref is None:
         return None
-    model = mlflow.xgboost.load_model(ref.uri)
-    metadata = mlflow.models.get_model_info(ref.uri).metadata or {}
-    if "feature_spec" not in metadata:
-        raise RuntimeError(
-            f"{ref.uri} carries no feature_spec metadata; it was not logged by ml.registry"
-        )
-    return LoadedModel(ref=ref, model=model, spec=FeatureSpec.from_dict(metadata["feature_spec"]))
+    return LoadedModel(ref=ref, model=load_model_version(ref))

@@ -16,17 +16,14 @@ from xgboost import DMatrix, XGBClassifier
 
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
+from ml.bands import band_for
 from ml.dataset import InputTableMissing, load_scoring_frame
 from ml.features import FeatureSpec
+from ml.model import RiskModel
 from ml.periods import next_periode_id
-from ml.train import predict_risk
 
 log = logging.getLogger(__name__)
 
-# Score bands, highest first: a score at or above the threshold gets the band. One place to
-# change them; everything below the last threshold is LOWEST_BAND.
-RISK_BANDS: tuple[tuple[str, float], ...] = (("TINGGI", 0.5), ("SEDANG", 0.2))
-LOWEST_BAND = "RENDAH"
 REASON_COUNT = 3
 SCORE_DECIMALS = 6
 
@@ -42,13 +39,6 @@ SCORE_COLUMNS = [
     "tanggal_data",
     "scored_at",
 ]
-
-
-def band_for(skor: float) -> str:
-    for band, threshold in RISK_BANDS:
-        if skor >= threshold:
-            return band
-    return LOWEST_BAND
 
 
 def contributions(model: XGBClassifier, matrix: pd.DataFrame) -> pd.DataFrame:
@@ -84,19 +74,23 @@ def top_reasons(contribs: pd.DataFrame, spec: FeatureSpec, count: int = REASON_C
     return reasons
 
 
-def score_frame(model: XGBClassifier, spec: FeatureSpec, features: pd.DataFrame) -> pd.DataFrame:
-    """nip, skor, band and alasan for each feature row (model details are added by the caller)."""
+def score_frame(model: RiskModel, features: pd.DataFrame) -> pd.DataFrame:
+    """nip, skor, band and alasan for each feature row (model details are added by the caller).
+
+    The score is the calibrated probability; the reasons explain the trees' margin, which the
+    calibration maps monotonically, so they rank the same drivers."""
     if features.empty:
         return pd.DataFrame(columns=["nip", "skor", "band", "alasan"])
+    spec = model.spec
     matrix = spec.encode(features)
-    skor = np.round(predict_risk(model, matrix), SCORE_DECIMALS)
+    skor = np.round(model.calibration.probability(model.margin_of_matrix(matrix)), SCORE_DECIMALS)
     return pd.DataFrame(
         {
             "nip": features["nip"].astype(str).to_numpy(),
             "skor": skor,
             # From the rounded score, so a published score never contradicts its band.
             "band": [band_for(s) for s in skor],
-            "alasan": top_reasons(contributions(model, matrix), spec),
+            "alasan": top_reasons(contributions(model.booster, matrix), spec),
         }
     )
 
@@ -145,11 +139,11 @@ def score_active_employees(settings: Settings, as_of: date) -> ScoringResult:
             f"{scoring_input.feature_periode_id}",
         )
 
-    unknown = loaded.spec.unknown_category_count(scoring_input.frame)
+    unknown = loaded.model.spec.unknown_category_count(scoring_input.frame)
     if unknown:
         log.warning("%d rows carry a category the model does not know; scored as none", unknown)
     predicted = next_periode_id(scoring_input.feature_periode_id)
-    scores = score_frame(loaded.model, loaded.spec, scoring_input.frame)
+    scores = score_frame(loaded.model, scoring_input.frame)
     scores = scores.assign(
         periode=predicted,
         model_name=loaded.ref.name,

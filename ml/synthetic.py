@@ -33,8 +33,16 @@ def synthetic_features(
     n_periods: int = 6,
     seed: int = 0,
     signal: float = 1.0,
+    bias_against_women: float = 0.0,
 ) -> pd.DataFrame:
-    """One row per employee and quarter. The last quarter's label is unknown (null), as in life."""
+    """One row per employee and quarter. The last quarter's label is unknown (null), as in life.
+
+    The risk is not linear in the features (lateness matters past a habit threshold, unexplained
+    absence past PP 94/2021's first sanction step), as in the generated agency.
+    `bias_against_women` > 0 plants a biased history: raters marked women down that much more
+    often, and women take more sanctioned leave (`hari_izin_sah`), a proxy through which a model
+    can learn the bias without ever seeing jenis_kelamin.
+    """
     rng = np.random.default_rng(seed)
     periods = periode_ids(first_period, n_periods)
     nips = [str(198001012005011000 + i) for i in range(n_pegawai)]
@@ -42,6 +50,8 @@ def synthetic_features(
     absence = rng.poisson(0.8, n_pegawai).astype(float)
     jabatan = rng.choice(JENIS_JABATAN, n_pegawai, p=[0.03, 0.07, 0.15, 0.45, 0.30])
     masa_kerja = rng.uniform(1, 30, n_pegawai)
+    jenis_kelamin = rng.choice(["L", "P"], n_pegawai)
+    woman = jenis_kelamin == "P"
 
     rows = []
     previous_predikat: np.ndarray = np.full(n_pegawai, np.nan)
@@ -50,9 +60,14 @@ def synthetic_features(
         rasio_terlambat = np.clip(lateness + rng.normal(0, 0.05, n_pegawai), 0, 1)
         tanpa_keterangan = rng.poisson(absence)
         predikat_term = np.nan_to_num(previous_predikat - 2, nan=0.0)
-        risk = signal * (6 * rasio_terlambat + 0.6 * tanpa_keterangan + 0.8 * predikat_term)
-        risk = risk + rng.normal(0, 1.0, n_pegawai)
+        hari_izin_sah = rng.poisson(np.where(woman, 2 + 6 * bias_against_women, 2))
+        late_term = 12 * np.maximum(rasio_terlambat - 0.25, 0)
+        absence_term = np.where(tanpa_keterangan >= 3, 2.5, 0.2 * tanpa_keterangan)
+        risk = signal * (late_term + absence_term + 0.8 * predikat_term)
+        risk = risk + rng.normal(0, 0.7, n_pegawai)
         at_risk = (risk > np.quantile(risk, 0.75)).astype(int)
+        marked_down = woman & (rng.random(n_pegawai) < bias_against_women)
+        at_risk = np.where(marked_down, 1, at_risk)
         predikat_berikutnya = np.where(
             at_risk == 1, rng.choice([3, 4, 5], n_pegawai), rng.choice([1, 2], n_pegawai)
         )
@@ -77,7 +92,7 @@ def synthetic_features(
                 "rata_menit_pulang_cepat": rng.exponential(3, n_pegawai),
                 "hari_tanpa_keterangan": tanpa_keterangan.astype(float),
                 "hari_tanpa_keterangan_ytd": tanpa_keterangan * quarter,
-                "hari_izin_sah": rng.poisson(2, n_pegawai).astype(float),
+                "hari_izin_sah": hari_izin_sah.astype(float),
                 "delta_rasio_terlambat": rng.normal(0, 0.05, n_pegawai),
                 "jp_12_bulan": rng.uniform(0, 40, n_pegawai),
                 "jumlah_hukdis_24_bulan": rng.poisson(0.1, n_pegawai).astype(float),
@@ -90,7 +105,7 @@ def synthetic_features(
                 "masa_jabatan_tahun": rng.uniform(0, 10, n_pegawai),
                 "tingkat_pendidikan": pd.array(rng.integers(1, 10, n_pegawai), dtype="Int64"),
                 "jenis_jabatan": jabatan,
-                "jenis_kelamin": rng.choice(["L", "P"], n_pegawai),
+                "jenis_kelamin": jenis_kelamin,
                 "kelompok_umur": rng.choice(["<30", "30-39", "40-49", "50+"], n_pegawai),
                 "kelompok_golongan": rng.choice(["II", "III", "IV"], n_pegawai),
                 "zona_waktu": "WIB",

@@ -1,8 +1,8 @@
-"""Training the risk model for one nightly data date: split by time, fit XGBoost, measure.
+"""Training the risk model for one nightly data date: backtest, gate on fairness, register.
 
 The model predicts `label_berisiko`: whether an employee's next-quarter predikat is Butuh
-Perbaikan or worse. `train_and_register` is what the DAG calls; the pieces before it are pure
-functions the tests call directly.
+Perbaikan or worse. `train_and_register` is what the DAG calls; it trains only when the cadence
+says so (ml.cadence). The pieces before it are pure functions the tests call directly.
 """
 
 from __future__ import annotations
@@ -10,36 +10,23 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
-from xgboost import XGBClassifier
 
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
-from ml.dataset import InputTableMissing, TimeSplit, load_training_frame, split_by_time
-from ml.features import LABEL_COLUMN, FeatureSpec, label_vector
+from ml.backtest import MODEL, BacktestResult, run_backtest
+from ml.bands import OPERATING_THRESHOLD
+from ml.baselines import BASELINES
+from ml.dataset import InputTableMissing, load_training_frame
+from ml.fairness import FairnessLimits, FairnessReport, assess_fairness
+from ml.features import AUDIT_COLUMNS, LABEL_COLUMN, FeatureSpec, label_vector
+from ml.model import XGB_PARAMS
 
 log = logging.getLogger(__name__)
 
-# Modest trees on a fixed seed: the same data gives the same model. No class weighting, so the
-# output stays a calibrated probability that the fixed score bands can be read against. No early
-# stopping either: it would tune on the validation quarter and flatter its metrics.
-XGB_PARAMS: dict[str, Any] = {
-    "objective": "binary:logistic",
-    "tree_method": "hist",
-    "n_estimators": 200,
-    "max_depth": 4,
-    "learning_rate": 0.05,
-    "subsample": 0.8,
-    "colsample_bytree": 0.8,
-    "min_child_weight": 2.0,
-    "reg_lambda": 1.0,
-    "random_state": 42,
-    "n_jobs": 2,
-}
+VALIDATION_METRICS = ("roc_auc", "pr_auc", "brier", "ece", "log_loss", "prevalence", "rows")
 
 
 @dataclass
@@ -51,71 +38,85 @@ class TrainingResult:
     run_id: str | None = None
     model_version: str | None = None
     promoted: bool = False
+    fairness_passed: bool | None = None
     metrics: dict[str, float] = field(default_factory=dict)
     as_of: date | None = None
     train_periods: list[str] = field(default_factory=list)
     validation_period: str | None = None
 
 
-def plan_split(frame: pd.DataFrame, min_training_rows: int) -> tuple[TimeSplit | None, str]:
-    """The time split of the labelled rows, or None and a plain reason why nothing can be fit."""
+def plan_training(frame: pd.DataFrame, min_training_rows: int) -> str:
+    """Why the labelled rows cannot support a backtest, or "" when they can."""
     if len(frame) < min_training_rows:
-        return None, (
+        return (
             f"only {len(frame)} labelled rows are available; at least {min_training_rows} "
             "are needed (KINERJA_MIN_TRAINING_ROWS)"
         )
-    periods = frame["periode_id"].nunique()
-    if periods < 2:
-        return None, (
-            f"labels exist for {periods} quarter(s); a time split needs at least 2 "
+    periods = sorted(frame["periode_id"].unique())
+    if len(periods) < 2:
+        return (
+            f"labels exist for {len(periods)} quarter(s); a time split needs at least 2 "
             "(earlier quarters train, the latest validates)"
         )
-    split = split_by_time(frame)
-    for part, rows in (("training", split.train), ("validation", split.validation)):
+    latest = frame["periode_id"] == periods[-1]
+    for part, rows in (("training", frame[~latest]), ("validation", frame[latest])):
         classes = sorted(set(label_vector(rows).tolist()))
         if len(classes) < 2:
-            return None, (
+            return (
                 f"the {part} rows hold only {LABEL_COLUMN} = {classes[0]}; "
                 "both classes are needed to fit and to measure a classifier"
             )
-    return split, ""
+    return ""
 
 
-def fit_model(
-    train: pd.DataFrame, spec: FeatureSpec, params: dict[str, Any] | None = None
-) -> XGBClassifier:
-    model = XGBClassifier(**(params or XGB_PARAMS))
-    model.fit(spec.encode(train), label_vector(train))
-    return model
+def fairness_limits(settings: Settings) -> FairnessLimits:
+    return FairnessLimits(
+        max_dp_diff=settings.fairness_max_dp_diff,
+        max_eo_diff=settings.fairness_max_eo_diff,
+        min_group_size=settings.fairness_min_group_size,
+    )
 
 
-def predict_risk(model: XGBClassifier, matrix: pd.DataFrame) -> np.ndarray:
-    """Probability of the positive class (at risk) for each row of the model matrix."""
-    return model.predict_proba(matrix)[:, 1]
+def assess_candidate(backtest: BacktestResult, limits: FairnessLimits) -> FairnessReport:
+    latest = backtest.latest
+    return assess_fairness(
+        latest.y,
+        latest.predictions[MODEL],
+        latest.validation[list(AUDIT_COLUMNS)],
+        OPERATING_THRESHOLD,
+        limits,
+    )
 
 
-def evaluate(model: XGBClassifier, split: TimeSplit, spec: FeatureSpec) -> dict[str, float]:
-    """Validation metrics on the held-out latest quarter, plus the sizes they rest on."""
-    y_val = label_vector(split.validation)
-    p_val = predict_risk(model, spec.encode(split.validation))
-    y_train = label_vector(split.train)
-    return {
-        "val_roc_auc": float(roc_auc_score(y_val, p_val)),
-        "val_pr_auc": float(average_precision_score(y_val, p_val)),
-        "val_log_loss": float(log_loss(y_val, p_val, labels=[0, 1])),
-        "val_prevalence": float(y_val.mean()),
-        "train_prevalence": float(y_train.mean()),
-        "train_rows": float(len(y_train)),
-        "val_rows": float(len(y_val)),
-    }
+def summary_metrics(backtest: BacktestResult, fairness: FairnessReport) -> dict[str, float]:
+    """The run's headline numbers: the latest fold (the registered model's own validation),
+    the baselines on it, the worst fold's gain over the best baseline, and fairness gaps."""
+    last_fold = backtest.metrics[backtest.metrics["fold"] == backtest.folds[-1].index]
+    metrics: dict[str, float] = {}
+    for _, row in last_fold.iterrows():
+        if row["contender"] == MODEL and row["metric"] in VALIDATION_METRICS:
+            metrics[f"val_{row['metric']}"] = float(row["value"])
+        elif row["contender"] in BASELINES and row["metric"] in ("pr_auc", "roc_auc", "brier"):
+            metrics[f"{row['contender']}_{row['metric']}"] = float(row["value"])
+    gains = backtest.pr_auc_gains()
+    metrics["backtest_folds"] = float(len(backtest.folds))
+    metrics["backtest_min_pr_auc_gain"] = float(gains.min())
+    metrics["backtest_folds_beating_baselines"] = float((gains > 0).sum())
+    pr = backtest.fold_table("pr_auc")[MODEL]
+    metrics["backtest_mean_pr_auc"] = float(pr.mean())
+    metrics["train_rows"] = float(len(backtest.folds[-1].train))
+    metrics.update(fairness.metrics())
+    return {k: v for k, v in metrics.items() if not np.isnan(v)}
 
 
-def train_and_register(settings: Settings, as_of: date) -> TrainingResult:
-    """Train on what was known by `as_of`, log and register the model, promote it if it is better.
-
-    Returns a skipped result (never raises) when there is not enough labelled data yet.
-    """
-    from ml.registry import log_and_register  # MLflow only when there is something to log
+def train_and_register(
+    settings: Settings, as_of: date, force: bool = False, progress=None
+) -> TrainingResult:
+    """Train on what was known by `as_of` when the cadence says so (or `force`), log, register,
+    and promote when better and fair. Returns a skipped result (never raises) when there is
+    nothing to do or not enough labelled data yet."""
+    from ml.cadence import training_due
+    from ml.registry import log_and_register, open_store
 
     try:
         with connect(settings) as wh:
@@ -123,21 +124,28 @@ def train_and_register(settings: Settings, as_of: date) -> TrainingResult:
     except InputTableMissing as missing:
         return _skipped(as_of, f"{missing}; build the marts before training")
 
-    split, reason = plan_split(frame, settings.min_training_rows)
-    if split is None:
+    reason = plan_training(frame, settings.min_training_rows)
+    if reason:
         return _skipped(as_of, reason)
+    latest_label_period = str(max(frame["periode_id"]))
+    trigger = "forced by hand"
+    if not force:
+        due, trigger = training_due(open_store(settings), settings, as_of, latest_label_period)
+        if not due:
+            return _skipped(as_of, trigger)
 
     spec = FeatureSpec()
-    model = fit_model(split.train, spec)
-    metrics = evaluate(model, split, spec)
+    backtest = run_backtest(frame, spec, settings.backtest_folds, XGB_PARAMS, progress=progress)
+    fairness = assess_candidate(backtest, fairness_limits(settings))
+    metrics = summary_metrics(backtest, fairness)
     registered = log_and_register(
         settings,
-        model=model,
-        spec=spec,
-        split=split,
+        backtest=backtest,
+        fairness=fairness,
         metrics=metrics,
-        params=XGB_PARAMS,
         as_of=as_of,
+        latest_label_period=latest_label_period,
+        trigger=trigger,
     )
     log.info(
         "trained %s version %s (run %s): val_pr_auc %.4f; %s",
@@ -147,16 +155,18 @@ def train_and_register(settings: Settings, as_of: date) -> TrainingResult:
         metrics["val_pr_auc"],
         registered.reason,
     )
+    last = backtest.folds[-1]
     return TrainingResult(
         skipped=False,
         reason=registered.reason,
         run_id=registered.run_id,
         model_version=registered.version,
         promoted=registered.promoted,
+        fairness_passed=fairness.passed,
         metrics=metrics,
         as_of=as_of,
-        train_periods=split.train_periods,
-        validation_period=split.validation_period,
+        train_periods=last.train_periods,
+        validation_period=last.validation_period,
     )
 
 

@@ -22,7 +22,8 @@ from kinerja.publish.outbox import MANIFEST_FILE, OUTBOX_COLUMNS, OUTBOX_FILE
 from kinerja.publish.warehouse import SKOR_TABLE
 from kinerja.settings import Settings
 from kinerja.warehouse import connect, ensure_database
-from ml.score import SCORE_COLUMNS, ScoringResult, band_for
+from ml.bands import band_for
+from ml.score import SCORE_COLUMNS, ScoringResult
 
 DAY = date(2026, 10, 2)
 NEXT_DAY = date(2026, 10, 3)
