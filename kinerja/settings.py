@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     model_name: str = "kinerja_risiko_kinerja"
     # A challenger replaces the champion only when it beats it by this much validation PR-AUC.
     promotion_margin: float = 0.0
+    # Population stability index at which a feature counts as shifted (BERGESER) between the
+    # champion's training data and tonight's scoring data; 0.1 and above is already BERUBAH.
+    drift_psi_threshold: float = 0.25
     # Fewer labelled rows than this and training is skipped for the night.
     min_training_rows: int = 200
     # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).
