@@ -245,5 +245,33 @@ def load_reference(run_id_or_model_uri: str) -> DriftReference:
     return DriftReference.from_dict(data)
 
 
+def find_reference(run_id_or_model_uri: str) -> DriftReference | None:
+    """Like `load_reference`, but None for a version trained before references were logged."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return load_reference(run_id_or_model_uri)
+    except MlflowException as error:
+        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+            return None
+        raise
+
+
+def scoring_drift(
+    run_id_or_model_uri: str, matrix: pd.DataFrame, threshold: float | None = None
+) -> pd.DataFrame | None:
+    """PSI of tonight's scoring `matrix` against the reference stored with the scoring model;
+    None (and a warning, never a failure) when that version carries no reference."""
+    reference = find_reference(run_id_or_model_uri)
+    if reference is None:
+        log.warning(
+            "%s carries no %s; feature drift is not measured for it",
+            run_id_or_model_uri,
+            REFERENCE_ARTIFACT,
+        )
+        return None
+    return population_stability(reference, matrix, threshold)
+
+
 def _number(value: float) -> str:
     return f"{value:g}"

@@ -3,6 +3,7 @@ reference stored with a model version in a real MLflow SQLite store."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import duckdb
@@ -19,9 +20,11 @@ from kinerja.warehouse import connect
 from ml.drift import (
     REFERENCE_ARTIFACT,
     DriftReference,
+    find_reference,
     load_reference,
     log_reference,
     population_stability,
+    scoring_drift,
 )
 from ml.features import FeatureSpec, label_vector
 from ml.synthetic import synthetic_features
@@ -121,6 +124,24 @@ def test_reference_logged_with_the_run_is_read_back_by_run_id_and_model_uri(trac
         population_stability(by_run, tonight, threshold=0.25)["psi"],
         population_stability(reference, tonight, threshold=0.25)["psi"],
     )
+
+
+def test_a_version_without_reference_is_not_measured_and_does_not_fail(tracking, caplog):
+    _, experiment = tracking
+    with mlflow.start_run(experiment_id=experiment) as bare:
+        mlflow.log_param("as_of", "2025-04-20")
+    matrix = pd.DataFrame({"rasio_terlambat": np.linspace(0, 1, 50)})
+
+    assert find_reference(bare.info.run_id) is None
+    with caplog.at_level(logging.WARNING, logger="ml.drift"):
+        assert scoring_drift(bare.info.run_id, matrix) is None
+    assert "feature drift is not measured" in caplog.text
+
+    with mlflow.start_run(experiment_id=experiment) as logged:
+        log_reference(DriftReference.from_matrix(matrix))
+    measured = scoring_drift(logged.info.run_id, matrix, threshold=0.25)
+    assert list(measured["fitur"]) == ["rasio_terlambat"]
+    assert measured.loc[0, "psi"] == pytest.approx(0.0)
 
 
 def test_log_reference_needs_an_active_run():
