@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -326,6 +327,93 @@ def info() -> None:
     ):
         table.add_row(what, str(where))
     console.print(table)
+
+
+@app.command()
+def models(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every field of each version as JSON.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, help="How many of the newest versions.")] = 20,
+) -> None:
+    """The registered versions of the risk model side by side, newest first."""
+    import json
+
+    settings = get_settings()
+    rows = _model_versions(settings, limit)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        console.print(
+            f"No version of {settings.model_name!r} is registered in {settings.mlflow_uri} yet; "
+            "the nightly run registers one once enough labelled quarters exist."
+        )
+        return
+    console.print(_models_table(settings.model_name, rows))
+    newest = rows[0]
+    for label, key in (("promotion", "promotion_reason"), ("fairness gate", "fairness_reason")):
+        if newest.get(key):
+            console.print(f"v{newest['version']} {label}: {newest[key]}")
+
+
+def _model_versions(settings: Settings, limit: int) -> list[dict]:
+    # Looking must not create an empty MLflow store (its migrations take seconds).
+    if settings.mlflow_tracking_uri is None and not (settings.mlflow_dir / "mlflow.db").exists():
+        return []
+    from ml.registry import open_store
+    from ml.versions import model_versions_table
+
+    return model_versions_table(open_store(settings), settings.model_name, limit=limit)
+
+
+_ALIAS_STYLE = {"champion": "bold green", "challenger": "yellow"}
+
+
+def _models_table(name: str, rows: list[dict]) -> Table:
+    def number(value: float | None, signed: bool = False) -> str:
+        if value is None:
+            return "-"
+        return f"{value:+.3f}" if signed else f"{value:.3f}"
+
+    table = Table(title=f"{name}: registered versions, newest first")
+    for column in ("version", "aliases", "created (UTC)", "as_of"):
+        table.add_column(column)
+    for column in (
+        "PR-AUC",
+        "ROC-AUC",
+        "Brier",
+        "ECE",
+        "vs baselines",
+        "worst fold",
+        "max DP diff",
+        "max EO diff",
+    ):
+        table.add_column(column, justify="right")
+    table.add_column("fairness gate")
+    table.add_column("promoted")
+    for row in rows:
+        aliases = " ".join(
+            f"[{_ALIAS_STYLE[a]}]{a}[/]" if a in _ALIAS_STYLE else escape(a) for a in row["aliases"]
+        )
+        gate = row.get("fairness_gate") or "-"
+        table.add_row(
+            row["version"],
+            aliases or "-",
+            (row["created"] or "-").replace("T", " ").removesuffix("+00:00"),
+            row["as_of"] or "-",
+            number(row["val_pr_auc"]),
+            number(row["val_roc_auc"]),
+            number(row["val_brier"]),
+            number(row["val_ece"]),
+            number(row["pr_auc_gain_vs_baselines"], signed=True),
+            number(row["backtest_min_pr_auc_gain"], signed=True),
+            number(row["max_dp_diff"]),
+            number(row["max_eo_diff"]),
+            f"[red]{gate}[/]" if gate == "failed" else gate,
+            row.get("promoted") or "-",
+        )
+    return table
 
 
 if __name__ == "__main__":

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     fairness_max_dp_diff: float = 0.2
     fairness_max_eo_diff: float = 0.2
     fairness_min_group_size: int = 50
+    # Population stability index at which a feature counts as shifted (BERGESER) between the
+    # champion's training data and tonight's scoring data; 0.1 and above is already BERUBAH.
+    drift_psi_threshold: float = 0.25
     # Fewer labelled rows than this and training is skipped for the night.
     min_training_rows: int = 200
     # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).
