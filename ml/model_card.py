@@ -149,7 +149,8 @@ class DataProtectionFacts:
     retention: str = (
         "features and scores per data date are replaced on rerun; how long past scores, features "
         "and model versions are kept follows the agency's records retention schedule (jadwal "
-        "retensi arsip) and must be set by it; then processing ends and the data are deleted or destroyed (Pasal 42 to 44)"
+        "retensi arsip) and must be set by it; then processing ends and the data are deleted or "
+        "destroyed (Pasal 42 to 44)"
     )
     data_subject_rights: tuple[str, ...] = (
         "information on the processing, its purpose and legal basis (Pasal 5)",
