@@ -166,8 +166,8 @@ class DataProtectionFacts:
         "pseudonymous keys (pegawai_key) in BI marts; NIP only in restricted layers",
         "no sex, age, region or grade-group feature: they are audit dimensions only",
         (
-            "fairness gate: a version whose selection-rate or error-rate differences between groups "
-            "pass the configured limit is never promoted, and the refusal is recorded"
+            "fairness gate: a version whose selection-rate or error-rate differences between "
+            "groups pass the configured limit is never promoted, and the refusal is recorded"
         ),
         "every score carries its reasons in Indonesian, from the model's own SHAP values",
         "a human decides: the score only orders a review list",
