@@ -60,6 +60,14 @@ def test_a_feature_without_a_phrase_fails_loudly():
         explain(_contribs([{"fitur_baru": 0.5}], spec), spec)
 
 
+def test_any_feature_list_with_phrases_is_explained():
+    # A feature added to the model (its phrases already in the table) needs no code change.
+    spec = FeatureSpec(numeric=("kelonggaran_penilai", "rasio_hadir"), categorical={})
+    reasons = explain(_contribs([{"kelonggaran_penilai": -0.7, "rasio_hadir": 0.2}], spec), spec)
+    assert reasons.loc[0, "alasan_1"] == PHRASE[("kelonggaran_penilai", "turun")]
+    assert reasons.loc[0, "alasan_kode"] == "kelonggaran_penilai:-0.70;rasio_hadir:+0.20"
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
