@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from ml.features import AUDIT_COLUMNS, FEATURE_COLUMNS, FEATURE_TABLE, LABEL_COLUMN
@@ -213,6 +214,22 @@ class ModelCardFacts:
     synthetic_data: bool = True
     plots: Mapping[str, str] = field(default_factory=dict)  # caption -> artifact path
     data_protection: DataProtectionFacts = field(default_factory=DataProtectionFacts)
+
+
+def calibration_table(y: object, p: object, n_bins: int = 10) -> pd.DataFrame:
+    """`calibration_bins` for the card: per uniform bin of predicted probability (the bins of
+    sklearn's calibration_curve), the mean prediction, the observed share and the rows; empty
+    bins are left out."""
+    y = np.asarray(y, dtype="float64")
+    p = np.asarray(p, dtype="float64")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.searchsorted(edges[1:-1], p)
+    table = (
+        pd.DataFrame({"bin": bins, "p": p, "y": y})
+        .groupby("bin")
+        .agg(predicted=("p", "mean"), observed=("y", "mean"), rows=("y", "size"))
+    )
+    return table.reset_index(drop=True)
 
 
 def render_model_card(facts: ModelCardFacts) -> str:

@@ -6,14 +6,17 @@ import re
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
+from sklearn.calibration import calibration_curve
 
 from ml.features import AUDIT_COLUMNS, FEATURE_COLUMNS
 from ml.model_card import (
     DataProtectionFacts,
     FairnessDimension,
     ModelCardFacts,
+    calibration_table,
     render_model_card,
 )
 
@@ -200,3 +203,14 @@ def test_agency_facts_replace_the_defaults(facts):
 def test_a_pipe_in_a_value_does_not_break_the_table(facts):
     card = render_model_card(replace(facts, promotion_reason="a | b"))
     assert "not promoted: a \\| b" in card
+
+
+def test_calibration_table_matches_sklearn_and_counts_every_row():
+    rng = np.random.default_rng(5)
+    p = np.concatenate([rng.uniform(0, 0.3, 300), rng.uniform(0.7, 1, 100)])  # bins 4-6 empty
+    y = (rng.uniform(0, 1, 400) < p).astype(int)
+    table = calibration_table(y, p, n_bins=10)
+    observed, predicted = calibration_curve(y, p, n_bins=10)
+    np.testing.assert_allclose(table["predicted"], predicted)
+    np.testing.assert_allclose(table["observed"], observed)
+    assert table["rows"].sum() == 400 and len(table) == 6
