@@ -97,10 +97,15 @@ class DataProtectionFacts:
             "reason (from punch times; no biometric template enters Kinerja)"
         ),
         (
-            "leave and permits: days of approved cuti, izin and dinas luar; sick leave reveals "
-            "health information, specific personal data under Pasal 4 ayat (2)"
+            "leave and permits: days of approved cuti, izin and dinas luar, days of sick leave and "
+            "short absences next to holidays; sick leave is health information, specific personal "
+            "data under Pasal 4 ayat (2)"
         ),
         "performance appraisal: last SKP ratings (hasil kerja, perilaku kerja) and predikat",
+        (
+            "rater data: the current rater's leniency, derived from the ratings that rater gave "
+            "(personal data of the rater as well)"
+        ),
         "training: lesson hours (JP) completed in 12 months",
         "discipline: disciplinary sanctions (hukuman disiplin) decreed in 24 months",
         (

@@ -176,13 +176,14 @@ def test_dpia_section_lists_the_personal_data_categories_and_rights(facts):
         "attendance",
         "leave",
         "performance appraisal",
+        "rater data",
         "training",
         "discipline",
         "audit dimensions",
         "derived",
     ):
         assert re.search(rf"^- {category}", categories, re.MULTILINE), category
-    assert "health information" in categories  # sick leave: specific personal data
+    assert "sick leave is health information" in categories  # sick leave: specific personal data
     assert "Pasal 20" in dpia  # legal basis
     rights = dpia.split("### Rights of the employee")[1].split("###")[0]
     assert "own data, score and score reasons" in rights and "Pasal 10" in rights
