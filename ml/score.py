@@ -29,8 +29,7 @@ log = logging.getLogger(__name__)
 RISK_BANDS: tuple[tuple[str, float], ...] = (("TINGGI", 0.5), ("SEDANG", 0.2))
 LOWEST_BAND = "RENDAH"
 SCORE_DECIMALS = 6
-# What score_frame says about each score (see ml.explain.explain). Only `alasan` is published
-# today; the others are there for the publishing schema to take up.
+# What score_frame says about each score (see ml.explain.explain); all are published.
 REASON_COLUMNS = [
     "alasan",
     *(f"alasan_{rank}" for rank in range(1, REASON_COUNT + 1)),
@@ -48,6 +47,7 @@ SCORE_COLUMNS = [
     "run_id",
     "tanggal_data",
     "scored_at",
+    *REASON_COLUMNS[1:],  # alasan stays where it was; the other reason columns came later
 ]
 
 
