@@ -202,4 +202,4 @@ def test_explaining_100000_rows_is_vectorised():
     reasons = explain(contribs, SPEC)
     elapsed = time.perf_counter() - started
     assert reasons["alasan_3"].notna().all()
-    assert elapsed < 3.0, f"explaining 100,000 rows took {elapsed:.1f} s"
+    assert elapsed < 4.0, f"explaining 100,000 rows took {elapsed:.1f} s"  # ~1 s on one core

@@ -150,4 +150,5 @@ def test_backtest_has_a_panel_per_metric_and_a_line_per_model(tmp_path):
         assert len(axes.lines) == 3
         assert [t.get_text() for t in axes.get_xticklabels()] == folds
     np.testing.assert_allclose(figure.axes[0].lines[1].get_ydata(), [0.51, 0.61, 0.71])
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == models
     _saves_png(figure, tmp_path)
