@@ -1,7 +1,7 @@
 """Batch scoring with the champion: one risk score per active employee for the coming quarter.
 
 Each score carries its reasons: the features that moved this employee's score most, taken from
-XGBoost's own SHAP values (`pred_contribs`), which add up exactly to the model's log-odds output.
+XGBoost's own SHAP values (`pred_contribs`) and told in Indonesian phrases (ml/explain.py).
 """
 
 from __future__ import annotations
@@ -12,20 +12,24 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from xgboost import DMatrix, XGBClassifier
 
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 from ml.bands import band_for
 from ml.dataset import InputTableMissing, load_scoring_frame
-from ml.features import FeatureSpec
+from ml.explain import REASON_COUNT, contributions, explain
 from ml.model import RiskModel
 from ml.periods import next_periode_id
 
 log = logging.getLogger(__name__)
 
-REASON_COUNT = 3
 SCORE_DECIMALS = 6
+# What score_frame says about each score (see ml.explain.explain); all are published.
+REASON_COLUMNS = [
+    "alasan",
+    *(f"alasan_{rank}" for rank in range(1, REASON_COUNT + 1)),
+    "alasan_kode",
+]
 
 SCORE_COLUMNS = [
     "nip",
@@ -38,61 +42,32 @@ SCORE_COLUMNS = [
     "run_id",
     "tanggal_data",
     "scored_at",
+    *REASON_COLUMNS[1:],  # alasan stays where it was; the other reason columns came later
 ]
 
 
-def contributions(model: XGBClassifier, matrix: pd.DataFrame) -> pd.DataFrame:
-    """Per-row SHAP values in log-odds, one column per matrix column plus `bias`.
-
-    Each row sums to the model's margin (`output_margin`) for that row.
-    """
-    values = model.get_booster().predict(DMatrix(matrix), pred_contribs=True)
-    return pd.DataFrame(values, index=matrix.index, columns=[*matrix.columns, "bias"])
-
-
-def top_reasons(contribs: pd.DataFrame, spec: FeatureSpec, count: int = REASON_COUNT) -> list[str]:
-    """The `count` features with the largest effect (either direction) on each row's score.
-
-    One-hot columns fold back into their feature, so 'jenis_jabatan' is one reason, not five.
-    """
-    columns = [c for c in contribs.columns if c != "bias"]
-    sources = [spec.source_of(c) for c in columns]
-    names = list(dict.fromkeys(sources))
-    folding = np.zeros((len(columns), len(names)))
-    for column_index, source in enumerate(sources):
-        folding[column_index, names.index(source)] = 1.0
-    values = contribs[columns].to_numpy() @ folding
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :count]
-    reasons = []
-    for row_values, row_order in zip(values, order, strict=True):
-        phrases = [
-            f"{names[i]} ({row_values[i]:+.2f})"
-            for i in row_order
-            if round(row_values[i], 2) != 0  # a reason that rounds to nothing explains nothing
-        ]
-        reasons.append("; ".join(phrases))
-    return reasons
-
-
 def score_frame(model: RiskModel, features: pd.DataFrame) -> pd.DataFrame:
-    """nip, skor, band and alasan for each feature row (model details are added by the caller).
+    """nip, skor, band and the reasons (`REASON_COLUMNS`) for each feature row.
 
-    The score is the calibrated probability; the reasons explain the trees' margin, which the
-    calibration maps monotonically, so they rank the same drivers."""
+    Model details are added by the caller. The score is the calibrated probability; the reasons
+    explain the trees' margin, which the calibration maps monotonically, so they name the same
+    drivers.
+    """
     if features.empty:
-        return pd.DataFrame(columns=["nip", "skor", "band", "alasan"])
+        return pd.DataFrame(columns=["nip", "skor", "band", *REASON_COLUMNS])
     spec = model.spec
     matrix = spec.encode(features)
     skor = np.round(model.calibration.probability(model.margin_of_matrix(matrix)), SCORE_DECIMALS)
-    return pd.DataFrame(
+    reasons = explain(contributions(model.booster, matrix), spec, REASON_COUNT, matrix=matrix)
+    scores = pd.DataFrame(
         {
             "nip": features["nip"].astype(str).to_numpy(),
             "skor": skor,
             # From the rounded score, so a published score never contradicts its band.
             "band": [band_for(s) for s in skor],
-            "alasan": top_reasons(contributions(model.booster, matrix), spec),
         }
     )
+    return pd.concat([scores, reasons[REASON_COLUMNS].reset_index(drop=True)], axis=1)
 
 
 @dataclass

@@ -22,6 +22,13 @@ SKOR_COLUMNS: dict[str, str] = {
     "run_id": "text",
     "tanggal_data": "date not null",
     "scored_at": "timestamptz not null",
+    # Added after the first release: last, so an older table gains them by `add column`.
+    # alasan_1..3 are phrases of seed frasa_alasan (BI joins on frasa); alasan_kode is
+    # "fitur:+0.42;..." for machines.
+    "alasan_1": "text",
+    "alasan_2": "text",
+    "alasan_3": "text",
+    "alasan_kode": "text",
 }
 SKOR_KEY = ("tanggal_data", "nip")
 
@@ -34,7 +41,13 @@ def ensure_skor_table(wh: Warehouse) -> None:
         f"create table if not exists {SKOR_TABLE} ({columns}, primary key ({', '.join(SKOR_KEY)}))"
     )
     present = wh.table_columns(schema, table)
-    if present != list(SKOR_COLUMNS):
+    expected = list(SKOR_COLUMNS)
+    if present != expected and present == expected[: len(present)]:
+        # A table of an earlier release: only columns appended since are missing.
+        for name in expected[len(present) :]:
+            wh.execute(f"alter table {SKOR_TABLE} add column {name} {SKOR_COLUMNS[name]}")
+        present = wh.table_columns(schema, table)
+    if present != expected:
         raise RuntimeError(
             f"{SKOR_TABLE} exists with columns {present}, expected {list(SKOR_COLUMNS)}; "
             "migrate or drop it"

@@ -19,7 +19,7 @@ from psycopg import sql
 
 from kinerja.publish import publish_scores
 from kinerja.publish.outbox import MANIFEST_FILE, OUTBOX_COLUMNS, OUTBOX_FILE
-from kinerja.publish.warehouse import SKOR_TABLE
+from kinerja.publish.warehouse import SKOR_COLUMNS, SKOR_TABLE
 from kinerja.settings import Settings
 from kinerja.warehouse import connect, ensure_database
 from ml.bands import band_for
@@ -38,7 +38,11 @@ def _scoring(day: date, skor: list[float], version: str = "1") -> ScoringResult:
             "skor": skor,
             "band": [band_for(s) for s in skor],
             # Commas, quotes and a newline must survive the CSV round trip.
-            "alasan": ['rasio_terlambat (+0.42); hari_tanpa_keterangan (+0.10), "x"\nz'] * n,
+            "alasan": ['keterlambatan naik; ada hari tanpa keterangan, "x"\nz'] * n,
+            "alasan_1": ["keterlambatan naik"] * n,
+            "alasan_2": ['ada hari tanpa keterangan, "x"\nz'] * n,
+            "alasan_3": [None] * n,
+            "alasan_kode": ["delta_rasio_terlambat:+0.42;hari_tanpa_keterangan:+0.10"] * n,
             "model_name": "kinerja_risiko_kinerja",
             "model_version": version,
             "run_id": "r" * 32,
@@ -104,10 +108,28 @@ def test_rerun_for_the_same_date_replaces_and_leaves_other_dates_alone(settings)
     assert not today.duplicated(["tanggal_data", "nip"]).any()
     assert len(table[table["tanggal_data"] == NEXT_DAY]) == 1
     assert today["alasan"].iloc[0].endswith('"x"\nz')
+    assert today["alasan_2"].iloc[0].endswith('"x"\nz') and today["alasan_3"].isna().all()
+    assert today["alasan_kode"].iloc[0] == "delta_rasio_terlambat:+0.42;hari_tanpa_keterangan:+0.10"
 
     rows = _read_outbox(Path(rerun.outbox_path))
     assert [r["skor"] for r in rows] == ["0.6", "0.1"]
     assert {r["model_version"] for r in rows} == {"2"}
+
+
+def test_a_table_of_an_earlier_release_gains_the_reason_columns(settings):
+    earlier = {k: v for k, v in SKOR_COLUMNS.items() if k not in SCORE_COLUMNS[10:]}
+    assert list(earlier) == SCORE_COLUMNS[:10]
+    with connect(settings) as wh:
+        wh.ensure_schema("marts")
+        columns = ", ".join(f"{name} {kind}" for name, kind in earlier.items())
+        wh.execute(f"create table {SKOR_TABLE} ({columns})")
+        wh.bulk_insert(SKOR_TABLE, _scoring(NEXT_DAY, [0.3]).frame[list(earlier)])
+    publish_scores(settings, _scoring(DAY, [0.9]), DAY)
+    table = _published(settings)
+    assert list(table.columns) == SCORE_COLUMNS
+    today, earlier_day = table["tanggal_data"] == DAY, table["tanggal_data"] == NEXT_DAY
+    assert table.loc[today, "alasan_1"].tolist() == ["keterlambatan naik"]
+    assert table.loc[earlier_day, "alasan_1"].isna().all()  # the older row keeps nulls
 
 
 def test_a_failed_rerun_leaves_the_previous_scores_and_outbox_in_place(settings):

@@ -1,4 +1,4 @@
-"""Training and scoring logic without services: split by time, determinism, skips, explanations."""
+"""Training and scoring logic without services: split by time, determinism, skips, bands."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ml.bands import LOWEST_BAND, RISK_BANDS, band_for
 from ml.features import AUDIT_COLUMNS, FEATURE_COLUMNS, LABEL_COLUMNS, FeatureSpec
 from ml.model import fit_risk_model
 from ml.periods import next_periode_id, quarter_end
-from ml.score import contributions, score_frame, top_reasons
+from ml.score import REASON_COLUMNS, score_frame
 from ml.synthetic import synthetic_features
 from ml.train import plan_training
 
@@ -76,31 +76,6 @@ def test_encoding_is_fixed_whatever_the_input():
     assert FeatureSpec.from_dict(SPEC.to_dict()) == SPEC
 
 
-def test_shap_contributions_sum_to_the_margin(fitted):
-    validation, model = fitted
-    matrix = SPEC.encode(validation)
-    contribs = contributions(model.booster, matrix)
-    margin = model.booster.predict(matrix, output_margin=True)
-    np.testing.assert_allclose(contribs.sum(axis=1).to_numpy(), margin, atol=1e-4)
-
-
-def test_reasons_are_the_three_largest_effects_with_one_hot_folded(fitted):
-    validation, model = fitted
-    matrix = SPEC.encode(validation.head(20))
-    contribs = contributions(model.booster, matrix)
-    reasons = top_reasons(contribs, SPEC)
-    assert len(reasons) == 20
-    folded = contribs.drop(columns="bias").T.groupby(SPEC.source_of).sum().T
-    for (_, row), text in zip(folded.iterrows(), reasons, strict=True):
-        phrases = text.split("; ")
-        expected = row.abs().sort_values(ascending=False, kind="stable").index[:3]
-        assert [p.split(" (")[0] for p in phrases] == list(expected)[: len(phrases)]
-        assert not any("=" in p for p in phrases)  # 'jenis_jabatan', never its one-hot columns
-        for phrase in phrases:
-            name, value = phrase.rstrip(")").split(" (")
-            assert float(value) == pytest.approx(row[name], abs=0.005)
-
-
 def test_scores_are_probabilities_with_consistent_bands(fitted):
     validation, model = fitted
     scored = score_frame(model, validation)
@@ -109,7 +84,10 @@ def test_scores_are_probabilities_with_consistent_bands(fitted):
     assert scored["skor"].between(0, 1).all()
     assert [band_for(s) for s in scored["skor"]] == list(scored["band"])
     assert set(scored["band"]) <= {"TINGGI", "SEDANG", "RENDAH"}
+    # Reasons are explained in tests/unit/test_ml_explain.py; here: they come with every score.
+    assert list(scored.columns) == ["nip", "skor", "band", *REASON_COLUMNS]
     assert (scored["alasan"].str.len() > 0).all()
+    assert all(a.startswith(first) for a, first in zip(scored["alasan"], scored["alasan_1"]))
 
 
 def test_band_thresholds():
