@@ -234,12 +234,15 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
         table.add_row("train", f"skipped: {train.get('reason')}")
     elif train:
         metrics = train.get("metrics", {})
+        nan = float("nan")
         table.add_row(
             "train",
             f"{settings.model_name} v{train.get('model_version')} "
-            f"ROC-AUC {metrics.get('val_roc_auc', float('nan')):.3f} "
-            f"PR-AUC {metrics.get('val_pr_auc', float('nan')):.3f} "
-            f"{'promoted to champion' if train.get('promoted') else 'challenger'}",
+            f"ROC-AUC {metrics.get('val_roc_auc', nan):.3f} "
+            f"PR-AUC {metrics.get('val_pr_auc', nan):.3f} (baselines: last predikat "
+            f"{metrics.get('baseline_last_predikat_pr_auc', nan):.3f}, logistic "
+            f"{metrics.get('baseline_logreg_pr_auc', nan):.3f}), Brier "
+            f"{metrics.get('val_brier', nan):.3f}; {train.get('reason')}",
         )
     publish = report.get("publish", {})
     if publish.get("skipped"):
@@ -251,6 +254,11 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
             f"{publish.get('model_name')} v{publish.get('model_version')}; "
             f"outbox {publish.get('outbox')}",
         )
+        if publish.get("drifted_features"):
+            table.add_row(
+                "[yellow]feature drift[/]",
+                "PSI past KINERJA_DRIFT_PSI_THRESHOLD: " + ", ".join(publish["drifted_features"]),
+            )
     table.add_row("wall time", f"{seconds:.1f} s")
     if run.failed_tasks:
         table.add_row("[red]failed tasks[/]", ", ".join(run.failed_tasks))

@@ -121,6 +121,7 @@ def score_and_publish(as_of: date, settings: Settings | None = None) -> dict:
             "rows_published": published.rows_warehouse,
             "rows_outbox": published.rows_outbox,
             "outbox": str(published.outbox_path),
+            "drifted_features": scoring.drifted_features,
         }
     )
     record_step(settings, as_of, "publish", summary)

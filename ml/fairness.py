@@ -62,6 +62,7 @@ class FairnessReport:
     differences: dict[str, dict[str, float]]  # dimension -> {"dp_diff": .., "eo_diff": ..}
     by_group: pd.DataFrame = field(repr=False)  # dimension, group, metric, value
     threshold: float = 0.5
+    failed_dimensions: tuple[str, ...] = ()
 
     def metrics(self) -> dict[str, float]:
         """Flat names for MLflow: fair_dp_diff_<dim>, fair_eo_diff_<dim>."""
@@ -88,7 +89,7 @@ def assess_fairness(
     """Per-group rates and the gate verdict for predictions `p` of labels `y`."""
     y = np.asarray(y, dtype=int)
     flagged = (np.asarray(p, dtype=float) >= threshold).astype(int)
-    tidy, differences, breaches = [], {}, []
+    tidy, differences, breaches, failed = [], {}, [], []
     for dimension in dimensions:
         groups = audit[dimension].astype("string").fillna(UNKNOWN_GROUP).to_numpy()
         frame = MetricFrame(
@@ -102,6 +103,8 @@ def assess_fairness(
             _spread(by_group.loc[by_group["negatives"] >= enough, "fpr"]),
         )
         differences[dimension] = {"dp_diff": dp_diff, "eo_diff": eo_diff}
+        if dp_diff > limits.max_dp_diff or eo_diff > limits.max_eo_diff:
+            failed.append(dimension)
         if dp_diff > limits.max_dp_diff:
             breaches.append(
                 f"{dimension}: demographic-parity difference {dp_diff:.3f} > {limits.max_dp_diff}"
@@ -132,6 +135,7 @@ def assess_fairness(
         passed=not breaches,
         reason=reason,
         differences=differences,
+        failed_dimensions=tuple(failed),
         by_group=pd.DataFrame(tidy),
         threshold=threshold,
     )

@@ -26,6 +26,7 @@ from sklearn.metrics import average_precision_score
 from kinerja.settings import Settings
 from ml.backtest import BacktestResult, Fold
 from ml.calibration import PlattCalibration
+from ml.evidence import log_drift_reference, log_model_card, log_plots
 from ml.fairness import FairnessReport
 from ml.features import FEATURE_TABLE, LABEL_COLUMN, FeatureSpec, label_vector
 from ml.model import RiskModel
@@ -225,8 +226,10 @@ def log_and_register(
         )
         mlflow.log_metrics(metrics)
         _log_fold_metrics(backtest)
-        _log_datasets(model.spec, last)
+        digests = _log_datasets(model.spec, last)
         log_evidence(backtest, fairness)
+        plots = log_plots(backtest, fairness)
+        log_drift_reference(backtest)
 
         model_info = mlflow.xgboost.log_model(
             model.booster,
@@ -270,6 +273,20 @@ def log_and_register(
         mlflow.set_tags(decision)
         for key, value in decision.items():
             client.set_model_version_tag(settings.model_name, version, key, value)
+        log_model_card(
+            backtest=backtest,
+            fairness=fairness,
+            metrics=metrics,
+            model_name=settings.model_name,
+            model_version=version,
+            run_id=run.info.run_id,
+            as_of=as_of,
+            promoted=promoted,
+            promotion_reason=reason,
+            dataset_digests=digests,
+            plots=plots,
+            max_dp_diff=settings.fairness_max_dp_diff,
+        )
     return Registered(run_id=run.info.run_id, version=version, promoted=promoted, reason=reason)
 
 
@@ -292,9 +309,10 @@ def _log_fold_metrics(backtest: BacktestResult) -> None:
             mlflow.log_metric(f"fold_{row.contender}_{row.metric}", row.value, step=row.fold)
 
 
-def _log_datasets(spec: FeatureSpec, fold: Fold) -> None:
+def _log_datasets(spec: FeatureSpec, fold: Fold) -> dict[str, str]:
     # Only the model matrix and label are described (schema, size, digest): no NIP leaves the
     # warehouse for the tracking store.
+    digests = {}
     for context, rows in (("training", fold.train), ("validation", fold.validation)):
         described = spec.encode(rows).assign(**{LABEL_COLUMN: label_vector(rows)})
         dataset = mlflow.data.from_pandas(
@@ -305,6 +323,8 @@ def _log_datasets(spec: FeatureSpec, fold: Fold) -> None:
             # about nullable integers does not apply.
             warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer")
             mlflow.log_input(dataset, context=context)
+        digests[context] = dataset.digest
+    return digests
 
 
 def log_evidence(backtest: BacktestResult, fairness: FairnessReport) -> None:

@@ -17,6 +17,7 @@ from kinerja.settings import Settings
 from kinerja.warehouse import connect
 from ml.bands import band_for
 from ml.dataset import InputTableMissing, load_scoring_frame
+from ml.drift import scoring_drift
 from ml.explain import REASON_COUNT, contributions, explain
 from ml.model import RiskModel
 from ml.periods import next_periode_id
@@ -83,6 +84,15 @@ class ScoringResult:
     predicted_periode_id: str | None = None
     active_employees: int = 0
     active_without_features: int = 0
+    # PSI per feature between the model's training data and tonight's scoring rows (ml.drift);
+    # None when the model version carries no reference.
+    drift: pd.DataFrame | None = None
+
+    @property
+    def drifted_features(self) -> list[str]:
+        if self.drift is None:
+            return []
+        return list(self.drift.loc[self.drift["status"] == "BERGESER", "fitur"])
 
     @property
     def rows(self) -> int:
@@ -119,6 +129,11 @@ def score_active_employees(settings: Settings, as_of: date) -> ScoringResult:
         log.warning("%d rows carry a category the model does not know; scored as none", unknown)
     predicted = next_periode_id(scoring_input.feature_periode_id)
     scores = score_frame(loaded.model, scoring_input.frame)
+    drift = scoring_drift(
+        loaded.ref.run_id or loaded.ref.uri,
+        loaded.model.spec.encode(scoring_input.frame),
+        settings.drift_psi_threshold,
+    )
     scores = scores.assign(
         periode=predicted,
         model_name=loaded.ref.name,
@@ -145,6 +160,7 @@ def score_active_employees(settings: Settings, as_of: date) -> ScoringResult:
         predicted_periode_id=predicted,
         active_employees=scoring_input.active_employees,
         active_without_features=scoring_input.active_without_features,
+        drift=drift,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kinerja.publish.drift import write_drift
 from kinerja.publish.outbox import write_outbox
 from kinerja.publish.warehouse import SKOR_TABLE, write_scores
 from kinerja.settings import Settings
@@ -44,6 +45,14 @@ def publish_scores(settings: Settings, scoring_result: ScoringResult, as_of: dat
     scores = scoring_result.frame
     with connect(settings) as wh:
         rows_warehouse = write_scores(wh, scores, as_of)
+        if scoring_result.drift is not None:
+            write_drift(
+                wh,
+                scoring_result.drift,
+                as_of,
+                scoring_result.model_name,
+                scoring_result.model_version,
+            )
     outbox = write_outbox(settings.outbox_url, scores, as_of)
     log.info(
         "published %d scores for %s to %s and %s", rows_warehouse, as_of, SKOR_TABLE, outbox.folder

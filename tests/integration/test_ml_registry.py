@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import mlflow
 import psycopg
 import pytest
 from mlflow.tracking import MlflowClient
@@ -100,7 +101,15 @@ def test_first_version_becomes_champion_with_its_run_fully_logged(settings):
         history = client.get_metric_history(result.run_id, series)
         assert sorted(m.step for m in history) == [0, 1, 2, 3], series
     artifacts = {a.path for a in client.list_artifacts(result.run_id)}
-    assert {"backtest", "fairness"} <= artifacts
+    assert {"backtest", "fairness", "plots", "model_card.md", "drift_reference.json"} <= artifacts
+    plots = {a.path for a in client.list_artifacts(result.run_id, "plots")}
+    for name in ("roc", "pr", "calibration", "confusion", "shap_summary", "fairness", "backtest"):
+        assert f"plots/{name}.png" in plots, name
+    card = Path(
+        mlflow.artifacts.download_artifacts(run_id=result.run_id, artifact_path="model_card.md")
+    ).read_text()
+    assert f"# Model card: {settings.model_name} version 1" in card
+    assert "UU 27/2022" in card and "2025-TW1" in card
     assert run.data.metrics["val_pr_auc"] == pytest.approx(result.metrics["val_pr_auc"])
     assert run.data.metrics["train_rows"] == 600 and run.data.metrics["val_rows"] == 150
     assert run.data.params["validation_period"] == "2025-TW1"
