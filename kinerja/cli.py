@@ -338,6 +338,35 @@ def info() -> None:
 
 
 @app.command()
+def train(
+    as_of: Annotated[
+        str | None, typer.Option(help="Data date YYYY-MM-DD (default: yesterday in Jakarta).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Train now even if the cadence says it is not due.")
+    ] = False,
+) -> None:
+    """Train, backtest and register the risk model outside the nightly cadence."""
+    from ml.train import train_and_register
+
+    settings = get_settings()
+    night = date.fromisoformat(as_of) if as_of else _yesterday()
+    with console.status(f"training {settings.model_name} on what was known by {night}"):
+        result = train_and_register(settings, night, force=force)
+    if result.skipped:
+        console.print(f"[yellow]not trained[/]: {result.reason}")
+        return
+    metrics = result.metrics
+    console.print(
+        f"{settings.model_name} v{result.model_version} (run {result.run_id}): validation "
+        f"{result.validation_period} PR-AUC {metrics['val_pr_auc']:.3f}, ROC-AUC "
+        f"{metrics['val_roc_auc']:.3f}, Brier {metrics['val_brier']:.3f}; worst fold's PR-AUC gain "
+        f"over the best baseline {metrics['backtest_min_pr_auc_gain']:+.3f}"
+    )
+    console.print(result.reason)
+
+
+@app.command()
 def models(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print every field of each version as JSON.")
