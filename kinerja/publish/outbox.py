@@ -20,7 +20,16 @@ from fsspec import AbstractFileSystem
 OUTBOX_EXTRACT = "skor_kinerja"
 OUTBOX_FILE = "skor_kinerja.csv"
 MANIFEST_FILE = "_manifest.json"
-OUTBOX_COLUMNS = ["nip", "periode", "skor", "band", "alasan", "model_name", "model_version"]
+OUTBOX_COLUMNS = [
+    "nip",
+    "periode",
+    "skor",
+    "band",
+    "alasan",
+    "model_name",
+    "model_version",
+    "run_id",
+]
 
 
 @dataclass(frozen=True)
