@@ -176,6 +176,7 @@ def test_better_version_is_promoted_and_a_worse_one_stays_challenger(settings):
 
     _write_mart(settings, signal=1.5, seed=5)
     again = train_and_register(settings, AS_OF, force=True)
+    assert again.metrics == better.metrics  # same data, same seed: the same model and metrics
     assert not again.promoted  # as good as the champion is not better
     assert _alias_version(settings, CHALLENGER) == "4"
 
