@@ -3,8 +3,10 @@
 -- staging using only rows dated on or before the quarter's end (tanggal_akhir_periode), and
 -- every row whose feature differs fails. A join that let later data in (a later attendance
 -- day, a training or sanction decreed afterwards, an SKP assessed after the quarter) shows up
--- as a difference. Joins on nip with a date range, no correlated subqueries: PostgreSQL would
--- rescan the facts once per feature row.
+-- as a difference. Attendance days come from int_fitur__presensi_harian, each day judged with
+-- the leave decisions known at the end of its own quarter (fct_presensi_harian uses the newest
+-- ones, which a quarter's features must not). Joins on nip with a date range, no correlated
+-- subqueries: PostgreSQL would rescan the facts once per feature row.
 
 with features as (
 
@@ -39,7 +41,7 @@ attendance as (
         sum(case when days.tanggal >= features.tanggal_mulai_periode then 1 else 0 end) as hari_kerja_tercakup,
         sum(case when days.status = 'TANPA_KETERANGAN' then 1 else 0 end) as hari_tanpa_keterangan_ytd
     from features
-    inner join {{ ref('fct_presensi_harian') }} as days
+    inner join {{ ref('int_fitur__presensi_harian') }} as days
         on days.nip = features.nip
         and days.tanggal between make_date(features.tahun, 1, 1) and features.tanggal_akhir_periode
     group by features.nip, features.periode_id

@@ -1,6 +1,7 @@
 -- SKP features and the label per employee and quarter.
 -- Feature: the most recent quarterly SKP already assessed (tanggal_penilaian) by the quarter's
--- end; `tanggal_penilaian_terakhir` lets a test prove no later assessment leaks in.
+-- end, and who assessed it; `tanggal_penilaian_terakhir` lets a test prove no later assessment
+-- leaks in.
 -- Label: the recomputed predikat of the NEXT quarter's SKP, and the date it became known.
 
 with quarters as (
@@ -28,6 +29,8 @@ known_at_quarter_end as (
         quarters.periode_id,
         quarters.tanggal_akhir_periode,
         quarterly_skp.nip,
+        quarterly_skp.id_penilaian,
+        quarterly_skp.nip_penilai,
         quarterly_skp.predikat,
         quarterly_skp.rating_hasil_kerja,
         quarterly_skp.rating_perilaku_kerja,
@@ -88,6 +91,9 @@ select
     cast(latest.rating_hasil_kerja as integer) as rating_hasil_terakhir,
     cast(latest.rating_perilaku_kerja as integer) as rating_perilaku_terakhir,
     latest.tanggal_penilaian as tanggal_penilaian_terakhir,
+    -- the employee's latest rater: who assessed that SKP
+    latest.id_penilaian as id_penilaian_terakhir,
+    latest.nip_penilai as nip_penilai_terakhir,
     cast(label.predikat as integer) as predikat_berikutnya,
     label.berisiko as label_berisiko,
     label.tanggal_penilaian as tanggal_label_tersedia
