@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 -- Daily attendance as it was known at the end of the day's quarter: one row per employee and
 -- covered working day of a complete quarter, the input of the attendance features.
 -- fct_presensi_harian judges a day with the NEWEST leave decision; a leave approved (or
@@ -10,6 +12,9 @@
 -- is covered (int_periode__kuartal).
 -- menempel_libur: the calendar day before or after is not a working day (weekend, holiday or
 -- cuti bersama), for the leave-pattern feature.
+-- A table: the quarter features and the look-ahead data tests all read it, and as a view the
+-- employee-day joins would run for each of them. Rebuilt in full each night, like the feature
+-- table it feeds.
 
 with quarters as (
 
