@@ -38,11 +38,14 @@ NUMERIC_FEATURES = (
     "hari_tanpa_keterangan_ytd",
     "hari_izin_sah",
     "delta_rasio_terlambat",
+    "hari_cuti_sakit",
+    "rasio_izin_menempel_libur",
     "jp_12_bulan",
     "jumlah_hukdis_24_bulan",
     "predikat_terakhir",
     "rating_hasil_terakhir",
     "rating_perilaku_terakhir",
+    "kelonggaran_penilai",
     "masa_kerja_tahun",
     "masa_jabatan_tahun",
     "tingkat_pendidikan",
@@ -55,7 +58,8 @@ CATEGORICAL_FEATURES: dict[str, tuple[str, ...]] = {"jenis_jabatan": JENIS_JABAT
 FEATURE_COLUMNS = NUMERIC_FEATURES + tuple(CATEGORICAL_FEATURES)
 
 # Used to check the scores for unequal treatment; a model that saw them could learn to
-# discriminate on them, so they are never features.
+# discriminate on them, so they are never features. Grade (kelompok_golongan: I-II, III, IV,
+# PPPK) is one of them: what grade says about a job is carried by jenis_jabatan and tenure.
 AUDIT_COLUMNS = ("jenis_kelamin", "kelompok_umur", "kelompok_golongan", "zona_waktu")
 
 LABEL_COLUMN = "label_berisiko"

@@ -44,6 +44,8 @@ def synthetic_features(
     can learn the bias without ever seeing jenis_kelamin.
     """
     rng = np.random.default_rng(seed)
+    # Columns added later draw from their own stream, so the older columns keep their values.
+    extra = np.random.default_rng([seed, 1])
     periods = periode_ids(first_period, n_periods)
     nips = [str(198001012005011000 + i) for i in range(n_pegawai)]
     lateness = rng.beta(2, 8, n_pegawai)  # a person's habit persists from quarter to quarter
@@ -94,6 +96,10 @@ def synthetic_features(
                 "hari_tanpa_keterangan_ytd": tanpa_keterangan * quarter,
                 "hari_izin_sah": hari_izin_sah.astype(float),
                 "delta_rasio_terlambat": rng.normal(0, 0.05, n_pegawai),
+                "hari_cuti_sakit": extra.poisson(0.5, n_pegawai).astype(float),
+                "rasio_izin_menempel_libur": np.where(
+                    extra.uniform(size=n_pegawai) < 0.3, np.nan, extra.beta(2, 3, n_pegawai)
+                ),
                 "jp_12_bulan": rng.uniform(0, 40, n_pegawai),
                 "jumlah_hukdis_24_bulan": rng.poisson(0.1, n_pegawai).astype(float),
                 "predikat_terakhir": pd.array(previous_predikat, dtype="Float64").astype("Int64"),
@@ -101,13 +107,18 @@ def synthetic_features(
                 "rating_perilaku_terakhir": pd.array(
                     rng.choice([1, 2, 3], n_pegawai), dtype="Int64"
                 ),
+                "kelonggaran_penilai": np.where(
+                    extra.uniform(size=n_pegawai) < 0.2, np.nan, extra.normal(0, 1, n_pegawai)
+                ),
                 "masa_kerja_tahun": masa_kerja + index / 4,
                 "masa_jabatan_tahun": rng.uniform(0, 10, n_pegawai),
                 "tingkat_pendidikan": pd.array(rng.integers(1, 10, n_pegawai), dtype="Int64"),
                 "jenis_jabatan": jabatan,
                 "jenis_kelamin": jenis_kelamin,
                 "kelompok_umur": rng.choice(["<30", "30-39", "40-49", "50+"], n_pegawai),
-                "kelompok_golongan": rng.choice(["II", "III", "IV"], n_pegawai),
+                "kelompok_golongan": extra.choice(
+                    ["I-II", "III", "IV", "PPPK"], n_pegawai, p=[0.15, 0.45, 0.2, 0.2]
+                ),
                 "zona_waktu": "WIB",
                 "predikat_berikutnya": pd.array(
                     predikat_berikutnya if known else [None] * n_pegawai, dtype="Int64"

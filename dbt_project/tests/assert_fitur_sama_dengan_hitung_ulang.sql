@@ -2,9 +2,11 @@
 -- of the models that build it: features are recomputed here, independently, from the marts and
 -- staging using only rows dated on or before the quarter's end (tanggal_akhir_periode), and
 -- every row whose feature differs fails. A join that let later data in (a later attendance
--- day, a training or sanction decreed afterwards, an SKP assessed after the quarter) shows up
--- as a difference. Joins on nip with a date range, no correlated subqueries: PostgreSQL would
--- rescan the facts once per feature row.
+-- day, a training or sanction decreed afterwards, an SKP assessed or revised after the quarter)
+-- shows up as a difference. Attendance days come from int_fitur__presensi_harian, each day judged with
+-- the leave decisions known at the end of its own quarter (fct_presensi_harian uses the newest
+-- ones, which a quarter's features must not). Joins on nip with a date range, no correlated
+-- subqueries: PostgreSQL would rescan the facts once per feature row.
 
 with features as (
 
@@ -25,9 +27,21 @@ with features as (
 
 quarterly_skp as (
 
-    select nip, tanggal_penilaian, cast(predikat as integer) as predikat
-    from {{ ref('fct_kinerja_periode') }}
-    where periode <> 'TAHUNAN'
+    -- each quarterly SKP in its newest version known at the feature's quarter end
+    select
+        features.nip,
+        features.periode_id,
+        versions.tanggal_penilaian,
+        cast(versions.predikat as integer) as predikat,
+        row_number() over (
+            partition by features.nip, features.periode_id, versions.id_penilaian
+            order by versions.urutan_versi desc
+        ) as version_rank
+    from features
+    inner join {{ ref('int_skp__penilaian_versi') }} as versions
+        on versions.nip = features.nip
+        and versions.diketahui_pada <= features.tanggal_akhir_periode
+    where versions.periode <> 'TAHUNAN'
 
 ),
 
@@ -39,7 +53,7 @@ attendance as (
         sum(case when days.tanggal >= features.tanggal_mulai_periode then 1 else 0 end) as hari_kerja_tercakup,
         sum(case when days.status = 'TANPA_KETERANGAN' then 1 else 0 end) as hari_tanpa_keterangan_ytd
     from features
-    inner join {{ ref('fct_presensi_harian') }} as days
+    inner join {{ ref('int_fitur__presensi_harian') }} as days
         on days.nip = features.nip
         and days.tanggal between make_date(features.tahun, 1, 1) and features.tanggal_akhir_periode
     group by features.nip, features.periode_id
@@ -72,12 +86,14 @@ sanctions as (
 
 latest_skp_date as (
 
-    select features.nip, features.periode_id, max(quarterly_skp.tanggal_penilaian) as tanggal_penilaian
-    from features
-    inner join quarterly_skp
+    select quarterly_skp.nip, quarterly_skp.periode_id, max(quarterly_skp.tanggal_penilaian) as tanggal_penilaian
+    from quarterly_skp
+    inner join features
         on quarterly_skp.nip = features.nip
-        and quarterly_skp.tanggal_penilaian <= features.tanggal_akhir_periode
-    group by features.nip, features.periode_id
+        and quarterly_skp.periode_id = features.periode_id
+    where quarterly_skp.version_rank = 1
+      and quarterly_skp.tanggal_penilaian <= features.tanggal_akhir_periode
+    group by quarterly_skp.nip, quarterly_skp.periode_id
 
 ),
 
@@ -88,7 +104,9 @@ latest_skp_matches as (
     from latest_skp_date
     inner join quarterly_skp
         on quarterly_skp.nip = latest_skp_date.nip
+        and quarterly_skp.periode_id = latest_skp_date.periode_id
         and quarterly_skp.tanggal_penilaian = latest_skp_date.tanggal_penilaian
+        and quarterly_skp.version_rank = 1
 
 )
 

@@ -556,11 +556,18 @@ def test_features_use_only_what_was_known_at_quarter_end(built):
     assert (b1["jumlah_hukdis_24_bulan"], b2["jumlah_hukdis_24_bulan"]) == (1, 2)
     assert _is_null(b1["masa_jabatan_tahun"])  # position started after the quarter's end
     assert b1["kelompok_golongan"] == "I-II" and b1["zona_waktu"] == "WITA"
-    # Active at some point of the quarter: C retired on 2024-04-01, D was appointed in March.
+    # Active at some point of the quarter: C retired on 2024-04-01. D was appointed in March but
+    # first delivered in the April snapshot: unknown to the agency's records at TW1's end, so no
+    # TW1 row (a later snapshot is never backdated into a quarter's features).
     assert (NIP_C, "2024-TW1") in fitur and (NIP_C, "2024-TW2") not in fitur
-    d1 = fitur[(NIP_D, "2024-TW1")]
-    assert d1["kelompok_golongan"] == "PPPK" and d1["zona_waktu"] == "WIT"
-    assert d1["masa_kerja_tahun"] == pytest.approx(0.08, abs=0.01)
+    assert (NIP_D, "2024-TW1") not in fitur
+    d2 = fitur[(NIP_D, "2024-TW2")]
+    assert d2["kelompok_golongan"] == "PPPK" and d2["zona_waktu"] == "WIT"
+    assert d2["masa_kerja_tahun"] == pytest.approx(0.33, abs=0.01)
+    # Leave pattern: A's approved annual leave on Thursday 2024-03-28 touches Good Friday.
+    assert a1["rasio_izin_menempel_libur"] == pytest.approx(1.0) and a1["hari_cuti_sakit"] == 0
+    # Every rating comes from C, the only rater of U01: no peers, no leniency z.
+    assert _is_null(a1["kelonggaran_penilai"])
 
 
 def test_label_is_next_quarters_predikat_with_its_availability_date(built):
@@ -599,8 +606,9 @@ FEATURE_TABLE_COLUMNS = [
     "nip", "pegawai_key", "periode_id", "tahun", "periode", "tanggal_akhir_periode",
     "hari_kerja_tercakup", "rasio_hadir", "rasio_terlambat", "rata_menit_terlambat",
     "rata_menit_pulang_cepat", "hari_tanpa_keterangan", "hari_tanpa_keterangan_ytd",
-    "hari_izin_sah", "delta_rasio_terlambat", "jp_12_bulan", "jumlah_hukdis_24_bulan",
-    "predikat_terakhir", "rating_hasil_terakhir", "rating_perilaku_terakhir", "masa_kerja_tahun",
+    "hari_izin_sah", "delta_rasio_terlambat", "hari_cuti_sakit", "rasio_izin_menempel_libur",
+    "jp_12_bulan", "jumlah_hukdis_24_bulan", "predikat_terakhir", "rating_hasil_terakhir",
+    "rating_perilaku_terakhir", "kelonggaran_penilai", "masa_kerja_tahun",
     "masa_jabatan_tahun", "tingkat_pendidikan", "jenis_jabatan",
     "jenis_kelamin", "kelompok_umur", "kelompok_golongan", "zona_waktu",
     "predikat_berikutnya", "label_berisiko", "tanggal_label_tersedia",

@@ -1,7 +1,12 @@
 -- Grain of the ML feature table: one row per employee and quarter in which the employee was in
--- active service at some point, with the employee's state as it stood at the quarter's end
--- (the latest snapshot state that had begun by then). Point in time: tenure and age at the end
--- of the quarter; a position start after the quarter's end is unknown then (NULL).
+-- active service at some point, with the employee's state as it was KNOWN at the quarter's end:
+-- the latest pegawai snapshot delivered by then. int_pegawai__riwayat backdates an employee's
+-- first snapshot to 1900 (for the HR facts, the earliest record is the best there is); here that
+-- would apply attributes delivered later (grade, position, education, unit) to earlier quarters
+-- and bring in people the agency did not yet list (a transfer with an old TMT CPNS). So a state
+-- counts from its own snapshot date: an employee first delivered after a quarter's end has no
+-- row for it. Point in time: tenure and age at the end of the quarter; a position start after
+-- it is unknown then (NULL); the unit's time zone as delivered by then (int_unit_kerja__riwayat).
 
 with quarters as (
 
@@ -17,7 +22,7 @@ employee_history as (
 
 units as (
 
-    select * from {{ ref('stg_simpeg__unit_kerja') }}
+    select * from {{ ref('int_unit_kerja__riwayat') }}
 
 ),
 
@@ -34,7 +39,7 @@ active_in_quarter as (
         employee_history.nip
     from quarters
     inner join employee_history
-        on employee_history.berlaku_mulai <= quarters.tanggal_akhir_periode
+        on employee_history.tanggal_snapshot <= quarters.tanggal_akhir_periode
         and employee_history.berlaku_sampai > quarters.tanggal_mulai_periode
     where employee_history.aktif
       and (employee_history.tmt_cpns is null or employee_history.tmt_cpns <= quarters.tanggal_akhir_periode)
@@ -53,14 +58,14 @@ state_at_quarter_end as (
         employee_history.*,
         row_number() over (
             partition by quarters.periode_id, employee_history.nip
-            order by employee_history.berlaku_mulai desc
+            order by employee_history.tanggal_snapshot desc
         ) as state_rank
     from active_in_quarter
     inner join quarters
         on active_in_quarter.periode_id = quarters.periode_id
     inner join employee_history
         on active_in_quarter.nip = employee_history.nip
-        and employee_history.berlaku_mulai <= quarters.tanggal_akhir_periode
+        and employee_history.tanggal_snapshot <= quarters.tanggal_akhir_periode
 
 ),
 
@@ -109,5 +114,8 @@ select
 from ages
 left join units
     on ages.kode_unit = units.kode_unit
+    and units.tanggal_snapshot <= ages.tanggal_akhir_periode
+    and ages.tanggal_akhir_periode >= units.berlaku_mulai
+    and ages.tanggal_akhir_periode < units.berlaku_sampai
 left join education_levels
     on ages.pendidikan = education_levels.pendidikan

@@ -1,16 +1,18 @@
--- Attendance features per employee and quarter, from the daily attendance of the quarter
--- (and of the year so far, for the PP 94/2021 cumulative count). Point in time by construction:
--- only days up to the quarter's end; `tanggal_presensi_terakhir` lets a test prove it.
+-- Attendance and leave-pattern features per employee and quarter, from the quarter's days as
+-- they were known at its end (int_fitur__presensi_harian: only days of the quarter, leave
+-- decisions known by its end). `tanggal_presensi_terakhir` lets a test prove no later day leaks.
+-- The PP 94/2021 year-to-date count adds up the quarters of the year so far, each as known at
+-- its own end: still nothing from after this quarter's end.
 
-with quarters as (
+with days as (
 
-    select * from {{ ref('int_periode__kuartal') }}
+    select * from {{ ref('int_fitur__presensi_harian') }}
 
 ),
 
-daily_attendance as (
+quarters as (
 
-    select * from {{ ref('fct_presensi_harian') }}
+    select * from {{ ref('int_periode__kuartal') }}
 
 ),
 
@@ -20,60 +22,59 @@ status_groups as (
 
 ),
 
-days_in_year_to_quarter_end as (
-
-    select
-        quarters.periode_id,
-        quarters.tanggal_mulai_periode,
-        quarters.tanggal_akhir_periode,
-        daily_attendance.nip,
-        daily_attendance.tanggal,
-        daily_attendance.tanggal >= quarters.tanggal_mulai_periode as in_quarter,
-        daily_attendance.status,
-        status_groups.kelompok,
-        daily_attendance.menit_terlambat,
-        daily_attendance.menit_pulang_cepat
-    from quarters
-    inner join daily_attendance
-        on daily_attendance.tanggal >= make_date(quarters.tahun, 1, 1)
-        and daily_attendance.tanggal <= quarters.tanggal_akhir_periode
-    inner join status_groups
-        on daily_attendance.status = status_groups.status_presensi
-
-),
-
 per_quarter as (
 
     select
-        periode_id,
-        nip,
-        min(tanggal_mulai_periode) as tanggal_mulai_periode,
-        min(tanggal_akhir_periode) as tanggal_akhir_periode,
-        sum(case when in_quarter then 1 else 0 end) as hari_kerja_tercakup,
-        sum(case when in_quarter and kelompok = 'HADIR' then 1 else 0 end) as hari_hadir,
-        sum(case when in_quarter and status = 'TERLAMBAT' then 1 else 0 end) as hari_terlambat,
-        avg(case when in_quarter and kelompok = 'HADIR' then cast(menit_terlambat as {{ type_double() }}) end)
+        days.periode_id,
+        days.nip,
+        count(*) as hari_kerja_tercakup,
+        sum(case when status_groups.kelompok = 'HADIR' then 1 else 0 end) as hari_hadir,
+        sum(case when days.status = 'TERLAMBAT' then 1 else 0 end) as hari_terlambat,
+        avg(case when status_groups.kelompok = 'HADIR' then cast(days.menit_terlambat as {{ type_double() }}) end)
             as rata_menit_terlambat,
-        avg(case when in_quarter and kelompok = 'HADIR' then cast(menit_pulang_cepat as {{ type_double() }}) end)
+        avg(case when status_groups.kelompok = 'HADIR' then cast(days.menit_pulang_cepat as {{ type_double() }}) end)
             as rata_menit_pulang_cepat,
-        sum(case when in_quarter and kelompok = 'TANPA_KETERANGAN' then 1 else 0 end) as hari_tanpa_keterangan,
-        sum(case when kelompok = 'TANPA_KETERANGAN' then 1 else 0 end) as hari_tanpa_keterangan_ytd,
-        sum(case when in_quarter and kelompok = 'ABSEN_SAH' then 1 else 0 end) as hari_izin_sah,
-        max(tanggal) as tanggal_presensi_terakhir
-    from days_in_year_to_quarter_end
-    group by periode_id, nip
+        sum(case when status_groups.kelompok = 'TANPA_KETERANGAN' then 1 else 0 end) as hari_tanpa_keterangan,
+        sum(case when status_groups.kelompok = 'ABSEN_SAH' then 1 else 0 end) as hari_izin_sah,
+        sum(case when days.jenis_izin = 'CUTI_SAKIT' then 1 else 0 end) as hari_cuti_sakit,
+        -- short absences: unexcused days and leave taken at the employee's own initiative
+        sum(case when status_groups.kelompok = 'TANPA_KETERANGAN' or days.absen_pendek then 1 else 0 end)
+            as hari_absen_pendek,
+        sum(
+            case
+                when (status_groups.kelompok = 'TANPA_KETERANGAN' or days.absen_pendek) and days.menempel_libur
+                    then 1 else 0
+            end
+        ) as hari_absen_pendek_menempel_libur,
+        max(days.tanggal) as tanggal_presensi_terakhir
+    from days
+    inner join status_groups
+        on days.status = status_groups.status_presensi
+    group by days.periode_id, days.nip
 
 ),
 
 ratios as (
 
     select
-        *,
+        per_quarter.*,
+        quarters.tahun,
+        quarters.tanggal_mulai_periode,
+        quarters.tanggal_akhir_periode,
         -- present days over the days the employee was expected at work
         cast(hari_hadir as {{ type_double() }})
             / nullif(hari_kerja_tercakup - hari_izin_sah, 0) as rasio_hadir,
-        cast(hari_terlambat as {{ type_double() }}) / nullif(hari_hadir, 0) as rasio_terlambat
+        cast(hari_terlambat as {{ type_double() }}) / nullif(hari_hadir, 0) as rasio_terlambat,
+        cast(hari_absen_pendek_menempel_libur as {{ type_double() }})
+            / nullif(hari_absen_pendek, 0) as rasio_izin_menempel_libur,
+        sum(hari_tanpa_keterangan) over (
+            partition by per_quarter.nip, quarters.tahun
+            order by quarters.tanggal_akhir_periode
+            rows between unbounded preceding and current row
+        ) as hari_tanpa_keterangan_ytd
     from per_quarter
+    inner join quarters
+        on per_quarter.periode_id = quarters.periode_id
 
 )
 
@@ -90,6 +91,8 @@ select
     this_quarter.hari_tanpa_keterangan,
     this_quarter.hari_tanpa_keterangan_ytd,
     this_quarter.hari_izin_sah,
+    this_quarter.hari_cuti_sakit,
+    this_quarter.rasio_izin_menempel_libur,
     this_quarter.rasio_terlambat - previous_quarter.rasio_terlambat as delta_rasio_terlambat,
     this_quarter.tanggal_presensi_terakhir
 from ratios as this_quarter

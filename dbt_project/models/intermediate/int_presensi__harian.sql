@@ -1,5 +1,6 @@
 -- Punches become one row per employee and local day: first punch (arrival), last punch
--- (departure), and minutes late / early against the unit's working hours.
+-- (departure), and minutes late / early against the unit's working hours. The unit (its zone,
+-- office and agency) is the one valid on the punch's day (int_unit_kerja__riwayat).
 -- Steps: place each punch in its unit's zone (an offset-less punch is wall-clock time there),
 -- turn it into an instant, drop repeated punches of the same instant, read it in local time,
 -- then aggregate per local day and compare with the schedule of that weekday (the RAMADAN
@@ -62,7 +63,9 @@ employee_history as (
 
 units as (
 
-    select * from {{ ref('stg_simpeg__unit_kerja') }}
+    -- the unit as it stood on the day (zone, office, geofence): a later change of a unit's
+    -- zone must not rewrite how late people were before it
+    select * from {{ ref('int_unit_kerja__riwayat') }}
 
 ),
 
@@ -108,6 +111,8 @@ punches_with_zone as (
         and cast(punches.waktu_tertulis as date) < employee_history.berlaku_sampai
     inner join units
         on employee_history.kode_unit = units.kode_unit
+        and cast(punches.waktu_tertulis as date) >= units.berlaku_mulai
+        and cast(punches.waktu_tertulis as date) < units.berlaku_sampai
     inner join zones
         on units.zona_waktu = zones.zona_waktu
 
@@ -181,6 +186,8 @@ daily_with_schedule as (
         and daily.tanggal < employee_history.berlaku_sampai
     left join units
         on employee_history.kode_unit = units.kode_unit
+        and daily.tanggal >= units.berlaku_mulai
+        and daily.tanggal < units.berlaku_sampai
     left join working_hours as agency_hours
         on agency_hours.instansi = units.instansi
         and agency_hours.jadwal = {{ jadwal }}

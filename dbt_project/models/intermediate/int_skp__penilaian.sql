@@ -1,59 +1,33 @@
 -- SKP results with their period dates and the predikat recomputed from the two ratings through
--- the `matriks_predikat` seed. The delivered predikat is kept beside it and flagged when the two
--- disagree: public code exists that computes the predikat wrongly.
+-- the `matriks_predikat` seed (int_skp__penilaian_versi): the newest version of each result.
+-- The delivered predikat is kept beside it and flagged when the two disagree: public code exists
+-- that computes the predikat wrongly.
 
-with skp as (
+with versions as (
 
-    select * from {{ ref('stg_ekinerja__skp') }}
-
-),
-
-periods as (
-
-    select * from {{ ref('periode_skp') }}
-
-),
-
-matrix as (
-
-    select * from {{ ref('matriks_predikat') }}
-
-),
-
-predikat_names as (
-
-    select * from {{ ref('predikat') }}
+    select
+        *,
+        max(urutan_versi) over (partition by id_penilaian) as urutan_versi_terbaru
+    from {{ ref('int_skp__penilaian_versi') }}
 
 )
 
 select
-    skp.id_penilaian,
-    skp.nip,
-    skp.nip_penilai,
-    skp.tahun,
-    skp.periode,
-    -- a three-month period is a quarter (triwulan); TAHUNAN is not
-    case
-        when periods.bulan_akhir - periods.bulan_mulai = 2 then cast(periods.bulan_akhir / 3 as integer)
-    end as kuartal,
-    make_date(skp.tahun, periods.bulan_mulai, 1) as tanggal_mulai_periode,
-    {{ add_days(add_months('make_date(skp.tahun, periods.bulan_akhir, 1)', 1), -1) }} as tanggal_akhir_periode,
-    skp.rating_hasil_kerja,
-    skp.rating_perilaku_kerja,
-    skp.predikat_sumber,
-    matrix.predikat,
-    predikat_names.nama_predikat,
-    case
-        when skp.predikat_sumber is null or matrix.predikat is null then null
-        else skp.predikat_sumber <> matrix.predikat
-    end as predikat_tidak_sesuai,
-    skp.capaian_organisasi,
-    skp.tanggal_penilaian
-from skp
-left join periods
-    on skp.periode = periods.periode
-left join matrix
-    on skp.rating_hasil_kerja = matrix.rating_hasil_kerja
-    and skp.rating_perilaku_kerja = matrix.rating_perilaku_kerja
-left join predikat_names
-    on matrix.predikat = predikat_names.predikat
+    id_penilaian,
+    nip,
+    nip_penilai,
+    tahun,
+    periode,
+    kuartal,
+    tanggal_mulai_periode,
+    tanggal_akhir_periode,
+    rating_hasil_kerja,
+    rating_perilaku_kerja,
+    predikat_sumber,
+    predikat,
+    nama_predikat,
+    predikat_tidak_sesuai,
+    capaian_organisasi,
+    tanggal_penilaian
+from versions
+where urutan_versi = urutan_versi_terbaru

@@ -160,13 +160,12 @@ select
     cast(coalesce(daily_attendance.jumlah_punch_luar_geofence, 0) as integer) as jumlah_punch_luar_geofence,
     coalesce(daily_attendance.jumlah_punch_luar_geofence, 0) > 0 as luar_geofence,
     daily_attendance.jadwal,
-    case
-        when approved_leave.status_presensi is not null then approved_leave.status_presensi
-        when daily_attendance.jumlah_punch > 0 and daily_attendance.menit_terlambat > 0 then 'TERLAMBAT'
-        when daily_attendance.jumlah_punch > 0 and daily_attendance.menit_pulang_cepat > 0 then 'PULANG_CEPAT'
-        when daily_attendance.jumlah_punch > 0 then 'HADIR'
-        else 'TANPA_KETERANGAN'
-    end as status,
+    {{ status_presensi_hari(
+        'approved_leave.status_presensi',
+        'daily_attendance.jumlah_punch',
+        'daily_attendance.menit_terlambat',
+        'daily_attendance.menit_pulang_cepat'
+    ) }} as status,
     approved_leave.id_izin,
     employee_days._dimuat_pada
 from employee_days

@@ -2,7 +2,11 @@
 -- scores can be published back). Every feature uses only what was known at the quarter's end
 -- (tanggal_akhir_periode); the label is the next quarter's recomputed predikat, usable for
 -- training only once tanggal_label_tersedia has passed. Audit dimensions (jenis_kelamin,
--- kelompok_umur, kelompok_golongan, zona_waktu) are for fairness checks, never model inputs.
+-- kelompok_umur, kelompok_golongan, zona_waktu) are for fairness checks, never model inputs;
+-- grade (golongan) is only an audit dimension too: it follows tenure and rank, which the
+-- features already carry, and would let the model treat grade groups differently.
+-- tests/integration/test_feature_point_in_time.py plants data dated after a quarter's end in
+-- every source and proves that quarter's rows do not change.
 
 with employee_quarters as (
 
@@ -32,6 +36,12 @@ performance as (
 
     select * from {{ ref('int_fitur__skp_kuartal') }}
 
+),
+
+rater_leniency as (
+
+    select * from {{ ref('int_fitur__kelonggaran_penilai_kuartal') }}
+
 )
 
 select
@@ -51,11 +61,14 @@ select
     cast(coalesce(attendance.hari_tanpa_keterangan_ytd, 0) as integer) as hari_tanpa_keterangan_ytd,
     cast(coalesce(attendance.hari_izin_sah, 0) as integer) as hari_izin_sah,
     cast(attendance.delta_rasio_terlambat as {{ type_double() }}) as delta_rasio_terlambat,
+    cast(coalesce(attendance.hari_cuti_sakit, 0) as integer) as hari_cuti_sakit,
+    cast(attendance.rasio_izin_menempel_libur as {{ type_double() }}) as rasio_izin_menempel_libur,
     cast(coalesce(training.jp_12_bulan, 0) as {{ type_double() }}) as jp_12_bulan,
     cast(coalesce(sanctions.jumlah_hukdis_24_bulan, 0) as integer) as jumlah_hukdis_24_bulan,
     performance.predikat_terakhir,
     performance.rating_hasil_terakhir,
     performance.rating_perilaku_terakhir,
+    cast(rater_leniency.kelonggaran_penilai as {{ type_double() }}) as kelonggaran_penilai,
     cast(employee_quarters.masa_kerja_tahun as {{ type_double() }}) as masa_kerja_tahun,
     cast(employee_quarters.masa_jabatan_tahun as {{ type_double() }}) as masa_jabatan_tahun,
     employee_quarters.tingkat_pendidikan,
@@ -82,3 +95,6 @@ left join sanctions
 left join performance
     on employee_quarters.nip = performance.nip
     and employee_quarters.periode_id = performance.periode_id
+left join rater_leniency
+    on employee_quarters.nip = rater_leniency.nip
+    and employee_quarters.periode_id = rater_leniency.periode_id

@@ -1,0 +1,177 @@
+{{ config(materialized='table') }}
+
+-- Daily attendance as it was known at the end of the day's quarter: one row per employee and
+-- covered working day of a complete quarter, the input of the attendance features.
+-- fct_presensi_harian judges a day with the NEWEST leave decision; a leave approved (or
+-- cancelled) after the quarter's end was not known at it, and reading it would let the features
+-- see the future (and differ from what scoring sees on the night after a quarter ends). So the
+-- day is judged here, by the same rule (macro status_presensi_hari) and the same coverage, with
+-- each izin record's newest version known by the quarter's end (stg_simpeg__izin_versi,
+-- diketahui_pada). Punches are used as delivered: a punch is the device's record of an instant
+-- in the day, not a later decision, and a quarter is only featurised once its last working day
+-- is covered (int_periode__kuartal).
+-- menempel_libur: the calendar day before or after is not a working day (weekend, holiday or
+-- cuti bersama), for the leave-pattern feature.
+-- A table: the quarter features and the look-ahead data tests all read it, and as a view the
+-- employee-day joins would run for each of them. Rebuilt in full each night, like the feature
+-- table it feeds.
+
+with quarters as (
+
+    select * from {{ ref('int_periode__kuartal') }}
+
+),
+
+covered_days as (
+
+    select * from {{ ref('int_presensi__hari_tercakup') }}
+
+),
+
+employee_history as (
+
+    select * from {{ ref('int_pegawai__riwayat') }}
+
+),
+
+daily_attendance as (
+
+    select * from {{ ref('int_presensi__harian') }}
+
+),
+
+leave_versions as (
+
+    select * from {{ ref('stg_simpeg__izin_versi') }}
+
+),
+
+leave_kinds as (
+
+    select * from {{ ref('jenis_izin') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
+covered_unit_days as (
+
+    -- a (unit, day) with at least one punch: the unit's attendance was delivered that day
+    select distinct kode_unit, tanggal
+    from daily_attendance
+    where jumlah_punch > 0 and kode_unit is not null
+
+),
+
+employee_days as (
+
+    select
+        quarters.periode_id,
+        quarters.tanggal_akhir_periode,
+        covered_days.tanggal,
+        employee_history.nip,
+        employee_history.kode_unit
+    from covered_days
+    inner join quarters
+        on covered_days.tanggal between quarters.tanggal_mulai_periode and quarters.tanggal_akhir_periode
+    inner join employee_history
+        on covered_days.tanggal >= employee_history.berlaku_mulai
+        and covered_days.tanggal < employee_history.berlaku_sampai
+    where employee_history.aktif
+      and (employee_history.tmt_cpns is null or employee_history.tmt_cpns <= covered_days.tanggal)
+
+),
+
+leave_known_at_quarter_end as (
+
+    select
+        quarters.periode_id,
+        quarters.tanggal_mulai_periode,
+        quarters.tanggal_akhir_periode,
+        leave_versions.id_izin,
+        leave_versions.nip,
+        leave_versions.jenis,
+        leave_versions.tanggal_mulai,
+        leave_versions.tanggal_selesai,
+        leave_versions.status,
+        leave_versions.diketahui_pada,
+        row_number() over (
+            partition by quarters.periode_id, leave_versions.id_izin
+            order by leave_versions.urutan_versi desc
+        ) as version_rank
+    from quarters
+    inner join leave_versions
+        on leave_versions.diketahui_pada <= quarters.tanggal_akhir_periode
+
+),
+
+approved_leave as (
+
+    -- only an approved record is a valid reason; overlapping records: the latest-starting wins
+    select
+        employee_days.periode_id,
+        employee_days.nip,
+        employee_days.tanggal,
+        leave_known_at_quarter_end.jenis,
+        leave_known_at_quarter_end.diketahui_pada,
+        leave_kinds.status_presensi,
+        leave_kinds.absen_pendek,
+        row_number() over (
+            partition by employee_days.nip, employee_days.tanggal
+            order by leave_known_at_quarter_end.tanggal_mulai desc, leave_known_at_quarter_end.id_izin
+        ) as leave_rank
+    from employee_days
+    inner join leave_known_at_quarter_end
+        on employee_days.periode_id = leave_known_at_quarter_end.periode_id
+        and employee_days.nip = leave_known_at_quarter_end.nip
+        and employee_days.tanggal between leave_known_at_quarter_end.tanggal_mulai
+            and leave_known_at_quarter_end.tanggal_selesai
+    inner join leave_kinds
+        on leave_known_at_quarter_end.jenis = leave_kinds.jenis
+    where leave_known_at_quarter_end.version_rank = 1
+      and leave_known_at_quarter_end.status = 'DISETUJUI'
+
+)
+
+select
+    employee_days.periode_id,
+    employee_days.tanggal_akhir_periode,
+    employee_days.nip,
+    employee_days.tanggal,
+    employee_days.kode_unit,
+    {{ status_presensi_hari(
+        'approved_leave.status_presensi',
+        'daily_attendance.jumlah_punch',
+        'daily_attendance.menit_terlambat',
+        'daily_attendance.menit_pulang_cepat'
+    ) }} as status,
+    approved_leave.jenis as jenis_izin,
+    -- the look-ahead probe: when the leave decision used became known
+    approved_leave.diketahui_pada as izin_diketahui_pada,
+    coalesce(approved_leave.absen_pendek, false) as absen_pendek,
+    daily_attendance.menit_terlambat,
+    daily_attendance.menit_pulang_cepat,
+    not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur
+from employee_days
+left join daily_attendance
+    on employee_days.nip = daily_attendance.nip
+    and employee_days.tanggal = daily_attendance.tanggal
+left join approved_leave
+    on employee_days.nip = approved_leave.nip
+    and employee_days.tanggal = approved_leave.tanggal
+    and approved_leave.leave_rank = 1
+left join covered_unit_days
+    on employee_days.kode_unit = covered_unit_days.kode_unit
+    and employee_days.tanggal = covered_unit_days.tanggal
+left join calendar as day_before
+    on day_before.tanggal = {{ add_days('employee_days.tanggal', -1) }}
+left join calendar as day_after
+    on day_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
+-- on an uncovered unit-day only a known status (approved izin, own punches) is kept
+where covered_unit_days.kode_unit is not null
+   or approved_leave.status_presensi is not null
+   or daily_attendance.jumlah_punch > 0

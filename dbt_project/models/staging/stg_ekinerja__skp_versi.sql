@@ -1,0 +1,88 @@
+-- SKP results (e-Kinerja): every delivered version of every id_penilaian, ratings as SIASN codes
+-- (words such as "Sesuai Ekspektasi" are mapped through the seed generated from the contract),
+-- with the day it became known and its place in the record's version order. stg_ekinerja__skp
+-- keeps the newest version; the ML features read the version that was current at a quarter's end
+-- (a rating revised afterwards was not known then).
+-- diketahui_pada: the date the source wrote on the version (diperbarui_pada, the writer's wall
+-- clock), else the delivery date. urutan_versi: 1 = oldest; a later diperbarui_pada is newer,
+-- then a later delivery, then a later position in the file.
+
+with source as (
+
+    select * from {{ source('ekinerja', 'skp') }}
+
+),
+
+rating_words as (
+
+    select * from {{ ref('kata_rating') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('id_penilaian') }} as id_penilaian,
+        {{ clean_text('nip') }} as nip,
+        {{ clean_text('nip_penilai') }} as nip_penilai,
+        {{ to_integer('tahun') }} as tahun,
+        {{ clean_code('periode') }} as periode,
+        -- one space between words, so "DI  ATAS EKSPEKTASI" still matches
+        regexp_replace({{ clean_code('rating_hasil_kerja') }}, '[[:space:]]+', ' ', 'g') as rating_hasil_kerja_asli,
+        regexp_replace({{ clean_code('rating_perilaku_kerja') }}, '[[:space:]]+', ' ', 'g') as rating_perilaku_kerja_asli,
+        {{ clean_code('predikat') }} as predikat_sumber,
+        {{ clean_code('capaian_organisasi') }} as capaian_organisasi,
+        {{ to_date('tanggal_penilaian') }} as tanggal_penilaian,
+        {{ iso_wall_clock('diperbarui_pada') }} as diperbarui_pada_tertulis,
+        {{ iso_offset_minutes('diperbarui_pada') }} as offset_menit_tertulis,
+        _extraction_date,
+        _loaded_at,
+        _row_number
+    from source
+
+),
+
+versioned as (
+
+    select
+        *,
+        -- versions of one record come from one source system, so an offset-less time compares
+        -- consistently with its siblings even without knowing the zone
+        row_number() over (
+            partition by id_penilaian
+            order by
+                {{ to_utc('diperbarui_pada_tertulis', 'coalesce(offset_menit_tertulis, 0)') }} nulls first,
+                _extraction_date,
+                _loaded_at,
+                _row_number
+        ) as urutan_versi
+    from typed
+    where id_penilaian is not null
+
+)
+
+select
+    versioned.id_penilaian,
+    versioned.nip,
+    versioned.nip_penilai,
+    versioned.tahun,
+    versioned.periode,
+    coalesce(hasil.kode_rating, versioned.rating_hasil_kerja_asli) as rating_hasil_kerja,
+    coalesce(perilaku.kode_rating, versioned.rating_perilaku_kerja_asli) as rating_perilaku_kerja,
+    versioned.predikat_sumber,
+    versioned.capaian_organisasi,
+    versioned.tanggal_penilaian,
+    case
+        when versioned.offset_menit_tertulis is not null
+            then {{ to_utc('versioned.diperbarui_pada_tertulis', 'versioned.offset_menit_tertulis') }}
+    end as diperbarui_pada_utc,
+    versioned.diperbarui_pada_tertulis,
+    coalesce(cast(versioned.diperbarui_pada_tertulis as date), versioned._extraction_date) as diketahui_pada,
+    versioned.urutan_versi,
+    versioned._extraction_date,
+    versioned._loaded_at
+from versioned
+left join rating_words as hasil
+    on versioned.rating_hasil_kerja_asli = hasil.kata_rating
+left join rating_words as perilaku
+    on versioned.rating_perilaku_kerja_asli = perilaku.kata_rating

@@ -1,0 +1,60 @@
+-- Every delivered version of every leave, duty-travel and permit record (izin), typed, with the
+-- day it became known and its place in the record's version order. stg_simpeg__izin keeps the
+-- newest version (the HR facts judge a day by the latest decision); the ML features read the
+-- version that was current at a quarter's end (a leave approved or cancelled afterwards was not
+-- known then).
+-- diketahui_pada: the date the source wrote on the version (diperbarui_pada, the writer's wall
+-- clock), else the delivery date. urutan_versi: 1 = oldest; a later diperbarui_pada is newer,
+-- then a later delivery, then a later position in the file (the same order stg_simpeg__izin uses).
+
+with source as (
+
+    select * from {{ source('simpeg', 'izin') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('id_izin') }} as id_izin,
+        {{ clean_text('nip') }} as nip,
+        {{ clean_code('jenis') }} as jenis,
+        {{ to_date('tanggal_mulai') }} as tanggal_mulai,
+        {{ to_date('tanggal_selesai') }} as tanggal_selesai,
+        {{ clean_code('status') }} as status,
+        {{ iso_wall_clock('diperbarui_pada') }} as diperbarui_pada_tertulis,
+        {{ iso_offset_minutes('diperbarui_pada') }} as offset_menit_tertulis,
+        _extraction_date,
+        _loaded_at,
+        _row_number
+    from source
+
+)
+
+select
+    id_izin,
+    nip,
+    jenis,
+    tanggal_mulai,
+    tanggal_selesai,
+    status,
+    case
+        when offset_menit_tertulis is not null
+            then {{ to_utc('diperbarui_pada_tertulis', 'offset_menit_tertulis') }}
+    end as diperbarui_pada_utc,
+    diperbarui_pada_tertulis,
+    coalesce(cast(diperbarui_pada_tertulis as date), _extraction_date) as diketahui_pada,
+    -- versions of one record come from one source system, so an offset-less time compares
+    -- consistently with its siblings even without knowing the zone
+    row_number() over (
+        partition by id_izin
+        order by
+            {{ to_utc('diperbarui_pada_tertulis', 'coalesce(offset_menit_tertulis, 0)') }} nulls first,
+            _extraction_date,
+            _loaded_at,
+            _row_number
+    ) as urutan_versi,
+    _extraction_date,
+    _loaded_at
+from typed
+where id_izin is not null
