@@ -110,6 +110,7 @@ def log_model_card(
     dataset_digests: dict[str, str],
     plots: dict[str, str],
     max_dp_diff: float,
+    synthetic_data: bool,
 ) -> None:
     last = backtest.folds[-1]
     latest = backtest.latest
@@ -145,5 +146,6 @@ def log_model_card(
         dataset_digests=dataset_digests,
         features=backtest.candidate.spec.source_columns,
         plots=plots,
+        synthetic_data=synthetic_data,
     )
     mlflow.log_text(render_model_card(facts), MODEL_CARD_ARTIFACT)

@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date
 
+import fsspec
 import mlflow
 import numpy as np
 import pandas as pd
@@ -286,8 +287,15 @@ def log_and_register(
             dataset_digests=digests,
             plots=plots,
             max_dp_diff=settings.fairness_max_dp_diff,
+            synthetic_data=landing_is_synthetic(settings),
         )
     return Registered(run_id=run.info.run_id, version=version, promoted=promoted, reason=reason)
+
+
+def landing_is_synthetic(settings: Settings) -> bool:
+    """`kinerja generate` leaves its ground truth beside the deliveries; an agency's do not."""
+    fs, root = fsspec.core.url_to_fs(settings.landing_url)
+    return bool(fs.exists(f"{root.rstrip('/')}/_ground_truth"))
 
 
 def model_signature(spec: FeatureSpec) -> ModelSignature:
