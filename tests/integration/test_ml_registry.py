@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import mlflow
+import pandas as pd
 import psycopg
 import pytest
 from mlflow.tracking import MlflowClient
@@ -59,10 +60,27 @@ def _write_mart(
     seed: int = 0,
     float_type: str = "float8",
     bias_against_women: float = 0.0,
+    n_pegawai: int = 150,
+    noise_before: str | None = None,
 ):
+    """The synthetic mart; with `noise_before`, quarters before it hold noise labels (a model
+    trained there learns nothing) while later quarters keep the signal."""
     features = synthetic_features(
-        n_pegawai=150, n_periods=6, seed=seed, signal=signal, bias_against_women=bias_against_women
+        n_pegawai=n_pegawai,
+        n_periods=6,
+        seed=seed,
+        signal=signal,
+        bias_against_women=bias_against_women,
     )
+    if noise_before:
+        noise = synthetic_features(n_pegawai=n_pegawai, n_periods=6, seed=seed + 1, signal=0.0)
+        features = pd.concat(
+            [
+                noise[noise["periode_id"] < noise_before],
+                features[features["periode_id"] >= noise_before],
+            ],
+            ignore_index=True,
+        )
     with connect(settings) as wh:
         write_table(wh, FEATURE_TABLE, features, float_type=float_type)
         write_table(wh, DIM_PEGAWAI, synthetic_dim_pegawai(features), float_type=float_type)
@@ -153,10 +171,8 @@ def test_missing_mart_skips_plainly(tmp_path):
 
 
 def test_better_version_is_promoted_and_a_worse_one_stays_challenger(settings):
-    # Two models on noise labels differ by chance (PR-AUC on 150 rows moves by a few hundredths);
-    # the margin is what keeps such churn out.
-    settings = settings.model_copy(update={"promotion_margin": 0.1})
-    _write_mart(settings, signal=0.0, seed=4)  # labels are noise: nothing to learn
+    # A version trained on noise labels (earlier quarters) and validated on a real quarter
+    _write_mart(settings, signal=1.5, seed=5, noise_before="2025-TW1")
     first = train_and_register(settings, AS_OF)
     assert first.promoted
 
@@ -166,7 +182,7 @@ def test_better_version_is_promoted_and_a_worse_one_stays_challenger(settings):
     assert "on the same quarter" in better.reason
     assert _alias_version(settings, CHAMPION) == "2"
 
-    _write_mart(settings, signal=0.0, seed=6)
+    _write_mart(settings, signal=1.5, seed=5, noise_before="2025-TW1")
     worse = train_and_register(settings, AS_OF, force=True)
     assert not worse.promoted and worse.model_version == "3"
     assert _alias_version(settings, CHAMPION) == "2"
@@ -203,11 +219,11 @@ def test_training_follows_the_cadence_not_every_night(settings):
 
 
 def test_a_biased_challenger_is_refused_and_the_refusal_recorded(settings):
-    _write_mart(settings, seed=7)
+    _write_mart(settings, seed=7, n_pegawai=400)
     fair = train_and_register(settings, AS_OF)
     assert fair.promoted and fair.fairness_passed
 
-    _write_mart(settings, seed=7, signal=1.5, bias_against_women=0.4)
+    _write_mart(settings, seed=7, signal=1.5, bias_against_women=0.4, n_pegawai=400)
     biased = train_and_register(settings, AS_OF, force=True)
     assert not biased.skipped and biased.fairness_passed is False
     assert not biased.promoted
