@@ -1,7 +1,7 @@
 """Attendance-fraud and ghost-employee rules (marts.mart_peringatan_presensi) on both targets.
 
 A small raw layer holds one case of every pattern next to a near miss that must stay silent
-(4 days of close punches instead of 5, 61 s instead of 60, 800 m from the office instead of
+(meeting at both ends of the day on 4 days instead of 5, 61 s instead of 60, 800 m from the office instead of
 1.5 km, a rejected or cancelled leave, a short appointment); only the mart and its upstream
 models are built (`dbt build --select +mart_peringatan_presensi`), with their data and unit tests.
 """
@@ -29,7 +29,7 @@ OFFICE_U02 = (-5.1477, 119.4327)  # Makassar, about 1,400 km east
 
 BUDDY_A = "198001012005011001"
 BUDDY_B = "198102022005012002"
-QUEUE_A = "198203032006011003"  # close to QUEUE_B on 4 days only
+QUEUE_A = "198203032006011003"  # meets QUEUE_B at both ends on 4 days only
 QUEUE_B = "198304042006012004"
 ROAMER = "198405052007011005"  # mobile punches 1.5 km and 800 m from the office
 SPOOFER = "198506062007012006"  # office terminal, then Makassar 90 minutes later
@@ -83,16 +83,19 @@ PEGAWAI = [
 WEEK = ["2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07", "2024-03-08"]
 NEXT_WEEK = ["2024-03-11", "2024-03-12", "2024-03-13", "2024-03-14", "2024-03-15"]
 PRESENSI = [
-    # Buddies: 30 s apart on four days, exactly 60 s on the fifth (the limit is inclusive).
+    # Buddies meet at arrival (30 s apart, exactly 60 s on the fifth day: the limit is
+    # inclusive) and at departure (20 s) on five days.
     *[_punch(BUDDY_A, f"{d}T07:20:00+07:00") for d in WEEK],
     *[_punch(BUDDY_B, f"{d}T07:20:30+07:00") for d in WEEK[:4]],
     _punch(BUDDY_B, f"{WEEK[4]}T07:21:00+07:00"),
     *[_punch(BUDDY_A, f"{d}T16:00:00+07:00") for d in WEEK],
-    *[_punch(BUDDY_B, f"{d}T16:10:00+07:00") for d in WEEK],
-    # A queue: 45 s apart on four days, 61 s on the fifth: four days are not five.
+    *[_punch(BUDDY_B, f"{d}T16:00:20+07:00") for d in WEEK],
+    # A queue at both ends on four days only: 61 s apart at departure on the fifth.
     *[_punch(QUEUE_A, f"{d}T07:40:00+07:00") for d in NEXT_WEEK],
-    *[_punch(QUEUE_B, f"{d}T07:40:45+07:00") for d in NEXT_WEEK[:4]],
-    _punch(QUEUE_B, f"{NEXT_WEEK[4]}T07:41:01+07:00"),
+    *[_punch(QUEUE_B, f"{d}T07:40:45+07:00") for d in NEXT_WEEK],
+    *[_punch(QUEUE_A, f"{d}T16:30:00+07:00") for d in NEXT_WEEK],
+    *[_punch(QUEUE_B, f"{d}T16:30:40+07:00") for d in NEXT_WEEK[:4]],
+    _punch(QUEUE_B, f"{NEXT_WEEK[4]}T16:31:01+07:00"),
     # Mobile: at the office; 1.5 km south (outside 100 m + 1,000 m); 800 m south (inside).
     _punch(ROAMER, "2024-04-01T07:25:00Z", "HP-ROAMER", "MOBILE", *OFFICE_U01),
     _punch(ROAMER, "2024-04-01T09:00:00Z", "HP-ROAMER", "MOBILE", -6.2223, 106.8456),
@@ -262,11 +265,11 @@ def test_evidence_of_punch_patterns(built):
     found = _findings(built)
     buddy = found[("BUDDY_PUNCHING", BUDDY_A, BUDDY_B, None)]
     assert (buddy["jumlah_kejadian"], buddy["id_perangkat"]) == (5, "FP-U01-01")
-    assert buddy["selisih_detik"] == pytest.approx(36.0)  # (4 x 30 + 60) / 5
+    assert buddy["selisih_detik"] == pytest.approx(28.0)  # (4 x 30 + 60 + 5 x 20) / 10
     assert buddy["rasio_kejadian"] == pytest.approx(1.0)
     assert pd.Timestamp(buddy["tanggal_mulai"]).date() == date(2024, 3, 4)
     assert pd.Timestamp(buddy["tanggal_selesai"]).date() == date(2024, 3, 8)
-    assert "2024-03-08 07:20:00/07:21:00 di FP-U01-01 (60 dtk)" in buddy["bukti"]
+    assert "2024-03-08 07:20:00/07:21:00, 16:00:00/16:00:20 di FP-U01-01" in buddy["bukti"]
 
     roam = found[("LUAR_GEOFENCE", ROAMER, None, date(2024, 4, 1))]
     assert roam["jarak_m"] == pytest.approx(1501, abs=2)

@@ -1,8 +1,10 @@
--- BUDDY_PUNCHING: two NIPs punching on one device within peringatan_buddy_detik_maks seconds of
--- each other on at least peringatan_buddy_hari_min distinct days, and on at least
--- peringatan_buddy_rasio_hari_min of the days the less present of the two punched at all.
--- A queue at a terminal puts two colleagues seconds apart now and then; a repetition that
--- chance does not explain is the signal. Grain: unordered pair (nip < nip_terkait).
+-- BUDDY_PUNCHING: two NIPs whose punches meet on one device, within peringatan_buddy_detik_maks
+-- seconds of each other, at peringatan_buddy_pertemuan_min separate moments of a day (arriving
+-- and leaving: the colleague punched in and out for someone who was not there), on at least
+-- peringatan_buddy_hari_min distinct days. A queue at a terminal puts two colleagues seconds
+-- apart at one moment now and then (on about one shared day in sixteen in the synthetic
+-- agency); meeting at both ends of the day, again and again, is what chance does not explain.
+-- Grain: unordered pair (nip < nip_terkait).
 -- Scale: punches are matched within (device, time bucket of the window's width) and the two
 -- neighbouring buckets, an equi-join, never a cross join of a day's punches.
 {%- set window_s = var('peringatan_buddy_detik_maks') %}
@@ -40,14 +42,16 @@ punches_with_neighbour_buckets as (
 
 ),
 
-close_punches as (
+meetings as (
 
     select
         own.nip,
         other.nip as nip_terkait,
         own.id_perangkat,
         own.tanggal,
+        own.waktu_utc,
         own.waktu_lokal,
+        other.waktu_utc as waktu_utc_terkait,
         other.waktu_lokal as waktu_lokal_terkait,
         abs({{ seconds_between('own.waktu_utc', 'other.waktu_utc') }}) as selisih_detik
     from punches_with_neighbour_buckets as own
@@ -59,22 +63,32 @@ close_punches as (
 
 ),
 
-closest_per_day as (
+meeting_days as (
 
-    -- a pair that meets at arrival and at departure counts the day once, by its closest meeting
+    -- separate moments: distinct punches on both sides (one punch next to a double punch of
+    -- the other is still one moment)
     select
-        *,
-        row_number() over (
-            partition by nip, nip_terkait, tanggal
-            order by selisih_detik, waktu_lokal, id_perangkat
-        ) as day_rank
-    from close_punches
+        nip,
+        nip_terkait,
+        tanggal,
+        least(count(distinct waktu_utc), count(distinct waktu_utc_terkait)) as jumlah_pertemuan,
+        avg(cast(selisih_detik as {{ type_double() }})) as selisih_detik_rata,
+        min(id_perangkat) as id_perangkat,
+        {{ dbt.listagg(
+            as_text('cast(waktu_lokal as time)') ~ " || '/' || "
+                ~ as_text('cast(waktu_lokal_terkait as time)'),
+            "', '",
+            'order by waktu_utc, waktu_utc_terkait'
+        ) }} as daftar_pertemuan
+    from meetings
+    group by nip, nip_terkait, tanggal
 
 ),
 
-days_together as (
+buddy_days as (
 
-    select * from closest_per_day where day_rank = 1
+    select * from meeting_days
+    where jumlah_pertemuan >= {{ var('peringatan_buddy_pertemuan_min') }}
 
 ),
 
@@ -88,7 +102,7 @@ main_device as (
             partition by nip, nip_terkait
             order by count(*) desc, id_perangkat
         ) as device_rank
-    from days_together
+    from buddy_days
     group by nip, nip_terkait, id_perangkat
 
 ),
@@ -101,59 +115,46 @@ pairs as (
         min(tanggal) as tanggal_mulai,
         max(tanggal) as tanggal_selesai,
         count(*) as jumlah_hari,
-        avg(cast(selisih_detik as {{ type_double() }})) as selisih_detik_rata,
+        avg(selisih_detik_rata) as selisih_detik_rata,
         {{ dbt.listagg(
-            as_text('tanggal') ~ " || ' ' || " ~ as_text('cast(waktu_lokal as time)')
-                ~ " || '/' || " ~ as_text('cast(waktu_lokal_terkait as time)')
-                ~ " || ' di ' || id_perangkat || ' (' || "
-                ~ as_text('cast(selisih_detik as integer)') ~ " || ' dtk)'",
+            as_text('tanggal') ~ " || ' ' || daftar_pertemuan || ' di ' || id_perangkat",
             "'; '",
             'order by tanggal',
             shown
         ) }} as contoh
-    from days_together
+    from buddy_days
     group by nip, nip_terkait
     having count(*) >= {{ var('peringatan_buddy_hari_min') }}
-
-),
-
-with_ratio as (
-
-    select
-        pairs.*,
-        main_device.id_perangkat,
-        cast(pairs.jumlah_hari as {{ type_double() }})
-            / least(own.jumlah_hari_hadir, other.jumlah_hari_hadir) as rasio_kejadian
-    from pairs
-    inner join main_device
-        on pairs.nip = main_device.nip
-        and pairs.nip_terkait = main_device.nip_terkait
-        and main_device.device_rank = 1
-    inner join days_present as own
-        on pairs.nip = own.nip
-    inner join days_present as other
-        on pairs.nip_terkait = other.nip
 
 )
 
 select
     'BUDDY_PUNCHING' as pola,
-    nip,
-    nip_terkait,
+    pairs.nip,
+    pairs.nip_terkait,
     cast(null as date) as tanggal,
-    tanggal_mulai,
-    tanggal_selesai,
-    cast(jumlah_hari as integer) as jumlah_kejadian,
-    id_perangkat,
+    pairs.tanggal_mulai,
+    pairs.tanggal_selesai,
+    cast(pairs.jumlah_hari as integer) as jumlah_kejadian,
+    main_device.id_perangkat,
     cast(null as {{ type_double() }}) as jarak_m,
     cast(null as {{ type_double() }}) as kecepatan_kmh,
-    {{ round_double('selisih_detik_rata', 1) }} as selisih_detik,
-    {{ round_double('rasio_kejadian', 3) }} as rasio_kejadian,
-    'Presensi berselisih paling lama {{ window_s }} detik pada perangkat yang sama di '
-        || {{ as_text('jumlah_hari') }} || ' hari ('
-        || {{ as_text('cast(round(100 * rasio_kejadian) as integer)') }}
-        || '% hari hadir), ' || {{ as_text('tanggal_mulai') }} || ' s.d. '
-        || {{ as_text('tanggal_selesai') }} || ': ' || contoh
-        || case when jumlah_hari > {{ shown }} then '; ...' else '' end as bukti
-from with_ratio
-where rasio_kejadian >= {{ var('peringatan_buddy_rasio_hari_min') }}
+    {{ round_double('pairs.selisih_detik_rata', 1) }} as selisih_detik,
+    {{ round_double(
+        'cast(pairs.jumlah_hari as ' ~ type_double() ~ ')'
+        ~ ' / least(own.jumlah_hari_hadir, other.jumlah_hari_hadir)', 3
+    ) }} as rasio_kejadian,
+    'Presensi berselisih paling lama {{ window_s }} detik pada perangkat yang sama, '
+        || 'saat datang dan pulang, di ' || {{ as_text('pairs.jumlah_hari') }} || ' hari ('
+        || {{ as_text('pairs.tanggal_mulai') }} || ' s.d. '
+        || {{ as_text('pairs.tanggal_selesai') }} || '): ' || pairs.contoh
+        || case when pairs.jumlah_hari > {{ shown }} then '; ...' else '' end as bukti
+from pairs
+inner join main_device
+    on pairs.nip = main_device.nip
+    and pairs.nip_terkait = main_device.nip_terkait
+    and main_device.device_rank = 1
+inner join days_present as own
+    on pairs.nip = own.nip
+inner join days_present as other
+    on pairs.nip_terkait = other.nip
