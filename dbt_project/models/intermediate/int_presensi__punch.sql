@@ -18,6 +18,17 @@
 -- since the previous run (one day earlier: written and local dates can differ across zones) or
 -- the lookback window, whichever is earlier; a punch is delivered on or after its day, so only
 -- raw rows extracted from `first_day` - 1 on are read.
+{#- The day whose employee state (unit, so zone and office) places a punch. Without offset the
+    written date is the local date. With one, the local date depends on the zone the unit
+    gives: read the instant at UTC+8 (WITA, the middle zone), which is the local date in every
+    zone except within an hour of midnight. The written date would place a phone punch of
+    07:26 WITA written as 23:26Z the day before, in last week's unit on the day of a move. #}
+{%- set placement_date -%}
+    case
+        when punches.offset_menit_tertulis is null then cast(punches.waktu_tertulis as date)
+        else cast({{ dbt.dateadd('minute', '8 * 60 - punches.offset_menit_tertulis', 'punches.waktu_tertulis') }} as date)
+    end
+{%- endset %}
 
 with
 {% if is_incremental() %}
@@ -88,8 +99,8 @@ placed as (
     from punches
     inner join employee_history
         on punches.nip = employee_history.nip
-        and cast(punches.waktu_tertulis as date) >= employee_history.berlaku_mulai
-        and cast(punches.waktu_tertulis as date) < employee_history.berlaku_sampai
+        and {{ placement_date }} >= employee_history.berlaku_mulai
+        and {{ placement_date }} < employee_history.berlaku_sampai
     inner join units
         on employee_history.kode_unit = units.kode_unit
     inner join zones
