@@ -228,13 +228,9 @@ def built(request, tmp_path_factory) -> Iterator[BuiltWarehouse]:
         _create_raw_layer(settings)
         # every seed: the staging tests upstream of the mart read the contract's code lists
         _dbt(settings, work, ["seed"])
-        build = [
-            "build",
-            "--select",
-            "+mart_peringatan_presensi",
-            "--indirect-selection",
-            "cautious",
-        ]
+        # dim_pegawai too: the mart's relationship tests check every NIP named against it
+        build = ["build", "--select", "+mart_peringatan_presensi +dim_pegawai"]
+        build += ["--indirect-selection", "cautious"]
         _dbt(settings, work, build)
         with connect(settings) as wh:
             wh.bulk_insert("raw.presensi", _raw_frame("presensi", LATE_PRESENSI))
