@@ -44,9 +44,7 @@ def test_pairs_match_in_either_order_and_count_once():
 
 
 def test_day_patterns_need_the_same_date_in_any_notation():
-    truth = _frame([("LUAR_GEOFENCE", A, DAY, None), ("LUAR_GEOFENCE", B, DAY, None)]).rename(
-        columns={"nip_terkait": "tanggal", "tanggal": "nip_terkait"}
-    )
+    truth = _frame([("LUAR_GEOFENCE", A, None, DAY), ("LUAR_GEOFENCE", B, None, DAY)])
     findings = _frame(
         [
             ("LUAR_GEOFENCE", A, None, pd.Timestamp(DAY)),  # a timestamp is the same day
