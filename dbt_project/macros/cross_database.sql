@@ -88,3 +88,13 @@
 {% macro integer_series(n) -%}
     (values {% for i in range(n) %}({{ i }}){% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
+
+{#- Seconds since 1970-01-01 of a timestamp holding UTC (both engines read it as UTC). -#}
+{% macro epoch_seconds(ts) -%}
+    extract(epoch from {{ ts }})
+{%- endmacro %}
+
+{#- A value as text, for the human-readable evidence (bukti) of attendance warnings. -#}
+{% macro as_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -719,7 +719,8 @@ PERSONAL_COLUMNS = {"nip", "nik", "nama", "email", "no_hp", "tanggal_lahir", "ni
                     "nip_atasan"}  # fmt: skip
 RESTRICTED_MARTS = {"dim_pegawai", "fct_presensi_harian", "fct_kinerja_periode",
                     "fct_disiplin_presensi", "fct_potongan_tukin",
-                    "fitur_kinerja_pegawai", "fct_pengembangan_kompetensi"}  # fmt: skip
+                    "fitur_kinerja_pegawai", "fct_pengembangan_kompetensi",
+                    "mart_peringatan_presensi"}  # fmt: skip
 
 
 def _key(nip: str) -> str:

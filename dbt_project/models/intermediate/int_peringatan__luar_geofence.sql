@@ -1,0 +1,75 @@
+-- LUAR_GEOFENCE: a MOBILE punch farther from the unit's office than its radius_presensi_m plus
+-- peringatan_geofence_toleransi_m (GPS drift; a phone indoors is often off by hundreds of
+-- metres). One finding per employee and local day, measured at the farthest punch.
+-- A MOBILE punch without position is not a distance and is left to int_presensi__harian.
+{%- set tolerance_m = var('peringatan_geofence_toleransi_m') %}
+
+with punches as (
+
+    select * from {{ ref('int_presensi__punch') }}
+    where sumber = 'MOBILE'
+      and lat is not null and lon is not null
+      and lat_unit is not null and lon_unit is not null
+      and radius_presensi_m is not null
+
+),
+
+measured as (
+
+    select
+        *,
+        {{ haversine_m('lat_unit', 'lon_unit', 'lat', 'lon') }} as jarak_m
+    from punches
+
+),
+
+outside as (
+
+    select
+        *,
+        row_number() over (partition by nip, tanggal order by jarak_m desc, waktu_utc) as distance_rank
+    from measured
+    where jarak_m > radius_presensi_m + {{ tolerance_m }}
+
+),
+
+per_day as (
+
+    select
+        nip,
+        tanggal,
+        count(*) as jumlah_punch,
+        {{ dbt.listagg(
+            as_text('cast(waktu_lokal as time)') ~ " || ' ' || coalesce(id_perangkat, '-') || ' ('"
+                ~ " || " ~ as_text('lat') ~ " || ', ' || " ~ as_text('lon') ~ " || ') '"
+                ~ " || " ~ as_text('cast(round(jarak_m) as bigint)') ~ " || ' m'",
+            "'; '",
+            'order by waktu_utc'
+        ) }} as daftar_punch
+    from outside
+    group by nip, tanggal
+
+)
+
+select
+    'LUAR_GEOFENCE' as pola,
+    per_day.nip,
+    cast(null as {{ dbt.type_string() }}) as nip_terkait,
+    per_day.tanggal,
+    per_day.tanggal as tanggal_mulai,
+    per_day.tanggal as tanggal_selesai,
+    cast(per_day.jumlah_punch as integer) as jumlah_kejadian,
+    farthest.id_perangkat,
+    {{ round_double('farthest.jarak_m', 0) }} as jarak_m,
+    cast(null as {{ type_double() }}) as kecepatan_kmh,
+    cast(null as {{ type_double() }}) as selisih_detik,
+    cast(null as {{ type_double() }}) as rasio_kejadian,
+    'Presensi MOBILE di luar geofence unit ' || farthest.kode_unit || ' (kantor '
+        || {{ as_text('farthest.lat_unit') }} || ', ' || {{ as_text('farthest.lon_unit') }}
+        || ', radius ' || {{ as_text('farthest.radius_presensi_m') }} || ' m + toleransi {{ tolerance_m }} m): '
+        || per_day.daftar_punch as bukti
+from per_day
+inner join outside as farthest
+    on per_day.nip = farthest.nip
+    and per_day.tanggal = farthest.tanggal
+    and farthest.distance_rank = 1

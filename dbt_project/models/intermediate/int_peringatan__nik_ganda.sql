@@ -1,0 +1,72 @@
+-- NIK_GANDA: two NIPs sharing one NIK (national identity number) in the latest delivered
+-- pegawai snapshot: one person on the payroll twice, or a record made up with a real NIK.
+-- Grain: unordered pair (nip < nip_terkait); three NIPs on one NIK give three pairs. The NIK
+-- itself never leaves this model: the evidence names the NIPs, their status and units.
+
+with identities as (
+
+    select * from {{ ref('stg_simpeg__pegawai_nik') }}
+
+),
+
+latest as (
+
+    select distinct nip, nik, tanggal_snapshot
+    from identities
+    where tanggal_snapshot = (select max(tanggal_snapshot) from identities)
+
+),
+
+employees as (
+
+    select * from {{ ref('stg_simpeg__pegawai') }}
+
+),
+
+shared as (
+
+    select
+        *,
+        count(*) over (partition by nik) as jumlah_nip
+    from latest
+
+),
+
+pairs as (
+
+    select
+        own.nip,
+        other.nip as nip_terkait,
+        own.tanggal_snapshot,
+        own.jumlah_nip
+    from shared as own
+    inner join shared as other
+        on own.nik = other.nik
+        and own.nip < other.nip
+
+)
+
+select
+    'NIK_GANDA' as pola,
+    pairs.nip,
+    pairs.nip_terkait,
+    cast(null as date) as tanggal,
+    pairs.tanggal_snapshot as tanggal_mulai,
+    pairs.tanggal_snapshot as tanggal_selesai,
+    cast(pairs.jumlah_nip as integer) as jumlah_kejadian,
+    cast(null as {{ dbt.type_string() }}) as id_perangkat,
+    cast(null as {{ type_double() }}) as jarak_m,
+    cast(null as {{ type_double() }}) as kecepatan_kmh,
+    cast(null as {{ type_double() }}) as selisih_detik,
+    cast(null as {{ type_double() }}) as rasio_kejadian,
+    'NIK yang sama dipakai ' || {{ as_text('pairs.jumlah_nip') }} || ' NIP pada snapshot '
+        || {{ as_text('pairs.tanggal_snapshot') }} || ': ' || pairs.nip || ' ('
+        || coalesce(own.status_kepegawaian, '-') || ' ' || coalesce(own.status_aktif, '-')
+        || ', unit ' || coalesce(own.kode_unit, '-') || ') dan ' || pairs.nip_terkait || ' ('
+        || coalesce(other.status_kepegawaian, '-') || ' ' || coalesce(other.status_aktif, '-')
+        || ', unit ' || coalesce(other.kode_unit, '-') || ')' as bukti
+from pairs
+left join employees as own
+    on pairs.nip = own.nip
+left join employees as other
+    on pairs.nip_terkait = other.nip

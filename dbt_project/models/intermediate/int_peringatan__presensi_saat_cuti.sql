@@ -1,0 +1,91 @@
+-- PRESENSI_SAAT_CUTI: punches on a local date covered by an approved (DISETUJUI) izin of a kind
+-- that keeps the person away from work (peringatan_jenis_izin_tidak_hadir: leave and duty
+-- travel). Either the punch was made for them, or the leave was not taken. One finding per
+-- employee and day; the latest version of each izin counts (stg_simpeg__izin), so leave that
+-- was rejected or cancelled afterwards raises nothing.
+{%- set kinds = var('peringatan_jenis_izin_tidak_hadir') %}
+
+with punches as (
+
+    select * from {{ ref('int_presensi__punch') }}
+
+),
+
+leave as (
+
+    select * from {{ ref('stg_simpeg__izin') }}
+    where status = 'DISETUJUI'
+      and jenis in ({% for kind in kinds %}'{{ kind }}'{% if not loop.last %}, {% endif %}{% endfor %})
+
+),
+
+punches_on_leave as (
+
+    select
+        punches.*,
+        leave.id_izin,
+        leave.jenis,
+        leave.tanggal_mulai as izin_mulai,
+        leave.tanggal_selesai as izin_selesai,
+        -- overlapping izin: the punch is named once, with the first of them
+        row_number() over (
+            partition by punches.nip, punches.waktu_utc
+            order by leave.tanggal_mulai, leave.id_izin
+        ) as leave_rank
+    from punches
+    inner join leave
+        on punches.nip = leave.nip
+        and punches.tanggal >= leave.tanggal_mulai
+        and punches.tanggal <= leave.tanggal_selesai
+
+),
+
+named as (
+
+    select
+        *,
+        row_number() over (partition by nip, tanggal order by waktu_utc) as punch_rank
+    from punches_on_leave
+    where leave_rank = 1
+
+),
+
+per_day as (
+
+    select
+        nip,
+        tanggal,
+        count(*) as jumlah_punch,
+        {{ dbt.listagg(
+            as_text('cast(waktu_lokal as time)') ~ " || ' ' || coalesce(sumber, '-')"
+                ~ " || ' ' || coalesce(id_perangkat, '-')",
+            "'; '",
+            'order by waktu_utc'
+        ) }} as daftar_punch
+    from named
+    group by nip, tanggal
+
+)
+
+select
+    'PRESENSI_SAAT_CUTI' as pola,
+    per_day.nip,
+    cast(null as {{ dbt.type_string() }}) as nip_terkait,
+    per_day.tanggal,
+    first_punch.izin_mulai as tanggal_mulai,
+    first_punch.izin_selesai as tanggal_selesai,
+    cast(per_day.jumlah_punch as integer) as jumlah_kejadian,
+    first_punch.id_perangkat,
+    cast(null as {{ type_double() }}) as jarak_m,
+    cast(null as {{ type_double() }}) as kecepatan_kmh,
+    cast(null as {{ type_double() }}) as selisih_detik,
+    cast(null as {{ type_double() }}) as rasio_kejadian,
+    'Izin ' || first_punch.id_izin || ' (' || first_punch.jenis || ' '
+        || {{ as_text('first_punch.izin_mulai') }} || ' s.d. '
+        || {{ as_text('first_punch.izin_selesai') }} || ') disetujui, namun ada presensi: '
+        || per_day.daftar_punch as bukti
+from per_day
+inner join named as first_punch
+    on per_day.nip = first_punch.nip
+    and per_day.tanggal = first_punch.tanggal
+    and first_punch.punch_rank = 1
