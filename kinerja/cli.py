@@ -86,7 +86,9 @@ def generate(
             min=0.0,
             max=0.2,
             help="Share of employees per attendance-fraud / ghost-employee pattern (0 plants "
-            "none); ground truth in <landing>/_ground_truth/fraud.jsonl.",
+            "none); ground truth in <landing>/_ground_truth/fraud.jsonl. The NIP_TIDAK_COCOK "
+            "records are quarantined: keep the rate under KINERJA_DQ_QUARANTINE_SHARE_MAX "
+            "(0.05) or the nightly quality gate stops on pegawai.",
         ),
     ] = 0.02,
 ) -> None:
