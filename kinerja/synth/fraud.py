@@ -167,8 +167,8 @@ class FraudPlan:
                 ends.append((own.iloc[-1], lag_out))
             for row, lag in ends:
                 added.append({**row.to_dict(), "nip": b, "waktu": _shift(row["waktu"], lag)})
-            key = (a, b)
-            self.buddy_days[key] = self.buddy_days.get(key, 0) + 1
+            if len(ends) == 2:  # a buddy day shows at B's arrival and departure both
+                self.buddy_days[(a, b)] = self.buddy_days.get((a, b), 0) + 1
 
         for nip, person, unit in edits.far:
             mine = np.flatnonzero(nips == nip)

@@ -104,7 +104,7 @@ def shadow_days(d: Delivered) -> dict[frozenset, int]:
     """Pair -> days on which every punch (at least two) of one of them lies within 60 s of a
     punch of the other on the same device: one person punching for another."""
     p = d.punches[d.punches["id_perangkat"] != ""]
-    near = p.merge(p, on="id_perangkat", suffixes=("", "_o"))
+    near = p.merge(p, on=["id_perangkat", "tanggal"], suffixes=("", "_o"))
     near = near[
         (near["nip"] != near["nip_o"]) & ((near["seconds"] - near["seconds_o"]).abs() <= 60)
     ]
