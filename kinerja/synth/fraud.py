@@ -44,7 +44,6 @@ from kinerja.synth.attendance import BOTH_PUNCHES, AttendancePlan
 from kinerja.synth.careers import Workforce
 from kinerja.synth.identity import person_name
 from kinerja.synth.leave import LeavePlan
-from kinerja.synth.organisation import Organisation
 from kinerja.synth.presensi import METRES_PER_DEGREE, PunchFactory
 from kinerja.synth.timeline import Timeline
 
@@ -96,10 +95,9 @@ class _DayEdits:
 
 
 class FraudPlan:
-    def __init__(self, rng, timeline: Timeline, org: Organisation, punches: PunchFactory):
+    def __init__(self, rng, timeline: Timeline, punches: PunchFactory):
         self.rng = rng
         self.timeline = timeline
-        self.org = org
         self.devices = punches.devices
         self.phone = punches.phone
         self.unit_offset = punches.unit_offset
@@ -258,13 +256,12 @@ def plan_fraud(
     fake: Faker,
     rate: float,
     timeline: Timeline,
-    org: Organisation,
     workforce: Workforce,
     leave: LeavePlan,
     attendance: AttendancePlan,
     punches: PunchFactory,
 ) -> FraudPlan:
-    plan = FraudPlan(rng, timeline, org, punches)
+    plan = FraudPlan(rng, timeline, punches)
     people = workforce.people
     n_cases = max(1, round(rate * workforce.n_people))
     nips = people["nip"].to_numpy(dtype=object)

@@ -125,7 +125,7 @@ def generate(
     punches = PunchFactory(streams.rng("presensi"), timeline, org, workforce, attendance)
     planted = (
         plan_fraud(
-            streams.rng("fraud"), streams.faker("fraud"), fraud, timeline, org, workforce, leave,
+            streams.rng("fraud"), streams.faker("fraud"), fraud, timeline, workforce, leave,
             attendance, punches,
         )
         if fraud > 0
