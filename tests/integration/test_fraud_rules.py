@@ -117,6 +117,12 @@ PRESENSI = [
     _punch(NIK_OWNER, "2024-05-31T08:00:00+07:00", "FP-U01-02"),  # the data ends on 31 May
 ]
 
+# Delivered after the first build: a punch of an old day, which the incremental punch model
+# must pick up (3 km south of the office).
+LATE_PRESENSI = [
+    (date(2024, 6, 5), _punch(ROAMER, "2024-03-20T02:00:00Z", "HP-ROAMER", "MOBILE", -6.2358, 106.8456)),
+]
+
 IZIN = [
     _izin("IZ-1", ON_LEAVE, "CUTI_TAHUNAN", ("2024-04-08", "2024-04-09"), "DISETUJUI",
           "2024-04-01T09:00:00+08:00"),
@@ -133,6 +139,7 @@ IZIN = [
 
 EXPECTED = {
     ("BUDDY_PUNCHING", BUDDY_A, BUDDY_B, None),
+    ("LUAR_GEOFENCE", ROAMER, None, date(2024, 3, 20)),  # delivered late
     ("LUAR_GEOFENCE", ROAMER, None, date(2024, 4, 1)),
     ("LUAR_GEOFENCE", SPOOFER, None, date(2024, 4, 3)),
     ("LUAR_GEOFENCE", SPOOFER, None, date(2024, 4, 4)),
@@ -221,11 +228,17 @@ def built(request, tmp_path_factory) -> Iterator[BuiltWarehouse]:
         _create_raw_layer(settings)
         # every seed: the staging tests upstream of the mart read the contract's code lists
         _dbt(settings, work, ["seed"])
-        _dbt(
-            settings,
-            work,
-            ["build", "--select", "+mart_peringatan_presensi", "--indirect-selection", "cautious"],
-        )
+        build = [
+            "build",
+            "--select",
+            "+mart_peringatan_presensi",
+            "--indirect-selection",
+            "cautious",
+        ]
+        _dbt(settings, work, build)
+        with connect(settings) as wh:
+            wh.bulk_insert("raw.presensi", _raw_frame("presensi", LATE_PRESENSI))
+        _dbt(settings, work, build)  # incremental: only days from the late punch's are rebuilt
         yield BuiltWarehouse(settings)
     finally:
         if request.param == "postgres":
@@ -274,6 +287,8 @@ def test_evidence_of_punch_patterns(built):
     roam = found[("LUAR_GEOFENCE", ROAMER, None, date(2024, 4, 1))]
     assert roam["jarak_m"] == pytest.approx(1501, abs=2)
     assert (roam["jumlah_kejadian"], roam["id_perangkat"]) == (1, "HP-ROAMER")
+    late = found[("LUAR_GEOFENCE", ROAMER, None, date(2024, 3, 20))]
+    assert late["jarak_m"] == pytest.approx(3002, abs=2)
     assert "16:00:00 HP-ROAMER" in roam["bukti"]  # 09:00 UTC is 16:00 WIB
 
     trip = found[("PERJALANAN_MUSTAHIL", SPOOFER, None, date(2024, 4, 3))]

@@ -4,9 +4,60 @@
 -- Zone resolution and de-duplication follow int_presensi__harian: an offset-less punch is
 -- wall-clock time in the unit's zone; the same instant delivered twice counts once.
 
-with punches as (
+{{
+    config(
+        materialized='incremental',
+        unique_key='tanggal',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental like int_presensi__harian, and for the same reason: five rules read every punch
+-- of the history each night, and placing millions of punches in their unit's history is the
+-- expensive step. A run rebuilds from `first_day`, the earliest day touched by punches loaded
+-- since the previous run (one day earlier: written and local dates can differ across zones) or
+-- the lookback window, whichever is earlier; a punch is delivered on or after its day, so only
+-- raw rows extracted from `first_day` - 1 on are read.
+{#- The day whose employee state (unit, so zone and office) places a punch. Without offset the
+    written date is the local date. With one, the local date depends on the zone the unit
+    gives: read the instant at UTC+8 (WITA, the middle zone), which is the local date in every
+    zone except within an hour of midnight. The written date would place a phone punch of
+    07:26 WITA written as 23:26Z the day before, in last week's unit on the day of a move. #}
+{%- set placement_date -%}
+    case
+        when punches.offset_menit_tertulis is null then cast(punches.waktu_tertulis as date)
+        else cast({{ dbt.dateadd('minute', '8 * 60 - punches.offset_menit_tertulis', 'punches.waktu_tertulis') }} as date)
+    end
+{%- endset %}
+
+with
+{% if is_incremental() %}
+rebuild as (
+
+    select least(
+        coalesce(
+            (
+                select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
+                from {{ ref('stg_presensi__punches') }}
+                where _loaded_at > (select max(_dimuat_pada) from {{ this }})
+            ),
+            cast('9999-12-31' as date)
+        ),
+        coalesce(
+            (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
+            cast('1900-01-01' as date)
+        )
+    ) as first_day
+
+),
+{% endif %}
+
+punches as (
 
     select * from {{ ref('stg_presensi__punches') }}
+    {% if is_incremental() %}
+    where _extraction_date >= (select {{ add_days('first_day', -1) }} from rebuild)
+    {% endif %}
 
 ),
 
@@ -48,8 +99,8 @@ placed as (
     from punches
     inner join employee_history
         on punches.nip = employee_history.nip
-        and cast(punches.waktu_tertulis as date) >= employee_history.berlaku_mulai
-        and cast(punches.waktu_tertulis as date) < employee_history.berlaku_sampai
+        and {{ placement_date }} >= employee_history.berlaku_mulai
+        and {{ placement_date }} < employee_history.berlaku_sampai
     inner join units
         on employee_history.kode_unit = units.kode_unit
     inner join zones
@@ -67,20 +118,30 @@ distinct_punches as (
         ) as repeat_rank
     from placed
 
+),
+
+local_punches as (
+
+    select
+        nip,
+        waktu_utc,
+        {{ to_local_time('waktu_utc', 'utc_offset_jam') }} as waktu_lokal,
+        cast({{ to_local_time('waktu_utc', 'utc_offset_jam') }} as date) as tanggal,
+        sumber,
+        id_perangkat,
+        lat,
+        lon,
+        kode_unit,
+        lat_unit,
+        lon_unit,
+        radius_presensi_m,
+        _loaded_at as _dimuat_pada
+    from distinct_punches
+    where repeat_rank = 1
+
 )
 
-select
-    nip,
-    waktu_utc,
-    {{ to_local_time('waktu_utc', 'utc_offset_jam') }} as waktu_lokal,
-    cast({{ to_local_time('waktu_utc', 'utc_offset_jam') }} as date) as tanggal,
-    sumber,
-    id_perangkat,
-    lat,
-    lon,
-    kode_unit,
-    lat_unit,
-    lon_unit,
-    radius_presensi_m
-from distinct_punches
-where repeat_rank = 1
+select * from local_punches
+{% if is_incremental() %}
+where tanggal >= (select first_day from rebuild)
+{% endif %}
