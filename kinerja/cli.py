@@ -81,6 +81,17 @@ def generate(
             "file-level defect; ground truth in <landing>/_ground_truth/defects.jsonl.",
         ),
     ] = 0.0,
+    fraud: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.2,
+            help="Share of employees per attendance-fraud / ghost-employee pattern (0 plants "
+            "none); ground truth in <landing>/_ground_truth/fraud.jsonl. The NIP_TIDAK_COCOK "
+            "records are quarantined: keep the rate under KINERJA_DQ_QUARANTINE_SHARE_MAX "
+            "(0.05) or the nightly quality gate stops on pegawai.",
+        ),
+    ] = 0.02,
 ) -> None:
     """Write a synthetic agency's nightly extracts into the landing area."""
     from kinerja.landing.discovery import open_landing
@@ -103,6 +114,7 @@ def generate(
             seed=seed,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             defects=defects,
+            fraud=fraud,
         )
     table = Table(title=f"Generated {summary.start} .. {summary.end} into {summary.landing}")
     table.add_column("extract")
@@ -115,6 +127,9 @@ def generate(
     )
     if summary.defects:
         _print_defects(summary)
+    if summary.fraud:
+        planted = ", ".join(f"{pola} {n}" for pola, n in summary.fraud.items())
+        console.print(f"Planted fraud cases: {planted}")
 
 
 def _print_defects(summary) -> None:

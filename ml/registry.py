@@ -53,22 +53,18 @@ def open_store(settings: Settings) -> MlflowClient:
     return MlflowClient(tracking_uri=settings.mlflow_uri, registry_uri=settings.mlflow_uri)
 
 
-def ensure_experiment(client: MlflowClient, settings: Settings) -> str:
-    experiment = client.get_experiment_by_name(EXPERIMENT_NAME)
+def ensure_experiment(client: MlflowClient, settings: Settings, name: str = EXPERIMENT_NAME) -> str:
+    experiment = client.get_experiment_by_name(name)
     if experiment is None:
         try:
-            return client.create_experiment(
-                EXPERIMENT_NAME, artifact_location=settings.mlflow_artifact_root
-            )
+            return client.create_experiment(name, artifact_location=settings.mlflow_artifact_root)
         except MlflowException:
             # Another process created it between our look and our create.
-            experiment = client.get_experiment_by_name(EXPERIMENT_NAME)
+            experiment = client.get_experiment_by_name(name)
             if experiment is None:
                 raise
     if experiment.lifecycle_stage != "active":
-        raise RuntimeError(
-            f"MLflow experiment {EXPERIMENT_NAME!r} is deleted; restore it or purge it first"
-        )
+        raise RuntimeError(f"MLflow experiment {name!r} is deleted; restore it or purge it first")
     return experiment.experiment_id
 
 

@@ -108,7 +108,8 @@ def _write_punches(wh, employees: int, first: date, days: int) -> int:
     return int(wh.scalar("select count(*) from raw.presensi")) - int(before)
 
 
-def _dbt(settings: Settings, work: Path, *args: str):
+def invoke_dbt(settings: Settings, work: Path, *args: str):
+    """dbt in this process, with the tool environment of `settings` and its files under `work`."""
     from dbt.cli.main import dbtRunner
 
     env = {
@@ -146,8 +147,8 @@ def bench_history(
         punch_rows = _write_punches(wh, employees, FIRST_DAY, history_days)
     report(f"{label}: {punch_rows:,} punch rows; full build (dbt seed + run)")
     started = time.monotonic()
-    _dbt(settings, work, "seed")
-    _dbt(settings, work, "run")
+    invoke_dbt(settings, work, "seed")
+    invoke_dbt(settings, work, "run")
     full_seconds = time.monotonic() - started
 
     new_day = FIRST_DAY + timedelta(days=history_days)
@@ -157,7 +158,7 @@ def bench_history(
         new_rows = _write_punches(wh, employees, new_day, 1)
     report(f"{label}: delivered {new_day} ({new_rows:,} punches); nightly dbt run")
     started = time.monotonic()
-    result = _dbt(settings, work, "run")
+    result = invoke_dbt(settings, work, "run")
     incremental_seconds = time.monotonic() - started
     fact = next(r for r in result.result if r.node.name == INCREMENTAL_MODEL)
     with connect(settings) as wh:

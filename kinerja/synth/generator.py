@@ -14,12 +14,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from kinerja.synth.attendance import plan_attendance
 from kinerja.synth.careers import simulate_careers
 from kinerja.synth.defects import DefectInjector
 from kinerja.synth.discipline import plan_discipline
+from kinerja.synth.fraud import FRAUD_GROUND_TRUTH, plan_fraud
 from kinerja.synth.leave import plan_leave
 from kinerja.synth.organisation import build_organisation
 from kinerja.synth.people import build_people
@@ -51,6 +53,7 @@ class GenerationSummary:
     snapshot_dates: list[date] = field(default_factory=list, repr=False)
     defects: dict[str, int] = field(default_factory=dict)  # injected defects per class
     defects_not_placed: list[str] = field(default_factory=list)  # file classes the range lacked
+    fraud: dict[str, int] = field(default_factory=dict)  # planted fraud cases per pola
 
 
 def default_range(today: date | None = None) -> tuple[date, date]:
@@ -61,11 +64,17 @@ def default_range(today: date | None = None) -> tuple[date, date]:
 
 
 def _snapshot_dates(
-    timeline: Timeline, change_dates: list[date], join_dates: list[date]
+    timeline: Timeline, change_dates: list[date], join_dates: list[date], workforce=None
 ) -> set[date]:
-    """First and last date, every Monday, and whenever the tree changes or people join (so every
-    delivered nip and kode_unit is in a snapshot delivered on or before its first use)."""
+    """First and last date, every Monday, and whenever the tree changes, people join or someone
+    moves to another unit (so every delivered nip and kode_unit is in a snapshot delivered on or
+    before its first use, and a punch is never judged against the geofence of a unit its
+    employee has already left)."""
     days = {timeline.start, timeline.end}
+    if workforce is not None:
+        units = workforce.unit_by_day
+        moved = ((units[:, 1:] != units[:, :-1]) & (units[:, :-1] >= 0)).any(axis=0)
+        days.update(timeline.days[i + 1] for i in np.flatnonzero(moved))
     days.update(d for d in timeline.days if d.weekday() == 0)
     days.update(d for d in (*change_dates, *join_dates) if timeline.contains(d))
     return days
@@ -82,9 +91,13 @@ def generate(
     manifests: bool = True,
     ground_truth: bool = True,
     defects: float = 0.0,
+    fraud: float = 0.0,
 ) -> GenerationSummary:
     """`defects` > 0 injects every defect class at that share of rows (kinerja.synth.defects) and
-    writes their ground truth to `<landing>/_ground_truth/defects.jsonl`."""
+    writes their ground truth to `<landing>/_ground_truth/defects.jsonl`. `fraud` > 0 plants
+    about `fraud * employees` cases of each attendance-fraud and ghost-employee pattern
+    (kinerja.synth.fraud) with their ground truth in `<landing>/_ground_truth/fraud.jsonl`; 0 (the
+    default here, so existing landings stay byte-identical) plants nothing."""
     began = time.perf_counter()
     end = end or default_range()[1]
     start = start or date(end.year - 1, 1, 1)
@@ -110,8 +123,16 @@ def generate(
     }
     by_day = {name: _by_folder(frame) for name, frame in incremental.items()}
     punches = PunchFactory(streams.rng("presensi"), timeline, org, workforce, attendance)
+    planted = (
+        plan_fraud(
+            streams.rng("fraud"), streams.faker("fraud"), fraud, timeline, workforce, leave,
+            attendance, punches,
+        )
+        if fraud > 0
+        else None
+    )  # fmt: skip
     joins = sorted({d for d in people["hired_on"] if d is not None})
-    snapshot_days = _snapshot_dates(timeline, org.change_dates, joins)
+    snapshot_days = _snapshot_dates(timeline, org.change_dates, joins, workforce)
 
     injector = (
         DefectInjector(streams.rng("defects"), defects, list(timeline.days), manifests)
@@ -124,8 +145,11 @@ def generate(
     for i, day in enumerate(timeline.days):
         if day in snapshot_days:
             writer.write("unit_kerja", day, unit_kerja_snapshot(org, day))
-            writer.write("pegawai", day, pegawai_snapshot(workforce, org, day))
+            snapshot = pegawai_snapshot(workforce, org, day)
+            writer.write("pegawai", day, planted.pegawai(snapshot) if planted else snapshot)
         frame = punches.for_day(i)
+        if planted is not None:
+            frame = planted.punches(i, frame)
         if frame is not None:
             writer.write("presensi", day, frame)
         for name in INCREMENTAL:
@@ -138,6 +162,8 @@ def generate(
         _write_ground_truth(writer, org, workforce, latent, skp.truth)
     if injector is not None:
         injector.write_ground_truth(Path(landing) / DEFECTS_GROUND_TRUTH)
+    if planted is not None:
+        planted.write_ground_truth(Path(landing) / FRAUD_GROUND_TRUTH)
     return GenerationSummary(
         landing=Path(landing),
         employees=employees,
@@ -151,6 +177,7 @@ def generate(
         snapshot_dates=sorted(snapshot_days),
         defects=injector.counts() if injector else {},
         defects_not_placed=injector.missing_file_rules if injector else [],
+        fraud=planted.counts() if planted else {},
     )
 
 

@@ -167,13 +167,15 @@ class PunchFactory:
         )
 
     def _positions(self, unit: np.ndarray) -> tuple[list[str], list[str]]:
-        """Phone positions: mostly inside the office geofence, some from elsewhere."""
+        """Phone positions: mostly inside the office geofence, some just beyond it (GPS drift
+        indoors, the car park across the road). Punches from far away are fraud, planted only by
+        kinerja.synth.fraud with their ground truth."""
         rng = self.rng
         m = len(unit)
         inside = rng.random(m) < 0.9
         radius = self.unit_radius[unit]
         distance = np.where(
-            inside, 0.9 * radius * np.sqrt(rng.random(m)), rng.uniform(500, 15_000, m)
+            inside, 0.9 * radius * np.sqrt(rng.random(m)), radius + rng.uniform(0, 600, m)
         )
         bearing = rng.uniform(0, 2 * np.pi, m)
         lat = self.unit_lat[unit] + distance * np.cos(bearing) / METRES_PER_DEGREE

@@ -30,6 +30,8 @@ def test_generate_then_load_one_night(kinerja_home, tmp_path, monkeypatch):
     )
     assert generated.exit_code == 0, generated.output
     assert "presensi" in generated.output
+    assert "Planted fraud cases: " in generated.output  # --fraud defaults to 0.02
+    assert (landing / "_ground_truth" / "fraud.jsonl").exists()
 
     again = runner.invoke(app, ["generate", "--landing", str(landing), "--if-empty"])
     assert again.exit_code == 0 and "not generating" in again.output

@@ -1,0 +1,1 @@
+"""Attendance-fraud and ghost-employee detection measured against the generator's ground truth."""
