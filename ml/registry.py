@@ -1,5 +1,6 @@
 """The MLflow side: one experiment, every training run logged, every model registered, and the
-`champion` alias moved only when a new version is clearly better.
+`champion` alias moved only when a new version passes the fairness gate and beats the champion
+on the same quarter.
 
 Scoring never names a version: it asks for the champion, so promoting a version (here, or by
 hand in the MLflow UI) changes what the next night publishes without a code change.
