@@ -191,14 +191,18 @@ def bench_fraud(
         title=f"Fraud detection on seed {seed_test} ({employees} employees, {months} months)"
     )
     table.add_column("pola", no_wrap=True)
-    for column in ("kasus", "rules P", "rules R", "rules ok", "model P", "model R", "model ok"):
+    columns = ("kasus", "kandidat +", "kandidat -", "rules P", "rules R", "rules ok")
+    for column in (*columns, "model P", "model R", "model ok"):
         table.add_column(column, justify="right")
     model = result.model.set_index("pola")
+    candidates = result.candidates.set_index("pola")
     for row in result.rules.itertuples(index=False):
-        m = model.loc[row.pola]
+        m, c = model.loc[row.pola], candidates.loc[row.pola]
         table.add_row(
             row.pola,
             str(row.kasus),
+            str(c.positif),
+            str(c.negatif),
             f"{row.precision:.2f}",
             f"{row.recall:.2f}",
             _verdict(row.meets_target),
@@ -207,6 +211,12 @@ def bench_fraud(
             _verdict(bool(m.meets_target)),
         )
     console.print(table)
+    for family, how in result.families.items():
+        console.print(f"model family {family}: {how}")
+    console.print(
+        "rules: the project's thresholds; model: XGBoost on the candidates of loosened rules "
+        "(kandidat +/-: planted or not, on the test seed)"
+    )
     console.print("ok: recall >= 0.9 at precision >= 0.8 (P precision, R recall, on the test seed)")
     console.print(
         f"MLflow run {result.run_id}; registered kinerja_deteksi_presensi version "
