@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
 from kinerja.fraud.bench import landing_findings
-from kinerja.fraud.evaluate import candidate_counts, case_keys, evaluate_findings
+from kinerja.fraud.evaluate import candidate_counts, case_keys, evaluate_findings, label_findings
 from kinerja.settings import Settings
 from kinerja.synth.fraud import POLA
-from ml.fraud_model import EXPERIMENT_NAME, MODEL_NAME, train_and_evaluate, train_scorer
+from ml.fraud_model import (
+    EXPERIMENT_NAME,
+    MODEL_NAME,
+    THRESHOLD,
+    train_and_evaluate,
+    train_scorer,
+)
 
 START, END = date(2025, 1, 1), date(2025, 3, 14)
 
@@ -55,8 +62,11 @@ def test_scorer_learns_where_both_classes_exist(landings):
         assert scorer.families[family].model is not None, scorer.families[family].describe()
     assert scorer.families["cuti"].model is None  # only real cases: a constant, and said so
     assert "constant" in scorer.families["cuti"].describe()
-    scores = scorer.score(test.candidates[test.candidates["pola"] == "BUDDY_PUNCHING"])
-    assert scores.min() < 0.1 and scores.max() > 0.9
+    buddy = test.candidates[test.candidates["pola"] == "BUDDY_PUNCHING"]
+    scores = pd.Series(scorer.score(buddy), index=buddy.index)
+    planted = label_findings(buddy, test.truth)
+    assert planted.any() and (~planted).any()
+    assert scores[planted].min() >= THRESHOLD > scores[~planted].max()
 
 
 def test_scorer_meets_the_target_on_another_seed_and_is_registered(landings, tmp_path):
