@@ -97,7 +97,8 @@ class FamilyModel:
 
 
 class FraudScorer(mlflow.pyfunc.PythonModel):
-    """Probability that a rule finding is a real case, from the family model of its pattern."""
+    """Probability that a candidate (a row of the mart built with loose_vars) is a real case,
+    from the family model of its pattern."""
 
     def __init__(self, families: dict[str, FamilyModel]):
         self.families = families
@@ -204,6 +205,7 @@ def train_and_evaluate(
                 f"scikit-learn=={sklearn.__version__}",
                 f"pandas=={pd.__version__}",
             ],
-            metadata={"evidence": list(EVIDENCE), "threshold": THRESHOLD},
+            # what it scores: rows of the mart built with these thresholds
+            metadata={"evidence": list(EVIDENCE), "threshold": THRESHOLD, "dbt_vars": loose_vars()},
         )
     return DetectionRun(rules, model, families, run.info.run_id, str(info.registered_model_version))
