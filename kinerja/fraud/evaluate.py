@@ -96,3 +96,15 @@ def label_findings(findings: pd.DataFrame, truth: pd.DataFrame) -> pd.Series:
         )
     ]
     return pd.Series(labels, index=findings.index, dtype=bool)
+
+
+def candidate_counts(candidates: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Per pattern, how many candidate cases (units of truth) are planted and how many are not:
+    the two classes a model has to separate."""
+    rows = []
+    for pola in POLA:
+        found, planted = case_keys(candidates, pola), case_keys(truth, pola)
+        rows.append(
+            {"pola": pola, "positif": len(found & planted), "negatif": len(found - planted)}
+        )
+    return pd.DataFrame(rows, columns=["pola", "positif", "negatif"])

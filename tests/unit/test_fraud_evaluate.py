@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kinerja.fraud.evaluate import evaluate_findings, label_findings
+from kinerja.fraud.evaluate import candidate_counts, evaluate_findings, label_findings
 
 A, B, C, D = "198001012005011001", "198202022006022001", "197003032000031003", "199004042015041004"
 DAY = date(2025, 3, 4)
@@ -98,3 +98,19 @@ def test_labels_mark_the_findings_that_match_a_planted_case():
         ]
     )
     assert label_findings(findings, truth).tolist() == [True, True, False, False]
+
+
+def test_candidate_counts_split_units_into_planted_and_not():
+    truth = _frame([("BUDDY_PUNCHING", A, B, None), ("LUAR_GEOFENCE", C, None, DAY)])
+    candidates = _frame(
+        [
+            ("BUDDY_PUNCHING", B, A, None),
+            ("BUDDY_PUNCHING", A, B, None),  # the same unit twice counts once
+            ("BUDDY_PUNCHING", C, D, None),
+            ("LUAR_GEOFENCE", C, None, "2025-03-05"),
+        ]
+    )
+    counts = candidate_counts(candidates, truth).set_index("pola")
+    assert counts.loc["BUDDY_PUNCHING"].tolist() == [1, 1]
+    assert counts.loc["LUAR_GEOFENCE"].tolist() == [0, 1]
+    assert counts.loc["NIK_GANDA"].tolist() == [0, 0]
