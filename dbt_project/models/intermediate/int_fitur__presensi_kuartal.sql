@@ -66,12 +66,7 @@ ratios as (
             / nullif(hari_kerja_tercakup - hari_izin_sah, 0) as rasio_hadir,
         cast(hari_terlambat as {{ type_double() }}) / nullif(hari_hadir, 0) as rasio_terlambat,
         cast(hari_absen_pendek_menempel_libur as {{ type_double() }})
-            / nullif(hari_absen_pendek, 0) as rasio_izin_menempel_libur,
-        sum(hari_tanpa_keterangan) over (
-            partition by per_quarter.nip, quarters.tahun
-            order by quarters.tanggal_akhir_periode
-            rows between unbounded preceding and current row
-        ) as hari_tanpa_keterangan_ytd
+            / nullif(hari_absen_pendek, 0) as rasio_izin_menempel_libur
     from per_quarter
     inner join quarters
         on per_quarter.periode_id = quarters.periode_id
@@ -89,7 +84,6 @@ select
     this_quarter.rata_menit_terlambat,
     this_quarter.rata_menit_pulang_cepat,
     this_quarter.hari_tanpa_keterangan,
-    this_quarter.hari_tanpa_keterangan_ytd,
     this_quarter.hari_izin_sah,
     this_quarter.hari_cuti_sakit,
     this_quarter.rasio_izin_menempel_libur,

@@ -20,6 +20,24 @@ attendance as (
 
 ),
 
+attendance_year_to_date as (
+
+    -- PP 94/2021 counts unexcused days per calendar year: the year's quarters up to this one,
+    -- each as known at its own end. From employee_quarters, so a quarter without any attendance
+    -- row (long leave, an uncovered unit) still carries the year's earlier days.
+    select
+        employee_quarters.nip,
+        employee_quarters.periode_id,
+        sum(attendance_quarters.hari_tanpa_keterangan) as hari_tanpa_keterangan_ytd
+    from employee_quarters
+    inner join attendance as attendance_quarters
+        on employee_quarters.nip = attendance_quarters.nip
+        and attendance_quarters.tanggal_akhir_periode
+            between make_date(employee_quarters.tahun, 1, 1) and employee_quarters.tanggal_akhir_periode
+    group by employee_quarters.nip, employee_quarters.periode_id
+
+),
+
 training as (
 
     select * from {{ ref('int_fitur__pelatihan_kuartal') }}
@@ -58,7 +76,7 @@ select
     cast(attendance.rata_menit_terlambat as {{ type_double() }}) as rata_menit_terlambat,
     cast(attendance.rata_menit_pulang_cepat as {{ type_double() }}) as rata_menit_pulang_cepat,
     cast(coalesce(attendance.hari_tanpa_keterangan, 0) as integer) as hari_tanpa_keterangan,
-    cast(coalesce(attendance.hari_tanpa_keterangan_ytd, 0) as integer) as hari_tanpa_keterangan_ytd,
+    cast(coalesce(attendance_year_to_date.hari_tanpa_keterangan_ytd, 0) as integer) as hari_tanpa_keterangan_ytd,
     cast(coalesce(attendance.hari_izin_sah, 0) as integer) as hari_izin_sah,
     cast(attendance.delta_rasio_terlambat as {{ type_double() }}) as delta_rasio_terlambat,
     cast(coalesce(attendance.hari_cuti_sakit, 0) as integer) as hari_cuti_sakit,
@@ -86,6 +104,9 @@ from employee_quarters
 left join attendance
     on employee_quarters.nip = attendance.nip
     and employee_quarters.periode_id = attendance.periode_id
+left join attendance_year_to_date
+    on employee_quarters.nip = attendance_year_to_date.nip
+    and employee_quarters.periode_id = attendance_year_to_date.periode_id
 left join training
     on employee_quarters.nip = training.nip
     and employee_quarters.periode_id = training.periode_id
