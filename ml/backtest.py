@@ -4,7 +4,9 @@ For each of the last N labelled quarters, everything labelled before it trains (
 window) and that quarter validates, exactly as a night in that quarter would have trained and
 scored. Never a random split: people and quarters are correlated, a random split leaks both.
 The last fold's model is the candidate that gets registered, so the metrics logged with a
-version are those of that very model on a quarter it did not see.
+version are those of that very model on a quarter it did not see. Whether its probabilities are
+Platt-calibrated is decided here too: both variants are measured on every fold and the one with
+the lower mean Brier score is kept.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import brier_score_loss
 
 from ml.baselines import BASELINES, fit_baselines
+from ml.calibration import PlattCalibration
 from ml.features import FeatureSpec, label_vector
 from ml.metrics import risk_metrics
 from ml.model import RiskModel, fit_risk_model
 
 MODEL = "model"
+# The model's two calibration variants, measured side by side; MODEL is the one kept.
+MODEL_PLATT = "model_platt"
+MODEL_RAW = "model_tanpa_kalibrasi"
+CALIBRATION_VARIANTS = (MODEL_PLATT, MODEL_RAW)
 
 
 @dataclass
@@ -71,6 +79,7 @@ class BacktestResult:
     candidate: RiskModel
     latest: FoldPredictions
     params: dict[str, Any] = field(default_factory=dict)
+    platt_calibration: bool = True
 
     def fold_table(self, metric: str) -> pd.DataFrame:
         """One row per fold, one column per contender, for `metric`."""
@@ -93,15 +102,26 @@ def run_backtest(
     folds = rolling_origin_folds(frame, max_folds)
     if not folds:
         raise ValueError("a backtest needs at least 2 labelled quarters")
-    rows: list[dict[str, Any]] = []
-    candidate: RiskModel | None = None
-    latest: FoldPredictions | None = None
+    fitted: list[tuple[Fold, RiskModel, np.ndarray, dict[str, np.ndarray]]] = []
     for fold in folds:
         model = fit_risk_model(fold.train, spec, params)
         y = label_vector(fold.validation)
-        predictions = {MODEL: model.probability(fold.validation)}
+        margin = model.margin(fold.validation)
+        predictions = {
+            MODEL_PLATT: model.calibration.probability(margin),
+            MODEL_RAW: PlattCalibration().probability(margin),
+        }
         for name, baseline in fit_baselines(fold.train, spec).items():
             predictions[name] = baseline.predict(fold.validation)
+        fitted.append((fold, model, y, predictions))
+        if progress is not None:
+            progress(fold.index + 1, len(folds))
+
+    keep_platt = platt_helps([(y, p[MODEL_PLATT], p[MODEL_RAW]) for _, _, y, p in fitted])
+    rows: list[dict[str, Any]] = []
+    for fold, model, y, predictions in fitted:
+        # The model as it will be published, next to both calibration variants it was chosen from.
+        predictions[MODEL] = predictions[MODEL_PLATT] if keep_platt else predictions[MODEL_RAW]
         for contender, p in predictions.items():
             for metric, value in risk_metrics(y, p).items():
                 rows.append(
@@ -113,9 +133,26 @@ def run_backtest(
                         "value": value,
                     }
                 )
-        candidate = model
-        latest = FoldPredictions(fold.validation, y, predictions)
-        if progress is not None:
-            progress(fold.index + 1, len(folds))
-    assert candidate is not None and latest is not None
-    return BacktestResult(folds, pd.DataFrame(rows), candidate, latest, dict(params or {}))
+    last_fold, candidate, y, predictions = fitted[-1]
+    if not keep_platt:
+        candidate.calibration = PlattCalibration()
+    latest = FoldPredictions(
+        last_fold.validation,
+        y,
+        {name: p for name, p in predictions.items() if name not in CALIBRATION_VARIANTS},
+    )
+    return BacktestResult(
+        folds, pd.DataFrame(rows), candidate, latest, dict(params or {}), keep_platt
+    )
+
+
+def platt_helps(folds: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> bool:
+    """Whether Platt scaling lowered the Brier score over the backtest folds (y, calibrated, raw).
+
+    The calibrator is learnt on one earlier quarter, whose base rate may not be the next one's;
+    where that hurts more than it helps, the trees' own probabilities are published instead. The
+    backtest, not a belief, decides.
+    """
+    calibrated = np.mean([brier_score_loss(y, p) for y, p, _ in folds])
+    raw = np.mean([brier_score_loss(y, p) for y, _, p in folds])
+    return bool(calibrated < raw)

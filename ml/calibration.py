@@ -3,7 +3,9 @@
 XGBoost's raw probabilities drift from observed rates when quarters differ. The calibrator is fit
 on the margins a model trained on the earlier training quarters gives the last training quarter:
 the same "predict a quarter not seen" situation scoring is in. It is a monotone map of the margin,
-so ranking metrics and the SHAP reasons (which explain the margin) are unchanged by it.
+so ranking metrics and the SHAP reasons (which explain the margin) are unchanged by it. A base
+rate that moves from quarter to quarter can make it hurt rather than help: the backtest measures
+both and keeps it only where it lowers the Brier score (ml.backtest).
 """
 
 from __future__ import annotations

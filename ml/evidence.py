@@ -12,7 +12,7 @@ from datetime import date
 import mlflow
 import pandas as pd
 
-from ml.backtest import MODEL, BacktestResult
+from ml.backtest import CALIBRATION_VARIANTS, MODEL, BacktestResult
 from ml.bands import OPERATING_THRESHOLD
 from ml.drift import DriftReference, log_reference
 from ml.explain import contributions
@@ -42,7 +42,10 @@ SHAP_SAMPLE_ROWS = 5000
 
 def backtest_frame(backtest: BacktestResult) -> pd.DataFrame:
     """fold (its validation quarter), model, metric, value: the tidy form plots and card take."""
-    chosen = backtest.metrics[backtest.metrics["metric"].isin(PLOTTED_METRICS)]
+    metrics = backtest.metrics
+    chosen = metrics[
+        metrics["metric"].isin(PLOTTED_METRICS) & ~metrics["contender"].isin(CALIBRATION_VARIANTS)
+    ]
     return pd.DataFrame(
         {
             "fold": chosen["validation_period"],

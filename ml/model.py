@@ -60,7 +60,8 @@ def _has_both_classes(rows: pd.DataFrame) -> bool:
 def fit_risk_model(
     train: pd.DataFrame, spec: FeatureSpec, params: dict[str, Any] | None = None
 ) -> RiskModel:
-    """Trees on all of `train`; Platt calibration learnt on its last quarter out of time.
+    """Trees on all of `train`; Platt calibration learnt on its last quarter out of time (the
+    backtest then decides whether it is kept, ml.backtest.platt_helps).
 
     The calibration quarter is predicted by trees fit on the quarters before it only, so the
     calibrator sees the margins of an unseen quarter, as scoring will. With one quarter (or one

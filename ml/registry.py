@@ -218,6 +218,9 @@ def log_and_register(
                 "fairness_max_dp_diff": settings.fairness_max_dp_diff,
                 "fairness_max_eo_diff": settings.fairness_max_eo_diff,
                 "fairness_min_group_size": settings.fairness_min_group_size,
+                # Chosen by the backtest (ml.backtest.platt_helps): "none" publishes the trees'
+                # own probabilities, Platt scaling having raised the folds' Brier score.
+                "calibration": "platt" if backtest.platt_calibration else "none",
                 "calibration_slope": round(model.calibration.slope, 6),
                 "calibration_intercept": round(model.calibration.intercept, 6),
             }

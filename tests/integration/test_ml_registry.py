@@ -114,6 +114,7 @@ def test_first_version_becomes_champion_with_its_run_fully_logged(settings):
     for name in ("val_brier", "val_ece", "baseline_last_predikat_pr_auc", "baseline_logreg_pr_auc"):
         assert name in run.data.metrics, name
     assert run.data.metrics["backtest_folds"] == 4
+    assert run.data.params["calibration"] in {"platt", "none"}
     # per-fold series, one step per fold, for the model and both baselines
     for series in ("fold_model_pr_auc", "fold_baseline_logreg_pr_auc", "fold_model_brier"):
         history = client.get_metric_history(result.run_id, series)
@@ -208,9 +209,10 @@ def test_training_follows_the_cadence_not_every_night(settings):
     # 2025-TW1's labels (2025-TW2's predikat) are known from 2025-07-15: a new quarter trains
     new_labels = train_and_register(yearly, date(2025, 7, 15))
     assert not new_labels.skipped and new_labels.validation_period == "2025-TW1"
-    assert "labels of 2025-TW1 arrived" in _client(settings).get_run(
-        new_labels.run_id
-    ).data.tags["kinerja.training_trigger"]
+    assert (
+        "labels of 2025-TW1 arrived"
+        in _client(settings).get_run(new_labels.run_id).data.tags["kinerja.training_trigger"]
+    )
 
     monthly = settings.model_copy(update={"retrain_after_days": 30})
     assert train_and_register(monthly, date(2025, 8, 13)).skipped

@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.backtest import MODEL, rolling_origin_folds, run_backtest
+from ml.backtest import (
+    CALIBRATION_VARIANTS,
+    MODEL,
+    MODEL_PLATT,
+    MODEL_RAW,
+    platt_helps,
+    rolling_origin_folds,
+    run_backtest,
+)
 from ml.baselines import BASELINES, LAST_PREDIKAT, LastPredikatRepeats
 from ml.calibration import PlattCalibration
 from ml.fairness import FairnessLimits, assess_fairness
@@ -61,7 +69,7 @@ def test_quarter_ids_sort_in_time_across_years():
 
 def test_model_beats_both_baselines_on_every_fold(backtest):
     pr_auc = backtest.fold_table("pr_auc")
-    assert set(pr_auc.columns) == {MODEL, *BASELINES}
+    assert set(pr_auc.columns) == {MODEL, *BASELINES, *CALIBRATION_VARIANTS}
     assert (backtest.pr_auc_gains() > 0).all(), pr_auc
     assert (pr_auc[MODEL] > 0.8).all()
 
@@ -70,7 +78,8 @@ def test_every_fold_reports_ranking_and_calibration_for_every_contender(backtest
     metrics = backtest.metrics
     for metric in ("roc_auc", "pr_auc", "brier", "ece", "log_loss"):
         table = backtest.fold_table(metric)
-        assert table.shape == (3, 3) and table.notna().all().all()
+        assert set(table.columns) == {MODEL, *BASELINES, *CALIBRATION_VARIANTS}
+        assert len(table) == 3 and table.notna().all().all()
     assert metrics["validation_period"].nunique() == 3
 
 
@@ -85,8 +94,27 @@ def test_same_seed_gives_same_backtest(labelled, backtest):
 def test_calibrated_scores_track_observed_rates(backtest):
     latest = backtest.latest
     assert expected_calibration_error(latest.y, latest.predictions[MODEL]) < 0.05
-    raw = 1 / (1 + np.exp(-backtest.candidate.margin(latest.validation)))
-    assert not np.allclose(raw, latest.predictions[MODEL])  # the calibration did something
+    # what the registered model publishes is what was measured as "model" on the last fold
+    np.testing.assert_allclose(
+        backtest.candidate.probability(latest.validation), latest.predictions[MODEL]
+    )
+
+
+def test_the_backtest_keeps_the_calibration_variant_with_the_lower_brier_score(backtest):
+    brier = backtest.fold_table("brier")
+    kept = MODEL_PLATT if backtest.platt_calibration else MODEL_RAW
+    assert brier[MODEL].equals(brier[kept])
+    assert brier[kept].mean() <= brier[[MODEL_PLATT, MODEL_RAW]].mean(axis=0).min()
+    if not backtest.platt_calibration:
+        assert backtest.candidate.calibration == PlattCalibration()
+
+
+def test_platt_is_dropped_when_it_raises_the_brier_score():
+    y = np.array([0, 1, 0, 1])
+    truthful = np.array([0.1, 0.9, 0.2, 0.8])
+    shifted = np.array([0.4, 0.95, 0.5, 0.9])  # a calibration quarter with a higher base rate
+    assert not platt_helps([(y, shifted, truthful)])
+    assert platt_helps([(y, truthful, shifted)])
 
 
 def test_platt_calibration_undoes_an_overconfident_margin():
