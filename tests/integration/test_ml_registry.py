@@ -221,11 +221,11 @@ def test_training_follows_the_cadence_not_every_night(settings):
 
 
 def test_a_biased_challenger_is_refused_and_the_refusal_recorded(settings):
-    _write_mart(settings, seed=7, n_pegawai=400)
+    _write_mart(settings, seed=7, n_pegawai=600)
     fair = train_and_register(settings, AS_OF)
     assert fair.promoted and fair.fairness_passed
 
-    _write_mart(settings, seed=7, signal=1.5, bias_against_women=0.4, n_pegawai=400)
+    _write_mart(settings, seed=7, signal=1.5, bias_against_women=0.4, n_pegawai=600)
     biased = train_and_register(settings, AS_OF, force=True)
     assert not biased.skipped and biased.fairness_passed is False
     assert not biased.promoted

@@ -219,3 +219,41 @@ def test_groups_below_the_minimum_size_are_reported_but_not_gated():
     assert not small["in_gate"].any() and len(small) == 6
     strict = FairnessLimits(max_dp_diff=0.2, max_eo_diff=0.2, min_group_size=1)
     assert not assess_fairness(y, p, audit, 0.5, strict).passed
+
+
+def _two_groups(rows_per_group: int, rate_l: float, rate_p: float):
+    """Labels all 0 (so only the selection rate and FPR move); flagged shares per group."""
+    flagged_l = round(rate_l * rows_per_group)
+    flagged_p = round(rate_p * rows_per_group)
+    p = np.array(
+        [1.0] * flagged_l
+        + [0.0] * (rows_per_group - flagged_l)
+        + [1.0] * flagged_p
+        + [0.0] * (rows_per_group - flagged_p)
+    )
+    audit = pd.DataFrame(
+        {
+            "jenis_kelamin": ["L"] * rows_per_group + ["P"] * rows_per_group,
+            "kelompok_umur": "30-39",
+            "kelompok_golongan": "III",
+            "zona_waktu": "WIB",
+        }
+    )
+    return np.zeros(len(p), dtype=int), p, audit
+
+
+def test_a_gap_past_the_limit_is_refused_only_when_it_is_credible():
+    limits = FairnessLimits(max_dp_diff=0.2, max_eo_diff=1.0, min_group_size=30)
+    # the same 0.30 vs 0.52 selection rates: noise among 60 people each, a fact among 5,000
+    small = assess_fairness(*_two_groups(60, 0.30, 0.52), 0.5, limits)
+    large = assess_fairness(*_two_groups(5000, 0.30, 0.52), 0.5, limits)
+    for report in (small, large):
+        assert report.differences["jenis_kelamin"]["dp_diff"] == pytest.approx(0.22, abs=0.01)
+    assert small.passed, small.reason
+    assert small.lower_bounds["jenis_kelamin"]["dp_diff"] < 0.2
+    assert not large.passed
+    assert large.lower_bounds["jenis_kelamin"]["dp_diff"] > 0.2
+    assert "jenis_kelamin: demographic-parity difference 0.220 > 0.2" in large.reason
+    # the verdict is reproducible: the bootstrap has a fixed seed
+    again = assess_fairness(*_two_groups(60, 0.30, 0.52), 0.5, limits)
+    assert again.lower_bounds == small.lower_bounds
