@@ -11,3 +11,42 @@
         else 'TANPA_KETERANGAN'
     end
 {%- endmacro %}
+
+
+{#- The punches an incremental attendance model rebuilds from: a `rebuild` CTE holding
+    `first_day`, the earliest day touched by punches loaded since the model's last run (one day
+    earlier: a written date and a local date can differ by one across zones) or the lookback
+    window, whichever is earlier, and a `punches` CTE reading only raw rows extracted from
+    `first_day` - 1 on (a punch is delivered on or after its day). Shared so that every model
+    built from punches rebuilds the same days. Emits "rebuild as (...), punches as (...)". -#}
+{% macro incremental_punches() %}
+{% if is_incremental() %}
+rebuild as (
+
+    select least(
+        coalesce(
+            (
+                select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
+                from {{ ref('stg_presensi__punches') }}
+                where _loaded_at > (select max(_dimuat_pada) from {{ this }})
+            ),
+            cast('9999-12-31' as date)
+        ),
+        coalesce(
+            (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
+            cast('1900-01-01' as date)
+        )
+    ) as first_day
+
+),
+{% endif %}
+
+punches as (
+
+    select * from {{ ref('stg_presensi__punches') }}
+    {% if is_incremental() %}
+    where _extraction_date >= (select {{ add_days('first_day', -1) }} from rebuild)
+    {% endif %}
+
+)
+{%- endmacro %}

@@ -31,35 +31,7 @@
 {%- endset %}
 
 with
-{% if is_incremental() %}
-rebuild as (
-
-    select least(
-        coalesce(
-            (
-                select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
-                from {{ ref('stg_presensi__punches') }}
-                where _loaded_at > (select max(_dimuat_pada) from {{ this }})
-            ),
-            cast('9999-12-31' as date)
-        ),
-        coalesce(
-            (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
-            cast('1900-01-01' as date)
-        )
-    ) as first_day
-
-),
-{% endif %}
-
-punches as (
-
-    select * from {{ ref('stg_presensi__punches') }}
-    {% if is_incremental() %}
-    where _extraction_date >= (select {{ add_days('first_day', -1) }} from rebuild)
-    {% endif %}
-
-),
+{{ incremental_punches() }},
 
 employee_history as (
 
