@@ -49,6 +49,9 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Jakarta",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+        # Cosmos keeps dbt's partial-parse state here; in the shared /tmp default another
+        # installation's state (another profile) forces a full parse of the project every night.
+        "AIRFLOW__COSMOS__CACHE_DIR": str(home / "dbt" / "cosmos"),
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "PYTHONPATH": os.pathsep.join(
             p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
