@@ -33,7 +33,7 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, settings: Settings) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = settings.duckdb_path
-        self.con = duckdb.connect(str(self.path))
+        self.con = duckdb.connect(str(self.path), config=settings.duckdb_config)
         self._in_transaction = False
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
