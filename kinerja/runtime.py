@@ -34,6 +34,10 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "KINERJA_HOME": str(home),
         "KINERJA_TARGET": settings.target,
         "KINERJA_DUCKDB_PATH": str(settings.duckdb_path),
+        # dbt-duckdb opens its own connection: profiles.yml passes these on as DuckDB settings.
+        "KINERJA_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+        "KINERJA_DUCKDB_THREADS": str(settings.duckdb_threads),
+        "KINERJA_DUCKDB_TEMP_DIR": str(settings.duckdb_temp_directory),
         "KINERJA_PG_HOST": settings.pg_host,
         "KINERJA_PG_PORT": str(settings.pg_port),
         "KINERJA_PG_USER": settings.pg_user,

@@ -6,6 +6,7 @@ folder starts over. Each setting is read from `KINERJA_<NAME>`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -60,6 +61,14 @@ class Settings(BaseSettings):
     # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).
     max_value_length: int = DEFAULT_MAX_VALUE_LENGTH
 
+    # DuckDB's share of the machine, applied to every DuckDB connection Kinerja opens (the
+    # warehouse, the loader's file reader, dbt): left to itself DuckDB takes 80 % of RAM and every
+    # core, inside the same process as Airflow's task. Past the limit it spills to the temp
+    # directory (default <home>/duckdb_tmp), so a large night slows down instead of being killed.
+    duckdb_memory_limit: str = "4GB"
+    duckdb_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    duckdb_temp_dir: Path | None = None
+
     # Dataset-level checks of each night's deliveries (kinerja.quality.deliveries). A breach of a
     # check named in dq_stop_on stops the night; any other breach is a warning in the report.
     dq_row_count_min_ratio: float = 0.5  # of the trailing median of comparable deliveries
@@ -87,6 +96,19 @@ class Settings(BaseSettings):
     @property
     def duckdb_path(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
+
+    @property
+    def duckdb_temp_directory(self) -> Path:
+        return (self.duckdb_temp_dir or self.home_dir / "duckdb_tmp").expanduser().resolve()
+
+    @property
+    def duckdb_config(self) -> dict[str, str]:
+        """The configuration every DuckDB connection is opened with (`duckdb.connect(config=)`)."""
+        return {
+            "memory_limit": self.duckdb_memory_limit,
+            "threads": str(self.duckdb_threads),
+            "temp_directory": str(self.duckdb_temp_directory),
+        }
 
     @property
     def airflow_home(self) -> Path:

@@ -84,12 +84,13 @@ def write_punch_csv(path: Path, rows: int, seed: int = 0) -> Path:
     return path
 
 
-def _raw_duckdb(csv: Path, work: Path) -> Measure:
+def _raw_duckdb(csv: Path, work: Path, settings: Settings) -> Measure:
     import duckdb
 
     path = work / "raw_bulk.duckdb"
     path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
+    # The same memory limit and threads as the loader's connection: like against like.
+    con = duckdb.connect(str(path), config=settings.duckdb_config)
     try:
         quoted = "'" + str(csv).replace("'", "''") + "'"
         began = time.perf_counter()
@@ -187,7 +188,7 @@ def run_bench(
     for target in targets:
         if target == "duckdb":
             step("duckdb: read_csv bulk load")
-            measures.append(_raw_duckdb(target_file, work))
+            measures.append(_raw_duckdb(target_file, work, settings))
             step("duckdb: kinerja loader")
             measures.append(_kinerja_loader("duckdb", landing, work / "home_duckdb", settings))
             continue

@@ -81,24 +81,25 @@ def inspect_file(fs: AbstractFileSystem, path: str) -> FileInfo:
         raise FileRejected(
             path, f"{suffix or 'no suffix'} is not .csv, .jsonl or .parquet", "UNSUPPORTED_TYPE"
         )
-    digest, size, lines_before = hashlib.sha256(), 0, 0
+    digest, size = hashlib.sha256(), 0
     decoder = codecs.getincrementaldecoder("utf-8")() if suffix != ".parquet" else None
     first_line, tail = b"", b""
     with fs.open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
-            if decoder is not None:
+            # An ASCII chunk with no character pending from the last one is valid UTF-8: most
+            # deliveries are ASCII, and decoding them would cost as much as hashing.
+            if decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
-                    line = lines_before + chunk.count(b"\n", 0, exc.start) + 1
+                    line = _line_at(fs, path, size + exc.start)
                     raise FileRejected(
                         path,
                         f"not UTF-8 (byte 0x{chunk[exc.start]:02x}); re-export the file as UTF-8",
                         "ENCODING",
                         line=line,
                     ) from exc
-                lines_before += chunk.count(b"\n")
             if size == 0:
                 first_line = chunk.split(b"\n", 1)[0]
             size += len(chunk)
@@ -108,7 +109,7 @@ def inspect_file(fs: AbstractFileSystem, path: str) -> FileInfo:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise FileRejected(
-                path, "ends inside a UTF-8 character", "TRUNCATED", line=lines_before + 1
+                path, "ends inside a UTF-8 character", "TRUNCATED", line=_line_at(fs, path, size)
             ) from exc
     if size == 0:
         raise FileRejected(path, "the file is empty (0 bytes)", "EMPTY_FILE")
@@ -117,6 +118,16 @@ def inspect_file(fs: AbstractFileSystem, path: str) -> FileInfo:
         return FileInfo(path, suffix, digest.hexdigest(), size, last_line=last)
     header, delimiter = _header(path, first_line.decode("utf-8", errors="replace"))
     return FileInfo(path, suffix, digest.hexdigest(), size, header, delimiter, last)
+
+
+def _line_at(fs: AbstractFileSystem, path: str, offset: int) -> int:
+    """The 1-based line holding byte `offset`: counted again only when a file is rejected."""
+    lines, left = 1, offset
+    with fs.open(path, "rb") as fh:
+        while left > 0 and (chunk := fh.read(min(CHUNK, left))):
+            lines += chunk.count(b"\n")
+            left -= len(chunk)
+    return lines
 
 
 def normalise(name: str, position: int) -> str:

@@ -104,22 +104,29 @@ class QualityContext:
     def suite(self, extract: str) -> gx.ExpectationSuite:
         return self.context.suites.get(suite_name(extract))
 
-    def frame_checkpoint(self, extract: str) -> gx.Checkpoint:
-        """The checkpoint that validates a pandas DataFrame of one extract's batch."""
+    def frame_checkpoint(self, extract: str, update_docs: bool = True) -> gx.Checkpoint:
+        """The checkpoint that validates a pandas DataFrame of one extract's batch.
+
+        Without `update_docs` it only stores the result: a night validating months of batches
+        one by one builds their Data Docs pages once at the end.
+        """
+        key = f"frame_{extract}" if update_docs else f"frame_{extract}_no_docs"
         with self._lock:
-            if extract not in self._frame_checkpoints:
+            if key not in self._frame_checkpoints:
                 datasource = self.context.data_sources.get(FRAME_DATASOURCE)
-                asset = datasource.add_dataframe_asset(name=extract)
-                batch = asset.add_batch_definition_whole_dataframe(name="batch")
+                if extract in datasource.get_asset_names():
+                    batch = datasource.get_asset(extract).get_batch_definition("batch")
+                else:
+                    asset = datasource.add_dataframe_asset(name=extract)
+                    batch = asset.add_batch_definition_whole_dataframe(name="batch")
                 definition = self.context.validation_definitions.add(
-                    gx.ValidationDefinition(
-                        name=f"frame_{extract}", data=batch, suite=self.suite(extract)
-                    )
+                    gx.ValidationDefinition(name=key, data=batch, suite=self.suite(extract))
                 )
-                self._frame_checkpoints[extract] = self.context.checkpoints.add(
-                    _checkpoint(f"frame_{extract}", definition)
-                )
-            return self._frame_checkpoints[extract]
+                checkpoint = _checkpoint(key, definition)
+                if not update_docs:
+                    checkpoint.actions = []
+                self._frame_checkpoints[key] = self.context.checkpoints.add(checkpoint)
+            return self._frame_checkpoints[key]
 
     def dataset_checkpoint(
         self, name: str, suite: gx.ExpectationSuite, index_columns: Sequence[str]

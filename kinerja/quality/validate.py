@@ -1,14 +1,17 @@
 """Validate loaded raw batches against their extract's suite and say what broke, where.
 
-DuckDB has no Great Expectations engine, so on DuckDB the batch is read into pandas and validated
-there; on PostgreSQL the rows stay in the database and GX validates them through SQL. Both use
-the same suite and result format, so the outcome does not depend on the engine.
+DuckDB has no Great Expectations engine, so on DuckDB each batch is read into pandas and validated
+there, one batch at a time: a night catching up on months holds one day's rows, never the
+history's, and the per-batch results are added up into the extract's outcome. On PostgreSQL the
+rows stay in the database and GX validates them through SQL. Both use the same suite and result
+format, so the outcome does not depend on the engine.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -19,7 +22,13 @@ from great_expectations.core.expectation_validation_result import (
 from great_expectations.core.run_identifier import RunIdentifier
 
 from kinerja.contract.extracts import Extract, get_extract
-from kinerja.quality.context import DATA_DOCS_SITE, ROW_PROVENANCE, quality_context
+from kinerja.quality.context import (
+    DATA_DOCS_SITE,
+    PARTIAL_UNEXPECTED_COUNT,
+    ROW_PROVENANCE,
+    QualityContext,
+    quality_context,
+)
 from kinerja.quality.errors import ValidationFailed
 from kinerja.quality.outcome import (
     CRITICAL,
@@ -72,16 +81,45 @@ def validate_batches(
         files, row_count = _batch_files(settings, spec, batch_ids)
         with quality.postgres_checkpoint(settings, spec.name, batch_ids) as checkpoint:
             result = checkpoint.run(run_id=run_id)
-    else:
-        if frame is None:
-            frame = read_raw_batches(settings, spec, batch_ids)
-        frame = _with_key_in_batch(spec, _with_provenance(frame, batch_ids[-1]))
-        files = tuple(sorted(frame["_source_file"].dropna().astype(str).unique()))
-        row_count = len(frame)
-        result = quality.frame_checkpoint(spec.name).run(
-            batch_parameters={"dataframe": frame}, run_id=run_id
+        return _outcome(spec, label, files, row_count, [result], quality.context)
+    if frame is not None:
+        return _outcome(
+            spec, label, *_validate_frame(quality, spec, frame, batch_ids[-1]), quality.context
         )
-    return _outcome(spec, label, files, row_count, result, quality.context)
+    files: set[str] = set()
+    row_count, results = 0, []
+    for batch_id, batch_frame in raw_batch_frames(settings, spec, batch_ids):
+        batch_files, batch_rows, [result] = _validate_frame(
+            quality, spec, batch_frame, batch_id, update_docs=False
+        )
+        # Free the batch before the next one is read: only the counts and examples are kept.
+        del batch_frame
+        files.update(batch_files)
+        row_count += batch_rows
+        results.append(result)
+    identifiers = [i for r in results for i in r.run_results]
+    if identifiers:
+        quality.context.build_data_docs(
+            site_names=[DATA_DOCS_SITE], resource_identifiers=identifiers
+        )
+    return _outcome(spec, label, tuple(sorted(files)), row_count, results, quality.context)
+
+
+def _validate_frame(
+    quality: QualityContext,
+    spec: Extract,
+    frame: pd.DataFrame,
+    batch_id: str,
+    update_docs: bool = True,
+) -> tuple[tuple[str, ...], int, list[CheckpointResult]]:
+    frame = _with_key_in_batch(spec, _with_provenance(frame, batch_id))
+    files = tuple(sorted(frame["_source_file"].dropna().astype(str).unique()))
+    # The run name files the result under the batch in the results store and the Data Docs.
+    run_id = RunIdentifier(run_name=_UNSAFE_IN_PATH.sub("_", batch_id))
+    result = quality.frame_checkpoint(spec.name, update_docs).run(
+        batch_parameters={"dataframe": frame}, run_id=run_id
+    )
+    return files, len(frame), [result]
 
 
 def validate_night(
@@ -101,23 +139,19 @@ def raise_for_critical(outcomes: Iterable[ValidationOutcome]) -> None:
         raise ValidationFailed(failed)
 
 
-def read_raw_batch(settings: Settings, spec: Extract, batch_id: str) -> pd.DataFrame:
-    return read_raw_batches(settings, spec, [batch_id])
-
-
-def read_raw_batches(settings: Settings, spec: Extract, batch_ids: Sequence[str]) -> pd.DataFrame:
+def raw_batch_frames(
+    settings: Settings, spec: Extract, batch_ids: Sequence[str]
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each batch id with its rows, in turn (one connection, one batch in memory at a time)."""
     with connect(settings) as wh:
         if not wh.table_exists("raw", spec.name):
             raise LookupError(f"raw.{spec.name} does not exist: no batch of it was loaded")
-        frame = wh.query_df(
-            f"select * from raw.{spec.name} where _batch_id in "
-            f"(select unnest(cast(:batch_ids as varchar[]))) order by _source_file, _row_number"
-            if wh.target == "duckdb"
-            else f"select * from raw.{spec.name} where _batch_id = any(:batch_ids) "
-            "order by _source_file, _row_number",
-            {"batch_ids": list(batch_ids)},
-        )
-    return frame
+        for batch_id in batch_ids:
+            yield batch_id, wh.query_df(
+                f"select * from raw.{spec.name} where _batch_id = :batch_id "
+                "order by _source_file, _row_number",
+                {"batch_id": batch_id},
+            )
 
 
 def _batch_files(
@@ -167,13 +201,30 @@ def _outcome(
     batch_id: str,
     files: tuple[str, ...],
     row_count: int,
-    result: CheckpointResult,
+    results: Sequence[CheckpointResult],
     context: Any,
 ) -> ValidationOutcome:
-    (identifier, suite_result), *_ = result.run_results.items()
-    failures = [_failure(spec, r) for r in suite_result.results if not r.success]
+    """One outcome for the extract from the results of its batches, added up expectation by
+    expectation: the same counts and first examples as one run over every batch together."""
+    merged: dict[str, tuple[bool, FailedExpectation]] = {}
+    identifier = None
+    for result in results:
+        (identifier, suite_result), *_ = result.run_results.items()
+        for r in suite_result.results:
+            key = r.expectation_config.id or repr(r.expectation_config.to_json_dict())
+            found = _failure(spec, r)
+            if key in merged:
+                success, earlier = merged[key]
+                merged[key] = (success and r.success, _add(earlier, found))
+            else:
+                merged[key] = (r.success, found)
+    failures = [f for success, f in merged.values() if not success]
     failures.sort(key=lambda f: (not f.critical, f.column or "", f.expectation_type))
-    pages = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
+    pages = (
+        context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
+        if identifier
+        else []
+    )
     return ValidationOutcome(
         extract=spec.name,
         batch_id=batch_id,
@@ -182,6 +233,23 @@ def _outcome(
         success=not any(f.critical for f in failures),
         failures=tuple(failures),
         data_docs_page=pages[0]["site_url"] if pages else None,
+    )
+
+
+def _add(a: FailedExpectation, b: FailedExpectation) -> FailedExpectation:
+    def total(x: int | None, y: int | None) -> int | None:
+        return None if x is None and y is None else (x or 0) + (y or 0)
+
+    examples = sorted(
+        (*a.examples, *b.examples),
+        key=lambda e: (e.source_file or "", e.row_number or 0),
+    )[:PARTIAL_UNEXPECTED_COUNT]
+    return replace(
+        a,
+        unexpected_count=total(a.unexpected_count, b.unexpected_count),
+        element_count=total(a.element_count, b.element_count),
+        examples=tuple(examples),
+        error=a.error or b.error,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -14,13 +15,25 @@ from kinerja.settings import Settings
 from kinerja.warehouse.base import Warehouse, to_engine_params
 
 
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _json_key(text: str) -> str:
+    return json.dumps(text)
+
+
 class DuckDBWarehouse(Warehouse):
     target = "duckdb"
 
     def __init__(self, settings: Settings) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = settings.duckdb_path
-        self.con = duckdb.connect(str(self.path))
+        self.con = duckdb.connect(str(self.path), config=settings.duckdb_config)
         self._in_transaction = False
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
@@ -83,22 +96,48 @@ class DuckDBWarehouse(Warehouse):
         query: str,
         constants: Mapping[str, str] | None = None,
     ) -> tuple[int, int, pa.Table]:
-        self.con.execute(f"create or replace temp table kinerja_checked as {query}")
-        try:
-            names = ", ".join(f'"{c}"' for c in columns)
-            count = self.insert_from_staging(
-                qualified_table,
-                columns,
-                f"select {names} from kinerja_checked where _check is null",
-                constants,
-            )
-            [(read,)] = self.con.execute("select count(*) from kinerja_checked").fetchall()
-            broken = self.con.sql(
-                "select * from kinerja_checked where _check is not null"
-            ).to_arrow_table()
-        finally:
-            self.con.execute("drop table if exists kinerja_checked")
-        return int(read), count, broken
+        """One pass over the file: every row goes into the table in one insert, the broken ones
+        parked under a negative `_row_number` (no committed row has one), their other columns
+        packed into `_extra` as JSON. They are read back and deleted in the caller's transaction.
+
+        Parking instead of materialising the checked file first halves the work: the bulk insert
+        is what the engine's own load does, and the few broken rows come back from the table.
+        """
+        relation = self.con.sql(query)
+        kinds = dict(zip(relation.columns, relation.types, strict=True))
+        parked = [c for c in relation.columns if c not in columns or c == "_extra"]
+        record = ", ".join(f"{_ident(c)} := {_ident(c)}" for c in parked)
+        values = []
+        for c in columns:
+            if c == "_row_number":
+                values.append("case when _check is null then _row_number else -_row_number end")
+            elif c == "_extra":
+                values.append(
+                    f"case when _check is null then _extra "
+                    f"else cast(to_json(struct_pack({record})) as varchar) end"
+                )
+            else:
+                values.append(_ident(c))
+        read = self.insert_from_staging(
+            qualified_table, columns, f"select {', '.join(values)} from ({query})", constants
+        )
+        shape = "{" + ", ".join(f"{_json_key(c)}: {_json_key(str(kinds[c]))}" for c in parked) + "}"
+        unpacked = ", ".join(
+            "-_row_number as _row_number"
+            if c == "_row_number"
+            else f"_parked.{_ident(c)} as {_ident(c)}"
+            if c in parked
+            else _ident(c)
+            for c in relation.columns
+        )
+        broken = self.con.sql(
+            f"select {unpacked} from (select *, json_transform(_extra, "
+            f"{_literal(shape)}) as _parked from {qualified_table} where _row_number < 0) "
+            "order by _row_number desc"
+        ).to_arrow_table()
+        if broken.num_rows:
+            self.con.execute(f"delete from {qualified_table} where _row_number < 0")
+        return read, read - broken.num_rows, broken
 
     def table_columns(self, schema: str, table: str) -> list[str]:
         rows = self.con.execute(

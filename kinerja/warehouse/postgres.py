@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from psycopg import sql as pgsql
+from psycopg.copy import QueuedLibpqWriter
 
 from kinerja.settings import Settings
 from kinerja.warehouse.base import Warehouse, to_engine_params
@@ -49,6 +50,7 @@ class PostgresWarehouse(Warehouse):
     def __init__(self, settings: Settings) -> None:
         self.con = _connect(settings)
         self.con.autocommit = True
+        self._duckdb_config = settings.duckdb_config
         self._staging: duckdb.DuckDBPyConnection | None = None
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
@@ -85,7 +87,7 @@ class PostgresWarehouse(Warehouse):
 
     def staging(self) -> duckdb.DuckDBPyConnection:
         if self._staging is None:
-            self._staging = duckdb.connect()
+            self._staging = duckdb.connect(config=self._duckdb_config)
         return self._staging
 
     def insert_from_staging(
@@ -122,7 +124,9 @@ class PostgresWarehouse(Warehouse):
         with self.transaction():
             for column, literal in constants.items():
                 self._set_default(target, column, pgsql.SQL(literal))
-            with self.con.cursor() as cur, cur.copy(copy) as writer:
+            # A queued writer sends from its own thread, so PostgreSQL parses one batch while
+            # DuckDB checks and formats the next instead of each waiting for the other.
+            with self.con.cursor() as cur, cur.copy(copy, writer=QueuedLibpqWriter(cur)) as writer:
                 for batch in batches:
                     if batch.num_rows:
                         buffer = io.BytesIO()

@@ -242,3 +242,72 @@ def test_postgres_validates_in_sql_with_the_same_outcome_as_pandas(
         validate_batch(postgres_settings, "pegawai", GOOD_BATCH, frame=good_rows)
     )
     assert (postgres_settings.data_docs_dir / "index.html").is_file()
+
+
+def _many_bad_nips(batch_id: str, rows: int) -> pd.DataFrame:
+    frame = raw_rows(PEGAWAI, batch_id, f"pegawai/{batch_id}/pegawai.csv", rows)
+    frame.loc[::2, "nip"] = "1985"  # every other row: more bad rows than a result keeps
+    frame.loc[1, "status_kepegawaian"] = "HONORER"
+    return frame
+
+
+def test_a_catch_up_is_validated_one_batch_at_a_time_with_the_same_outcome(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Months of batches never sit in memory together, and adding up the per-batch results
+    says exactly what one run over all of them together says: counts, files, rows and rules."""
+    import gc
+    import weakref
+
+    from kinerja.quality import validate as validate_module
+
+    monkeypatch.setenv("KINERJA_HOME", str(tmp_path))
+    monkeypatch.setenv("KINERJA_TARGET", "duckdb")
+    settings = get_settings()
+    batches = ["2025-01-06", "2025-01-07", "2025-01-08", "2025-01-09"]
+    frames = [
+        _many_bad_nips(batches[0], 9),
+        raw_rows(PEGAWAI, batches[1], f"pegawai/{batches[1]}/pegawai.csv", 5),
+        _many_bad_nips(batches[2], 13),
+        _many_bad_nips(batches[3], 7),
+    ]
+    with connect(settings) as wh:
+        load_raw(wh, PEGAWAI, *frames)
+        together = wh.query_df("select * from raw.pegawai order by _source_file, _row_number")
+
+    held: list[tuple[list[str], weakref.ref]] = []
+    read_batches = validate_module.raw_batch_frames
+
+    def watched(*args, **kwargs):
+        for batch_id, frame in read_batches(*args, **kwargs):
+            gc.collect()
+            alive = [ids for ids, ref in held if ref() is not None]
+            assert alive == [], f"batches {alive} still held while the next one is read"
+            held.append((sorted(frame["_batch_id"].unique()), weakref.ref(frame)))
+            yield batch_id, frame
+            del frame  # this spy's own reference
+
+    monkeypatch.setattr(validate_module, "raw_batch_frames", watched)
+    one_by_one = validate_module.validate_batches(settings, "pegawai", batches)
+    assert [ids for ids, _ in held] == [[b] for b in batches]
+
+    at_once = validate_module.validate_batches(settings, "pegawai", batches, frame=together)
+    assert not one_by_one.success
+    assert one_by_one.failures == at_once.failures
+    assert (one_by_one.row_count, one_by_one.source_files) == (34, at_once.source_files)
+    assert one_by_one.row_count == at_once.row_count
+    [nip] = [
+        f
+        for f in one_by_one.critical_failures
+        if (f.column, f.expectation_type) == ("nip", "expect_column_values_to_match_regex")
+    ]
+    assert (nip.unexpected_count, nip.element_count) == (5 + 7 + 4, 34)
+    assert [(e.source_file, e.row_number) for e in nip.examples][:6] == [
+        (f"pegawai/{batches[0]}/pegawai.csv", n) for n in (1, 3, 5, 7, 9)
+    ] + [(f"pegawai/{batches[2]}/pegawai.csv", 1)]
+    without_docs = [line for line in one_by_one.message.splitlines() if "Data Docs" not in line]
+    assert without_docs == [
+        line for line in at_once.message.splitlines() if "Data Docs" not in line
+    ]
+    assert one_by_one.data_docs_page
+    assert Path(url2pathname(urlparse(one_by_one.data_docs_page).path)).is_file()

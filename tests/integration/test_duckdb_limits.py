@@ -1,0 +1,72 @@
+"""DuckDB runs with the memory limit, threads and spill directory of the settings, on every
+connection Kinerja opens: the warehouse, the loader's file reader on PostgreSQL, and dbt's."""
+
+from __future__ import annotations
+
+import pytest
+
+from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
+from kinerja.settings import get_settings
+from kinerja.warehouse import connect
+
+SETTINGS_SQL = (
+    "select current_setting('memory_limit') as memory_limit, "
+    "current_setting('threads') as threads, current_setting('temp_directory') as temp_directory"
+)
+
+
+@pytest.fixture
+def limited(kinerja_home, monkeypatch):
+    monkeypatch.setenv("KINERJA_DUCKDB_MEMORY_LIMIT", "512MiB")
+    monkeypatch.setenv("KINERJA_DUCKDB_THREADS", "1")
+    return get_settings()
+
+
+def test_the_warehouse_connection_runs_within_the_limits(limited):
+    with connect(limited) as wh:
+        row = wh.query_df(SETTINGS_SQL).iloc[0]
+    assert row["memory_limit"] == "512.0 MiB"
+    assert int(row["threads"]) == 1
+    assert row["temp_directory"] == str(limited.home_dir / "duckdb_tmp")
+
+
+@pytest.mark.postgres
+def test_the_file_reader_on_postgres_runs_within_the_limits(limited, monkeypatch, pg_database):
+    monkeypatch.setenv("KINERJA_TARGET", "postgres")
+    monkeypatch.setenv("KINERJA_PG_DATABASE", pg_database)
+    with connect(get_settings()) as wh:
+        memory, threads = (
+            wh.staging()
+            .execute("select current_setting('memory_limit'), current_setting('threads')")
+            .fetchone()
+        )
+    assert (memory, int(threads)) == ("512.0 MiB", 1)
+
+
+def test_dbt_runs_duckdb_within_the_limits(limited, monkeypatch, tmp_path):
+    from dbt.cli.main import dbtRunner
+
+    with connect(limited):  # the warehouse file dbt opens
+        pass
+    env = tool_environment(limited) | {
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = dbtRunner().invoke(
+        [
+            "--no-use-colors",
+            "show",
+            "--inline",
+            SETTINGS_SQL,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+        ]
+    )
+    assert result.success, result.exception
+    [node] = result.result.results
+    [row] = [dict(zip(node.agate_table.column_names, r, strict=True)) for r in node.agate_table]
+    assert row["memory_limit"] == "512.0 MiB"
+    assert int(row["threads"]) == 1
+    assert row["temp_directory"] == str(limited.home_dir / "duckdb_tmp")
