@@ -61,6 +61,8 @@ def tool_environment(settings: Settings) -> dict[str, str]:
             p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
         ),
     }
+    if settings.dbt_threads:
+        env["KINERJA_DBT_THREADS"] = str(settings.dbt_threads)
     if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
         env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{airflow_home / 'airflow.db'}"
     return env

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     pg_user: str = "postgres"
     pg_password: str = ""
     pg_database: str = "kinerja"
+    # Models dbt builds at once in one invocation (a bare `dbt build`, or one that covers several
+    # models). Unset: the profile's default per target (dbt_project/profiles.yml), 4 on
+    # PostgreSQL, which serves concurrent sessions, 1 on DuckDB, whose file takes one writer.
+    dbt_threads: int | None = Field(default=None, ge=1)
 
     # Secret for the pseudonymous employee key in BI marts. The default is for the embedded demo
     # only; production sets its own and keeps it out of the warehouse.

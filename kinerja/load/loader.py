@@ -44,6 +44,7 @@ from kinerja.load.raw_tables import (
     AUDIT_TABLE,
     QUARANTINE_TABLE,
     ensure_audit_table,
+    ensure_partitions,
     ensure_raw_table,
     raw_table,
 )
@@ -321,6 +322,7 @@ def load_delivery(
         if rejection:
             raise rejection
         prepared = [_prepare(con, fs, extract, infos[p], day, max_length) for p in delivery.files]
+        ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the load transaction
         _commit(wh, delivery, outcome, prepared, checksums, delivered)
     except FileRejected as exc:
         _reject(outcome, exc, delivered)
@@ -472,4 +474,7 @@ def load_night(
                     outcomes.append(load_delivery(wh, fs, delivery, settings.max_value_length))
                 if progress:
                     progress(extract.name, done, len(days))
+        loaded = [raw_table(EXTRACTS[o.extract]) for o in outcomes if o.status == LOADED]
+        if loaded:
+            wh.analyze([*loaded, QUARANTINE_TABLE, AUDIT_TABLE])
     return NightLoad(as_of, outcomes)

@@ -1,11 +1,28 @@
-"""DDL of the raw layer, derived from the contract: one text column per contract column."""
+"""DDL of the raw layer, derived from the contract: one text column per contract column.
+
+On PostgreSQL the raw tables that grow with history are range-partitioned by month of
+`_extraction_date`. A load replaces one date, so its delete reads one month instead of the
+history; the incremental models read raw rows from a date on, which prunes to the recent months;
+and old months can be detached or archived whole. Partitions are created as months arrive, by the
+loader before its load transaction: DDL takes an exclusive lock on the parent table, which must
+not be held for the length of a load.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
 
 from kinerja.contract import Extract
 from kinerja.warehouse import Warehouse
 
+log = logging.getLogger(__name__)
+
 RAW_SCHEMA = "raw"
+# Punches (millions a month at scale) and the weekly employee snapshots: the extracts whose rows
+# accumulate with every delivery. The others are a few thousand rows a year.
+PARTITIONED_EXTRACTS = frozenset({"presensi", "pegawai"})
 
 METADATA_DDL = (
     ("_batch_id", "varchar not null"),
@@ -58,18 +75,115 @@ def raw_table(extract: Extract) -> str:
     return f"{RAW_SCHEMA}.{extract.name}"
 
 
+def is_partitioned(wh: Warehouse, extract: Extract) -> bool:
+    """Whether the extract's raw table is (to be) partitioned by month on this warehouse."""
+    return wh.target == "postgres" and extract.name in PARTITIONED_EXTRACTS
+
+
 def ensure_raw_table(wh: Warehouse, extract: Extract) -> None:
-    """Create the extract's raw table, or add contract columns it does not have yet."""
+    """Create the extract's raw table, or add contract columns it does not have yet.
+
+    A PostgreSQL table of a partitioned extract created unpartitioned (by an earlier version) is
+    converted here, before any load transaction.
+    """
     wh.ensure_schema(RAW_SCHEMA)
     existing = wh.table_columns(RAW_SCHEMA, extract.name)
     if not existing:
         columns = [f'"{c.name}" varchar' for c in extract.columns]
         columns += [f"{name} {ddl}" for name, ddl in METADATA_DDL]
-        wh.execute(f"create table {raw_table(extract)} ({', '.join(columns)})")
+        partitioning = (
+            " partition by range (_extraction_date)" if is_partitioned(wh, extract) else ""
+        )
+        wh.execute(f"create table {raw_table(extract)} ({', '.join(columns)}){partitioning}")
         return
     for column in extract.columns:
         if column.name not in existing:
             wh.execute(f'alter table {raw_table(extract)} add column "{column.name}" varchar')
+    if is_partitioned(wh, extract) and not _is_partitioned_table(wh, extract):
+        _partition_in_place(wh, extract)
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def partition_name(extract: Extract, day: date) -> str:
+    return f"{extract.name}_{day:%Y_%m}"
+
+
+def _is_partitioned_table(wh: Warehouse, extract: Extract) -> bool:
+    return bool(
+        wh.scalar(
+            "select count(*) from pg_partitioned_table p join pg_class c on c.oid = p.partrelid "
+            "join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = :schema and c.relname = :table",
+            {"schema": RAW_SCHEMA, "table": extract.name},
+        )
+    )
+
+
+def existing_partitions(wh: Warehouse, extract: Extract) -> set[str]:
+    frame = wh.query_df(
+        "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid "
+        "join pg_class p on p.oid = i.inhparent join pg_namespace n on n.oid = p.relnamespace "
+        "where n.nspname = :schema and p.relname = :table",
+        {"schema": RAW_SCHEMA, "table": extract.name},
+    )
+    return set(frame["relname"]) if not frame.empty else set()
+
+
+def _create_partition(wh: Warehouse, extract: Extract, month: date) -> None:
+    wh.execute(
+        f"create table if not exists {RAW_SCHEMA}.{partition_name(extract, month)} "
+        f"partition of {raw_table(extract)} "
+        f"for values from ('{month}') to ('{_next_month(month)}')"
+    )
+
+
+def ensure_partitions(wh: Warehouse, extract: Extract, days: Iterable[date]) -> None:
+    """The monthly partitions the given extraction dates load into (PostgreSQL; else nothing).
+
+    Call outside a transaction: creating a partition locks the parent table exclusively.
+    """
+    if not is_partitioned(wh, extract):
+        return
+    have = existing_partitions(wh, extract)
+    for month in sorted({_month(d) for d in days}):
+        if partition_name(extract, month) not in have:
+            _create_partition(wh, extract, month)
+
+
+def _partition_in_place(wh: Warehouse, extract: Extract) -> None:
+    """Convert an unpartitioned raw table into a partitioned one with the same rows, atomically.
+
+    Views that read the old table (dbt's staging and intermediate views) are dropped with it: a
+    PostgreSQL view is bound to the table it was created on, not to its name. dbt recreates them
+    on its next build, which the night runs right after the load.
+    """
+    table = raw_table(extract)
+    old = f"{extract.name}_unpartitioned"
+    log.warning(
+        "partitioning %s by month; dependent views are dropped until the next dbt build", table
+    )
+    with wh.transaction():
+        wh.execute(f"alter table {table} rename to {old}")
+        wh.execute(
+            f"create table {table} (like {RAW_SCHEMA}.{old} including defaults) "
+            "partition by range (_extraction_date)"
+        )
+        months = wh.query_df(
+            f"select distinct cast(date_trunc('month', _extraction_date) as date) as month "
+            f"from {RAW_SCHEMA}.{old}"
+        )
+        for month in months["month"] if not months.empty else []:
+            _create_partition(wh, extract, month)
+        columns = ", ".join(f'"{c}"' for c in wh.table_columns(RAW_SCHEMA, old))
+        wh.execute(f"insert into {table} ({columns}) select {columns} from {RAW_SCHEMA}.{old}")
+        wh.execute(f"drop table {RAW_SCHEMA}.{old} cascade")
 
 
 def _ensure_table(wh: Warehouse, table: str, columns: tuple[tuple[str, str], ...]) -> None:

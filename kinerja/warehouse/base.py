@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -75,6 +75,12 @@ class Warehouse(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def analyze(self, qualified_tables: Iterable[str]) -> None:
+        """Refresh the planner statistics of tables just written, after their commit.
+
+        A no-op where the engine keeps its statistics up to date as it writes (DuckDB).
+        """
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         frame = self.query_df(sql, params)

@@ -945,3 +945,38 @@ def test_broken_marts_are_named_invariant_by_invariant(built):
         "headcount_hierarchy",
     }
     assert not checks.success
+
+
+# ---------------------------------------------------------------------------------------------
+# What PostgreSQL needs to plan well, and DuckDB does without
+# ---------------------------------------------------------------------------------------------
+
+
+def test_postgres_builds_analysed_indexed_tables_and_duckdb_views_without_indexes(built):
+    if built.settings.target == "duckdb":
+        # The `indexes` config is PostgreSQL's; the intermediate layer stays views.
+        assert built.query("select count(*) as n from duckdb_indexes()")["n"].iat[0] == 0
+        kinds = built.query(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'intermediate' and table_name = 'int_pegawai__riwayat'"
+        )
+        assert list(kinds["table_type"]) == ["VIEW"]
+        return
+    indexes = built.query(
+        "select tablename, indexdef from pg_indexes where schemaname in ('intermediate', 'marts')"
+    )
+    on_fact = indexes.loc[indexes["tablename"] == "fct_presensi_harian", "indexdef"]
+    assert {d[d.index("(") :] for d in on_fact} == {
+        "(tanggal)",
+        "(kode_unit, tanggal)",
+        "(nip, tanggal)",
+    }
+    assert indexes["tablename"].eq("int_pegawai__riwayat").any()
+    tables = built.query(
+        "select t.table_schema, t.table_name, s.last_analyze from information_schema.tables t "
+        "join pg_stat_user_tables s on s.schemaname = t.table_schema and s.relname = t.table_name "
+        "where t.table_schema in ('intermediate', 'marts') and t.table_type = 'BASE TABLE'"
+    )
+    assert "int_pegawai__riwayat" in set(tables["table_name"])  # a table on PostgreSQL
+    never = tables.loc[tables["last_analyze"].isna(), "table_name"].tolist()
+    assert never == [], f"built without statistics: {never}"
