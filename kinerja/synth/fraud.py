@@ -86,18 +86,14 @@ class _Ghost:
     fields: dict  # identity columns that differ from the template's row
 
 
-class _RowsByNip:
-    """Row positions of a nip in a day's punches, ascending, by binary search: a day's edits
-    are proportional to the staff, so a scan of the frame per edit grew with its square."""
-
-    def __init__(self, nips: np.ndarray) -> None:
-        self._order = np.argsort(nips, kind="stable")
-        self._sorted = nips[self._order]
-
-    def __call__(self, nip: str) -> np.ndarray:
-        low = np.searchsorted(self._sorted, nip, side="left")
-        high = np.searchsorted(self._sorted, nip, side="right")
-        return self._order[low:high]
+def _rows_by_nip(nips: pd.Series, wanted: set[str]) -> dict[str, np.ndarray]:
+    """Row positions (ascending) of the wanted nips in a day's punches, found in one vectorised
+    pass: a day's edits grow with the staff, so a scan of the frame per edit grew with its square."""
+    hits = np.flatnonzero(nips.isin(wanted).to_numpy())
+    groups: dict[str, list[int]] = {}
+    for position, nip in zip(hits.tolist(), nips.iloc[hits].tolist(), strict=True):
+        groups.setdefault(nip, []).append(position)
+    return {nip: np.array(rows, dtype=np.intp) for nip, rows in groups.items()}
 
 
 @dataclass
@@ -168,7 +164,14 @@ class FraudPlan:
         frame = frame.reset_index(drop=True)
         added: list[dict] = []
         dropped = np.zeros(len(frame), dtype=bool)
-        rows_of = _RowsByNip(frame["nip"].to_numpy())
+        wanted = {nip for a, b, _, _ in edits.buddies for nip in (a, b)}
+        wanted.update(nip for nip, _, _ in (*edits.far, *edits.travel))
+        found = _rows_by_nip(frame["nip"], wanted)
+        none = np.empty(0, dtype=np.intp)
+
+        def rows_of(nip: str) -> np.ndarray:
+            return found.get(nip, none)
+
         terminal = frame["sumber"].isin(TERMINALS).to_numpy()
 
         for a, b, lag_in, lag_out in edits.buddies:
@@ -185,28 +188,29 @@ class FraudPlan:
             if len(ends) == 2:  # a buddy day shows at B's arrival and departure both
                 self.buddy_days[(a, b)] = self.buddy_days.get((a, b), 0) + 1
 
-        # Edited as arrays and written back once: a `.loc` assignment per case copied the
-        # day's columns each time.
-        moved = ("waktu", "sumber", "id_perangkat", "lat", "lon")
-        columns = {c: frame[c].to_numpy(dtype=object, copy=True) for c in moved}
+        # Written in one assignment after the loop: one per case copied the day's columns each
+        # time. Each person is in one pattern, so no case reads another's edit.
+        moved = ["waktu", "sumber", "id_perangkat", "lat", "lon"]
+        edited: list[tuple[np.ndarray, tuple]] = []
         for nip, person, unit in edits.far:
             mine = rows_of(nip)
             if len(mine) == 0:
                 continue
-            first = columns["waktu"][mine[0]]
-            same = mine[columns["waktu"][mine] == first]
+            times = frame["waktu"].iloc[mine].to_numpy(dtype=object)
+            first = times[0]
+            same = mine[times == first]
             beyond = self.rng.uniform(*GEOFENCE_BEYOND_M)
             lat, lon = _offset_position(
                 self.unit_lat[unit], self.unit_lon[unit], self.unit_radius[unit] + beyond, self.rng
             )
             instant = _instant(first, int(self.unit_offset[unit]))
             values = (_format(instant, 0), "MOBILE", self.phone[person], f"{lat:.6f}", f"{lon:.6f}")
-            for column, value in zip(moved, values, strict=True):
-                columns[column][same] = value
+            edited.append((same, values))
             self.record(LUAR_GEOFENCE, nip, tanggal=day)
-        if edits.far:
-            for column, values in columns.items():
-                frame[column] = pd.array(values, dtype=frame[column].dtype)
+        if edited:
+            positions = np.concatenate([same for same, _ in edited])
+            values = np.array([v for same, v in edited for _ in same], dtype=object)
+            frame.loc[positions, moved] = values
 
         terminal = frame["sumber"].isin(TERMINALS).to_numpy()  # the geofence edits moved some
         for nip, person, unit in edits.travel:
