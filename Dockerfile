@@ -14,6 +14,7 @@ COPY kinerja ./kinerja
 COPY ml ./ml
 RUN uv sync --frozen --no-dev
 COPY dags ./dags
+COPY plugins ./plugins
 COPY dbt_project ./dbt_project
 COPY expectations ./expectations
 RUN chown -R airflow /opt/kinerja

@@ -13,7 +13,13 @@ from airflow.sdk import dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 from airflow.timetables.interval import CronDataIntervalTimetable
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
+from cosmos.constants import (
+    ExecutionMode,
+    InvocationMode,
+    LoadMode,
+    TestBehavior,
+    TestIndirectSelection,
+)
 
 from kinerja.orchestration import (
     DBT_EXECUTABLE,
@@ -21,7 +27,9 @@ from kinerja.orchestration import (
     WAREHOUSE_POOL,
     dbt_env,
     dbt_manifest,
+    dbt_producer_args,
     dbt_profiles_yml,
+    dbt_sensor_args,
     warehouse_target,
 )
 
@@ -68,6 +76,8 @@ def kinerja_nightly():
     def validate_extracts(load_summary: dict) -> dict:
         return _step("validate_extracts", load_summary)
 
+    # One `dbt build` for the whole project (Cosmos' watcher producer) and one sensor per node that
+    # shows the node's state as the build reports it: dbt starts once, not once per node.
     transform = DbtTaskGroup(
         group_id="transform",
         # Rendered from the manifest `kinerja run` writes (`dbt parse`): no dbt call at parse time.
@@ -80,17 +90,21 @@ def kinerja_nightly():
             profiles_yml_filepath=dbt_profiles_yml(),
         ),
         execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER,
             invocation_mode=InvocationMode.DBT_RUNNER,
             dbt_executable_path=DBT_EXECUTABLE,
             # A test runs with the last of its parents to be built: a relationship from a mart
             # to a seed waits for the mart, instead of failing when the seed is built first.
             test_indirect_selection=TestIndirectSelection.BUILDABLE,
+            setup_operator_args=dbt_producer_args(),
         ),
+        # Each model, seed and snapshot gets a sensor; a node with tests also a `.test` sensor
+        # that fails when one of its tests fails (the build runs them right after the node).
         render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD
+            load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH
         ),
-        operator_args={"install_deps": False, "pool": WAREHOUSE_POOL},
-        default_args=default_args,
+        operator_args={"install_deps": False, **dbt_sensor_args()},
+        default_args={**default_args, "pool": "default_pool"},
     )
 
     @task

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from kinerja.orchestration import POOL_SLOTS, WAREHOUSE_POOL
+from kinerja.night_events import EventTail, events_path, start_file
+from kinerja.orchestration import INLINE_RUN_VARIABLE, POOL_SLOTS, WAREHOUSE_POOL
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
@@ -28,23 +33,11 @@ class NightRun:
     succeeded: bool
     task_states: dict[str, str] = field(default_factory=dict)
     log_file: Path | None = None
+    events_file: Path | None = None
 
     @property
     def failed_tasks(self) -> list[str]:
         return [t for t, s in self.task_states.items() if s not in ("success", "skipped")]
-
-
-def _airflow(settings: Settings, *args: str, log=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, **tool_environment(settings)}
-    airflow = str(Path(sys.executable).parent / "airflow")
-    return subprocess.run(
-        [airflow, *args],
-        env=env,
-        stdout=log or subprocess.PIPE,
-        stderr=subprocess.STDOUT if log else subprocess.PIPE,
-        text=True,
-        check=False,
-    )
 
 
 # One Python process migrates the metadata DB and sets the pool: each `airflow` command pays
@@ -135,6 +128,22 @@ def task_states(settings: Settings, as_of: date) -> dict[str, str]:
     return {task_id: state for task_id, state in rows}
 
 
+FINISHED_STATES = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
+
+
+def task_counts(settings: Settings, as_of: date) -> tuple[int, int] | None:
+    """(finished, all) tasks of the night's run while it runs; None when the DB is busy."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        states = task_states(settings, as_of)
+    except OperationalError:  # SQLite locked by the run's own writes: ask again at the next poll
+        return None
+    if not states:
+        return None
+    return sum(s in FINISHED_STATES for s in states.values()), len(states)
+
+
 def _metadata_db_url(settings: Settings) -> str:
     return os.environ.get(
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
@@ -151,12 +160,82 @@ def _as_utc(value) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def run_night(settings: Settings, as_of: date) -> NightRun:
-    log_file = settings.home_dir / "runs" / f"{as_of.isoformat()}.airflow.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+# How often the runner looks at the events file and the task states while the night runs.
+POLL_SECONDS = 0.5
+# Grace for `airflow dags test` to stop when `kinerja run` is stopped, before it is killed.
+STOP_GRACE_SECONDS = 10
+
+
+@contextmanager
+def _stopped_with_us(child: subprocess.Popen) -> Iterator[None]:
+    """The child runs in its own process group: stopping `kinerja run` (Ctrl-C, SIGTERM) stops it
+    and everything it started, instead of leaving a night writing the warehouse behind."""
+
+    def _terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    except BaseException:
+        _stop_group(child)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_group(child: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, STOP_GRACE_SECONDS), (signal.SIGKILL, None)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            child.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_night(
+    settings: Settings,
+    as_of: date,
+    on_poll: Callable[[list[dict]], None] | None = None,
+) -> NightRun:
+    """One night through `airflow dags test`; while it runs, `on_poll` gets the events appended
+    to the night's events file (`kinerja.night_events`) every POLL_SECONDS, often none."""
+    runs = settings.home_dir / "runs"
+    log_file = runs / f"{as_of.isoformat()}.airflow.log"
+    events_file = events_path(settings, as_of)
+    runs.mkdir(parents=True, exist_ok=True)
+    start_file(events_file)
+    env = {**os.environ, **tool_environment(settings), INLINE_RUN_VARIABLE: "1"}
+    airflow = str(Path(sys.executable).parent / "airflow")
+    tail = EventTail(events_file)
     with log_file.open("w") as log:
-        result = _airflow(settings, "dags", "test", DAG_ID, logical_date_for(as_of), log=log)
+        child = subprocess.Popen(
+            [airflow, "dags", "test", DAG_ID, logical_date_for(as_of)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        with _stopped_with_us(child):
+            while True:
+                finished = child.poll() is not None
+                events = list(tail.read())
+                if on_poll:
+                    on_poll(events)
+                if finished:
+                    break
+                try:
+                    child.wait(timeout=POLL_SECONDS)
+                except subprocess.TimeoutExpired:
+                    pass
     states = task_states(settings, as_of)
-    run = NightRun(as_of, result.returncode == 0, states, log_file)
+    run = NightRun(as_of, child.returncode == 0, states, log_file, events_file)
     run.succeeded = run.succeeded and bool(states) and not run.failed_tasks
     return run

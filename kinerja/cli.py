@@ -199,20 +199,45 @@ def _latest_delivery(settings: Settings) -> date | None:
     return max(dates) if dates else None
 
 
-def _dbt_test_counts(settings: Settings) -> dict[str, int]:
-    """How many data and unit tests the manifest holds (each ran with the node it tests)."""
+def _dbt_node_counts(settings: Settings) -> dict[str, int]:
+    """How many nodes dbt builds (models, seeds, snapshots) and how many data and unit tests
+    the manifest holds (each ran with the node it tests)."""
     import json
 
     from kinerja.transform.manifest import manifest_path
 
     path = manifest_path(settings)
     if not path.exists():
-        return {"test": 0, "unit_test": 0}
+        return {"built": 0, "test": 0, "unit_test": 0}
     manifest = json.loads(path.read_text())
+    types = [n["resource_type"] for n in manifest["nodes"].values()]
     return {
-        "test": sum(n["resource_type"] == "test" for n in manifest["nodes"].values()),
+        "built": sum(t in ("model", "seed", "snapshot") for t in types),
+        "test": types.count("test"),
         "unit_test": len(manifest.get("unit_tests", {})),
     }
+
+
+def _dbt_summary(settings: Settings, run) -> str:
+    """Per-node states from the watcher's sensors (`<node>.run|_seed|_snapshot` and `<node>.test`),
+    and the dbt nodes that failed, from the night's events."""
+    from kinerja.night_events import read_events, summarise
+
+    sensors = {
+        t: s
+        for t, s in run.task_states.items()
+        if t.startswith("transform.") and not t.split(".")[-1].startswith("dbt_producer")
+    }
+    built = {t: s for t, s in sensors.items() if not t.endswith(".test")}
+    tested = {t: s for t, s in sensors.items() if t.endswith(".test")}
+    counts = _dbt_node_counts(settings)
+    text = (
+        f"{sum(s == 'success' for s in built.values())}/{len(built)} models, seeds and snapshots "
+        f"built; tests of {sum(s == 'success' for s in tested.values())}/{len(tested)} passed "
+        f"({counts['test']} data tests, {counts['unit_test']} unit tests)"
+    )
+    failed = summarise(read_events(run.events_file)).failed_nodes if run.events_file else []
+    return text + "".join(f"\n  [red]failed[/] {escape(node)}" for node in failed[:10])
 
 
 def _night_summary(settings: Settings, run, seconds: float) -> Table:
@@ -236,14 +261,7 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
         + "".join(f"\n  {b}" for b in breaches[:5])
         + f"\nData Docs {settings.data_docs_dir / 'index.html'}",
     )
-    dbt_tasks = {t: s for t, s in run.task_states.items() if t.startswith("transform.")}
-    ok = sum(s == "success" for s in dbt_tasks.values())
-    tests = _dbt_test_counts(settings)
-    table.add_row(
-        "dbt (cosmos)",
-        f"{ok}/{len(dbt_tasks)} models and seeds built with their tests "
-        f"({tests['test']} data tests, {tests['unit_test']} unit tests)",
-    )
+    table.add_row("dbt (cosmos)", _dbt_summary(settings, run))
     train = report.get("train", {})
     if train.get("skipped"):
         table.add_row("train", f"skipped: {train.get('reason')}")
@@ -292,7 +310,8 @@ def run(
     end: Annotated[str | None, typer.Option(help="Backfill: last night.")] = None,
 ) -> None:
     """Run the nightly DAG in-process (`airflow dags test`) for one date or each date of a range."""
-    from kinerja.airflow_runner import prepare_airflow, run_night
+    from kinerja.airflow_runner import prepare_airflow, run_night, task_counts
+    from kinerja.night_progress import NightProgress, ProgressPrinter, follow
     from kinerja.run_report import clear_report
 
     settings = _settings(landing, target)
@@ -316,8 +335,11 @@ def run(
     for night in nights:
         clear_report(settings, night)
         started = time.monotonic()
-        with console.status(f"kinerja_nightly for {night}: load, validate, dbt, train, publish"):
-            result = run_night(settings, night)
+        console.print(f"kinerja_nightly for {night}: load, validate, dbt, train, publish")
+        progress = NightProgress(nodes_total=_dbt_node_counts(settings)["built"])
+        with ProgressPrinter(console, progress) as printer:
+            on_poll = follow(progress, printer, lambda night=night: task_counts(settings, night))
+            result = run_night(settings, night, on_poll=on_poll)
         console.print(_night_summary(settings, result, time.monotonic() - started))
         failed += not result.succeeded
     if failed:

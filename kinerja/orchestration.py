@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
 from kinerja.settings import get_settings
@@ -14,7 +16,9 @@ __all__ = [
     "WAREHOUSE_POOL",
     "dbt_env",
     "dbt_manifest",
+    "dbt_producer_args",
     "dbt_profiles_yml",
+    "dbt_sensor_args",
     "warehouse_target",
 ]
 
@@ -22,6 +26,10 @@ __all__ = [
 # writers never overlap; on PostgreSQL it can be widened (`kinerja` sets it up per target).
 WAREHOUSE_POOL = "kinerja_warehouse"
 POOL_SLOTS = {"duckdb": 1, "postgres": 4}
+
+# Set by `kinerja run` for `airflow dags test`, which runs one task at a time in its own process
+# and runs a deferred task's trigger inline, blocking the loop until it fires.
+INLINE_RUN_VARIABLE = "KINERJA_AIRFLOW_INLINE"
 
 
 def warehouse_target() -> str:
@@ -44,3 +52,34 @@ def dbt_env() -> dict[str, str]:
         "DO_NOT_TRACK",
     )
     return {k: v for k, v in tool_environment(get_settings()).items() if k.startswith(keep)}
+
+
+def dbt_producer_args() -> dict[str, Any]:
+    """The one task that runs `dbt build` (Cosmos' watcher producer) writes the warehouse.
+
+    No retries: Cosmos' producer skips itself on a second try (a second build could overlap the
+    first), so a retry would only add the retry delay before the night fails.
+    """
+    from kinerja.task_metrics import dbt_node_callback
+
+    return {"pool": WAREHOUSE_POOL, "retries": 0, "dbt_runner_callbacks": [dbt_node_callback]}
+
+
+def dbt_sensor_args() -> dict[str, Any]:
+    """Per-node sensors only read the producer's XComs: they stay out of the warehouse pool, so
+    a sensor waiting for its node never holds the slot the producer needs.
+
+    With a scheduler and a triggerer (Celery) they defer and cost no worker slot while waiting.
+    Under `airflow dags test` a deferred trigger runs inline and would block the loop before the
+    producer ever ran, so there they reschedule instead: a sensor that pokes too early gives way.
+    No retries: a retried sensor re-runs its node with dbt outside the pool, and a node that
+    failed in the build fails again; the night fails at once naming it.
+    """
+    inline = os.environ.get(INLINE_RUN_VARIABLE) == "1"
+    return {
+        "pool": "default_pool",
+        "retries": 0,
+        "deferrable": not inline,
+        "mode": "reschedule" if inline else "poke",
+        "poke_interval": 1 if inline else 5,
+    }

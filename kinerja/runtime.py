@@ -21,6 +21,7 @@ NO_TELEMETRY = {
 }
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
+PLUGINS_FOLDER = PROJECT_ROOT / "plugins"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
@@ -43,6 +44,7 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_FOLDER),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Jakarta",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",

@@ -11,10 +11,14 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from kinerja.airflow_runner import task_states
+from kinerja.night_events import read_events
 from kinerja.settings import Settings
+from kinerja.transform.manifest import manifest_path
 from kinerja.warehouse import connect
 
 pytestmark = pytest.mark.e2e
@@ -43,13 +47,15 @@ def _kinerja(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def _night_env(tmp_path: Path, landing: Path, target: str, database: str | None) -> dict:
+def _night_env(
+    tmp_path: Path, landing: Path, target: str, database: str | None, columns: int = 200
+) -> dict:
     env = {
         "KINERJA_HOME": str(tmp_path / "home"),
         "KINERJA_LANDING": str(landing),
         "KINERJA_TARGET": target,
         "KINERJA_MIN_TRAINING_ROWS": "50",
-        "COLUMNS": "200",
+        "COLUMNS": str(columns),
     }
     if database:
         env["KINERJA_PG_DATABASE"] = database
@@ -96,12 +102,27 @@ def _check_night(env: dict, settings: Settings) -> None:
     assert report["train"]["metrics"]["val_roc_auc"] > 0.5
 
 
-def test_night_on_duckdb_then_rerun_is_idempotent(tmp_path, landing):
-    env = _night_env(tmp_path, landing, "duckdb", None)
+@pytest.fixture(scope="module")
+def duckdb_night(tmp_path_factory, landing) -> SimpleNamespace:
+    """The first night on DuckDB, its output at 80 columns, its task states and its events (read
+    before a test reruns the night)."""
+    tmp_path = tmp_path_factory.mktemp("duckdb_night")
+    env = _night_env(tmp_path, landing, "duckdb", None, columns=80)
     first = _kinerja(env, "run", "--date", NIGHT.isoformat())
+    settings = Settings(home=tmp_path / "home", target="duckdb")
+    return SimpleNamespace(
+        env=env,
+        settings=settings,
+        first=first,
+        states=task_states(settings, NIGHT),
+        events=read_events(settings.home_dir / "runs" / f"{NIGHT.isoformat()}.tasks.jsonl"),
+    )
+
+
+def test_night_on_duckdb_then_rerun_is_idempotent(duckdb_night, landing):
+    env, settings, first = duckdb_night.env, duckdb_night.settings, duckdb_night.first
     assert first.returncode == 0, first.stdout[-5000:] + first.stderr[-5000:]
     assert "success" in first.stdout
-    settings = Settings(home=tmp_path / "home", target="duckdb")
     _check_night(env, settings)
     before = _published(settings)
 
@@ -126,6 +147,84 @@ def test_night_on_postgres(tmp_path, landing, pg_database):
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     settings = Settings(home=tmp_path / "home", target="postgres", pg_database=pg_database)
     _check_night(env, settings)
+
+
+def test_night_shows_each_dbt_node_and_measures_each_task(duckdb_night):
+    """dbt runs once, each model, seed and snapshot has its own task in Airflow, and every task
+    that ran has its start and end in the events file with plausible metrics; `kinerja run`
+    printed its progress as plain lines within 80 columns."""
+    first, states, events = duckdb_night.first, duckdb_night.states, duckdb_night.events
+    assert first.returncode == 0, first.stdout[-5000:]
+    manifest = json.loads(manifest_path(duckdb_night.settings).read_text())
+    built = [
+        n for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed", "snapshot")
+    ]
+    suffix = {"model": "run", "seed": "seed", "snapshot": "snapshot"}
+    for node in built:
+        name, kind = node["name"], suffix[node["resource_type"]]
+        task = next(
+            (t for t in (f"transform.{name}.{kind}", f"transform.{name}_{kind}") if t in states),
+            None,
+        )
+        assert task and states[task] == "success", (node["unique_id"], task)
+    assert set(states.values()) == {"success"}
+
+    starts = {e["task_id"] for e in events if e["event"] == "task_start"}
+    ends = {e["task_id"]: e for e in events if e["event"] == "task_end"}
+    assert starts == set(ends) == set(states)
+    for end in ends.values():
+        assert end["state"] == "success", end
+        assert end["try"] == 1
+        assert 0 < end["wall_s"] < 1200, end
+        assert 0 <= end["cpu_s"] <= end["wall_s"] * (os.cpu_count() or 1) + 1, end
+        assert 50 < end["peak_rss_mb"] < 32_000, end
+    for heavy in ("load_extracts", "validate_extracts", "transform.dbt_producer_watcher"):
+        assert ends[heavy]["cpu_s"] > 0.5, ends[heavy]
+    # Every node of the build reported its start and its outcome while it ran.
+    finished = {e["node"]: e["status"] for e in events if e["event"] == "dbt_node"}
+    assert {n["unique_id"] for n in built} <= set(finished)
+    assert {finished[n["unique_id"]] for n in built} == {"success"}
+    tests = [s for node, s in finished.items() if node.startswith("test.")]
+    assert len(tests) > 100 and set(tests) <= {"pass", "warn"}
+
+    lines = first.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    assert "\x1b" not in first.stdout
+    assert any(line.endswith("load_extracts success " + line.split()[-1]) for line in lines)
+    assert any(" dbt 1/" in line for line in lines)
+
+
+def test_a_failing_dbt_test_fails_the_night_naming_it(tmp_path):
+    """An employee in a unit the unit extract does not have passes the loader and GX, and fails
+    dbt's relationships test: the night fails at once (no retry waits), its test task fails, the
+    build's downstream nodes and the steps after dbt do not run, and the summary names the test."""
+    from kinerja.synth import generate
+
+    landing = tmp_path / "landing"
+    generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=5)
+    [pegawai] = sorted((landing / "pegawai" / "2025-03-07").glob("*.csv"))
+    with pegawai.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = rows[0].index("kode_unit")
+    rows[-1][column] = "09990000"
+    with pegawai.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    (pegawai.parent / "_manifest.json").unlink(missing_ok=True)
+
+    env = _night_env(tmp_path, landing, "duckdb", None)
+    result = _kinerja(env, "run", "--date", "2025-03-07")
+    assert result.returncode == 1, result.stdout[-5000:]
+    settings = Settings(home=tmp_path / "home", target="duckdb")
+    states = task_states(settings, date(2025, 3, 7))
+    assert states["transform.stg_simpeg__pegawai.run"] == "success"
+    assert states["transform.stg_simpeg__pegawai.test"] == "failed"
+    assert states["transform.dbt_producer_watcher"] == "failed"
+    assert states["validate_marts"] == "upstream_failed"
+    assert "up_for_retry" not in states.values()
+    assert "relationships_stg_simpeg__pegawai_kode_unit" in result.stdout
+    assert "transform.stg_simpeg__pegawai.test" in result.stdout
+    report = json.loads((tmp_path / "home" / "runs" / "2025-03-07.json").read_text())
+    assert "train" not in report and "publish" not in report
 
 
 def _landing_rows(landing: Path, extract: str):

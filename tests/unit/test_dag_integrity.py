@@ -1,4 +1,5 @@
-"""The DAG file imports cleanly, has no cycles, and every task retries and writes through the pool."""
+"""The DAG file imports cleanly, has no cycles, every warehouse writer takes the pool, and dbt runs
+once (Cosmos' watcher producer) with one sensor per dbt node showing that node's state."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ tasks = {}
 if dag is not None:
     dag.check_cycle() if hasattr(dag, "check_cycle") else None
     for t in dag.tasks:
-        tasks[t.task_id] = {"retries": t.retries, "pool": t.pool,
+        tasks[t.task_id] = {"retries": t.retries, "pool": t.pool, "type": type(t).__name__,
+                            "deferrable": getattr(t, "deferrable", None),
+                            "mode": getattr(t, "mode", None),
                             "downstream": sorted(t.downstream_task_ids)}
 print("INSPECT" + json.dumps({
     "errors": {k: str(v) for k, v in bag.import_errors.items()},
@@ -53,7 +56,7 @@ def report(tmp_path_factory) -> dict:
     )
     line = next((l for l in result.stdout.splitlines() if l.startswith("INSPECT")), None)
     assert line, f"DagBag did not report:\n{result.stderr[-3000:]}"
-    return json.loads(line[len("INSPECT") :])
+    return {**json.loads(line[len("INSPECT") :]), "home": str(tmp_path / "home")}
 
 
 def test_dag_imports_and_is_wired(report):
@@ -70,16 +73,56 @@ def test_dag_imports_and_is_wired(report):
         "score_and_publish",
     ):
         assert name in tasks
-    dbt_tasks = [t for t in tasks if t.startswith("transform.")]
-    assert len(dbt_tasks) >= 5, "Cosmos rendered too few dbt nodes"
-    # Every task retries and takes a warehouse-writer slot.
-    assert {t: v["retries"] for t, v in tasks.items() if v["retries"] < 1} == {}
-    assert {v["pool"] for v in tasks.values()} == {"kinerja_warehouse"}
+    steps = {t: v for t, v in tasks.items() if not t.startswith("transform.")}
+    # Every step outside dbt retries and takes a warehouse-writer slot.
+    assert {t: v["retries"] for t, v in steps.items() if v["retries"] < 1} == {}
+    assert {v["pool"] for v in steps.values()} == {"kinerja_warehouse"}
     # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish.
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
     assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
+
+
+def test_dbt_runs_once_and_every_node_has_a_sensor(report):
+    """One producer runs `dbt build` in the writers' pool; each model, seed and snapshot has a
+    sensor, and each node with tests a test sensor. Sensors only read what the producer reports:
+    they stay out of the one-slot pool (the producer would wait for a slot a sensor holds) and
+    never retry (a retried sensor re-runs its node with dbt, outside the pool)."""
+    manifest = json.loads(
+        Settings(home=report["home"]).dbt_target_dir.joinpath("manifest.json").read_text()
+    )
+    tasks = {t: v for t, v in report["tasks"].items() if t.startswith("transform.")}
+    [producer] = [v for v in tasks.values() if v["type"] == "DbtProducerWatcherOperator"]
+    assert producer["pool"] == "kinerja_warehouse"
+    assert producer["retries"] == 0
+    sensors = {t: v for t, v in tasks.items() if v["type"].endswith("WatcherOperator")}
+    sensors.pop("transform.dbt_producer_watcher")
+    assert {v["pool"] for v in sensors.values()} == {"default_pool"}
+    assert {v["retries"] for v in sensors.values()} == {0}
+    # With a scheduler and triggerer (Celery) sensors defer; `kinerja run` sets them to reschedule.
+    assert {(v["deferrable"], v["mode"]) for v in sensors.values()} == {(True, "poke")}
+
+    built = {
+        (n["resource_type"], n["name"])
+        for n in manifest["nodes"].values()
+        if n["resource_type"] in ("model", "seed", "snapshot")
+    }
+    suffix = {"model": "run", "seed": "seed", "snapshot": "snapshot"}
+    watched = {
+        (kind, name)
+        for kind, name in built
+        if {f"transform.{name}.{suffix[kind]}", f"transform.{name}_{suffix[kind]}"} & set(sensors)
+    }
+    assert watched == built
+    tested = {
+        parent.split(".")[-1]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test"
+        for parent in n["depends_on"]["nodes"]
+    }
+    test_sensors = {t.split(".")[1] for t in sensors if t.endswith(".test")}
+    assert test_sensors and test_sensors <= tested
 
 
 def _reaches(tasks: dict, start: str, goal: str) -> bool:
