@@ -18,7 +18,8 @@ def _box(plain: bool) -> box.Box:
 def tasks_table(bench: NightBench, night: NightFigures, plain: bool = False) -> Table:
     """Per task of one night, in start order (dbt tasks without their `transform.` group)."""
     table = Table(
-        title=f"{night.label} night {night.as_of} on {bench.target}, {bench.employees:,} employees",
+        title=f"{night.label} night {night.as_of} on {bench.target}, {bench.employees:,} "
+        "employees (dbt tasks without 'transform.')",
         box=_box(plain),
         collapse_padding=True,
     )
@@ -27,9 +28,8 @@ def tasks_table(bench: NightBench, night: NightFigures, plain: bool = False) -> 
     for column in ("wall s", "CPU s", "peak MB"):
         table.add_column(column, justify="right")
     for task in night.tasks:
-        name = task.task_id.removeprefix("transform.")
         table.add_row(
-            f"dbt {name}" if task.phase == "transform" else name,
+            task.task_id.removeprefix("transform."),
             task.state + (f" x{task.tries}" if task.tries > 1 else ""),
             f"{task.wall_s:.1f}",
             f"{task.cpu_s:.1f}",

@@ -59,7 +59,7 @@ def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
         "bare: dbt build",
     ):
         assert figure in printed
-    assert "dbt stg_" in printed  # the per-task tables
+    assert "stg_simpeg__pegawai" in printed  # the per-task tables
     assert max(len(line) for line in printed.splitlines()) <= 80
 
 
