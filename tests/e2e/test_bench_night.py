@@ -68,9 +68,9 @@ def test_landing_is_generated_once_per_parameters(tmp_path):
     from kinerja.settings import Settings
 
     settings = Settings(home=tmp_path / "home", cache=tmp_path / "cache")
-    first = ensure_landing(settings, employees=20, months=1, seed=3)
-    again = ensure_landing(settings, employees=20, months=1, seed=3)
-    other = ensure_landing(settings, employees=20, months=1, seed=4)
+    first = ensure_landing(settings, employees=40, months=1, seed=3)
+    again = ensure_landing(settings, employees=40, months=1, seed=3)
+    other = ensure_landing(settings, employees=40, months=1, seed=4)
     assert not first.cached and again.cached and again.path == first.path
     assert again.rows == first.rows and first.rows["presensi"] > 0
     assert other.path != first.path and not other.cached
