@@ -230,3 +230,79 @@ def bench_fraud(
 
 def _verdict(met: bool) -> str:
     return "[green]ya[/]" if met else "[red]tidak[/]"
+
+
+@bench_app.command("night")
+def bench_night(
+    employees: Annotated[int, typer.Option(min=10, help="Employees of the generated agency.")],
+    months: Annotated[int, typer.Option(min=1, help="Months of history.")] = 3,
+    target: Annotated[str, typer.Option(help="Warehouse: duckdb or postgres.")] = "duckdb",
+    both: Annotated[
+        bool, typer.Option("--both", help="Run on DuckDB and on PostgreSQL, side by side.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", dir_okay=False, help="Write every figure here.")
+    ] = None,
+    pg_database: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL database to use (default: a throwaway one, dropped after)."),
+    ] = None,
+    keep_database: Annotated[
+        bool, typer.Option(help="Keep the named PostgreSQL database afterwards.")
+    ] = False,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option(help="Homes of the nights (default: <KINERJA_HOME>/bench/night)."),
+    ] = None,
+) -> None:
+    """A generated agency's first (catch-up) night and one-day increment through the real DAG:
+    per task wall, CPU and peak RSS, phase totals, and the bare `dbt build` of the same increment.
+    The landing is cached per parameters under the cache dir (KINERJA_CACHE)."""
+    from kinerja.bench.night import NightBenchFailed, run_night_bench
+    from kinerja.bench.night_report import notes, summary_table, tasks_table, write_json
+
+    if target not in ("duckdb", "postgres"):
+        raise typer.BadParameter("target must be duckdb or postgres")
+    settings = get_settings()
+    targets = ["duckdb", "postgres"] if both else [target]
+    plain = not console.is_terminal
+    benches = []
+    for engine in targets:
+        with _progress() as progress:
+            generation = progress.add_task("generating the agency (or reusing it)", total=None)
+
+            def generated(done: int, total: int, task=generation) -> None:
+                progress.update(task, completed=done, total=total)
+
+            night = progress.add_task(f"{engine}: nights", total=None)
+            try:
+                bench = run_night_bench(
+                    settings,
+                    engine,
+                    employees,
+                    months,
+                    seed,
+                    work_dir or settings.home_dir / "bench" / "night",
+                    pg_database=pg_database,
+                    keep_database=keep_database,
+                    status=lambda message, task=night, name=engine: progress.update(
+                        task, description=f"{name}: {message}"
+                    ),
+                    generation_progress=generated,
+                )
+            except NightBenchFailed as exc:
+                console.print(f"[red]{exc}[/]")
+                raise typer.Exit(1) from exc
+            progress.update(generation, total=1, completed=1)
+            progress.update(night, total=1, completed=1, description=f"{engine}: done")
+        benches.append(bench)
+        for figures in (bench.catch_up, bench.increment):
+            if figures.per_task:
+                console.print(tasks_table(bench, figures, plain))
+    console.print(summary_table(benches, plain))
+    for line in notes(benches):
+        console.print(line, style="dim")
+    if json_file:
+        write_json(json_file, benches)
+        console.print(f"figures written to {json_file}")

@@ -103,8 +103,40 @@ class Folder:
     manifest: bool = True  # False: this folder has no _manifest.json
 
 
+_NEEDS_QUOTES = r'[,"\n]'  # what the csv module quotes under QUOTE_MINIMAL with "\n" line ends
+
+
 def render_csv(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n", na_rep="")
+    """The frame as CSV text, exactly as `to_csv(index=False, lineterminator="\\n", na_rep="")`.
+
+    Frames of text only (punches, snapshots: nearly every byte of a landing) are joined column
+    by column in Arrow, an order of magnitude faster than pandas' row-by-row writer.
+    """
+    if len(frame.columns) < 2 or not all(_is_text(frame[c]) for c in frame.columns):
+        return frame.to_csv(index=False, lineterminator="\n", na_rep="")
+    columns = [_csv_field(frame[c].astype("str")) for c in frame.columns]
+    if frame.empty:
+        return ",".join(_csv_field(pd.Series(frame.columns, dtype="str"))) + "\n"
+    rows = columns[0].str.cat(columns[1:], sep=",")
+    header = ",".join(_csv_field(pd.Series(frame.columns, dtype="str")))
+    return header + "\n" + "\n".join(rows.tolist()) + "\n"
+
+
+def _is_text(values: pd.Series) -> bool:
+    if isinstance(values.dtype, pd.StringDtype):
+        return True
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in (
+        "string",
+        "empty",
+    )
+
+
+def _csv_field(values: pd.Series) -> pd.Series:
+    values = values.fillna("")
+    quote = values.str.contains(_NEEDS_QUOTES, regex=True)
+    if quote.any():
+        values = values.where(~quote, '"' + values.str.replace('"', '""', regex=False) + '"')
+    return values
 
 
 def _text(value) -> str:

@@ -86,6 +86,16 @@ class _Ghost:
     fields: dict  # identity columns that differ from the template's row
 
 
+def _rows_by_nip(nips: pd.Series, wanted: set[str]) -> dict[str, np.ndarray]:
+    """Row positions (ascending) of the wanted nips in a day's punches, found in one vectorised
+    pass: a day's edits grow with the staff, so a scan of the frame per edit grew with its square."""
+    hits = np.flatnonzero(nips.isin(wanted).to_numpy())
+    groups: dict[str, list[int]] = {}
+    for position, nip in zip(hits.tolist(), nips.iloc[hits].tolist(), strict=True):
+        groups.setdefault(nip, []).append(position)
+    return {nip: np.array(rows, dtype=np.intp) for nip, rows in groups.items()}
+
+
 @dataclass
 class _DayEdits:
     buddies: list[tuple[str, str, int, int]] = field(default_factory=list)  # a, b, lag in, out
@@ -129,16 +139,17 @@ class FraudPlan:
         if not self.ghosts:
             return snapshot
         by_nip = {nip: i for i, nip in enumerate(snapshot["nip"])}
-        rows = []
-        for ghost in self.ghosts:
-            i = by_nip.get(ghost.template)
-            if i is None:
-                continue
-            row = snapshot.iloc[i].to_dict()
-            row.update(ghost.fields)
-            rows.append(row)
-        if not rows:
+        placed = [(by_nip[g.template], g) for g in self.ghosts if g.template in by_nip]
+        if not placed:
             return snapshot
+        # One take of the template rows, then the ghosts' own fields column by column: row by
+        # row (iloc per ghost) cost a snapshot's worth of work per ghost.
+        rows = {
+            column: list(values) for column, values in snapshot.iloc[[i for i, _ in placed]].items()
+        }
+        for k, (_, ghost) in enumerate(placed):
+            for column, value in ghost.fields.items():
+                rows[column][k] = value
         return pd.concat(
             [snapshot, pd.DataFrame(rows, columns=snapshot.columns)], ignore_index=True
         )
@@ -153,11 +164,20 @@ class FraudPlan:
         frame = frame.reset_index(drop=True)
         added: list[dict] = []
         dropped = np.zeros(len(frame), dtype=bool)
-        nips = frame["nip"].to_numpy()
+        wanted = {nip for a, b, _, _ in edits.buddies for nip in (a, b)}
+        wanted.update(nip for nip, _, _ in (*edits.far, *edits.travel))
+        found = _rows_by_nip(frame["nip"], wanted)
+        none = np.empty(0, dtype=np.intp)
+
+        def rows_of(nip: str) -> np.ndarray:
+            return found.get(nip, none)
+
+        terminal = frame["sumber"].isin(TERMINALS).to_numpy()
 
         for a, b, lag_in, lag_out in edits.buddies:
-            dropped |= nips == b
-            own = frame[(nips == a) & frame["sumber"].isin(TERMINALS)]
+            dropped[rows_of(b)] = True
+            mine = rows_of(a)
+            own = frame.iloc[mine[terminal[mine]]]
             if own.empty:
                 continue
             ends = [(own.iloc[0], lag_in)]
@@ -168,29 +188,39 @@ class FraudPlan:
             if len(ends) == 2:  # a buddy day shows at B's arrival and departure both
                 self.buddy_days[(a, b)] = self.buddy_days.get((a, b), 0) + 1
 
+        # Written in one assignment after the loop: one per case copied the day's columns each
+        # time. Each person is in one pattern, so no case reads another's edit.
+        moved = ["waktu", "sumber", "id_perangkat", "lat", "lon"]
+        edited: list[tuple[np.ndarray, tuple]] = []
         for nip, person, unit in edits.far:
-            mine = np.flatnonzero(nips == nip)
+            mine = rows_of(nip)
             if len(mine) == 0:
                 continue
-            first = frame.at[mine[0], "waktu"]
-            same = mine[frame.loc[mine, "waktu"].to_numpy() == first]
+            times = frame["waktu"].iloc[mine].to_numpy(dtype=object)
+            first = times[0]
+            same = mine[times == first]
             beyond = self.rng.uniform(*GEOFENCE_BEYOND_M)
             lat, lon = _offset_position(
                 self.unit_lat[unit], self.unit_lon[unit], self.unit_radius[unit] + beyond, self.rng
             )
             instant = _instant(first, int(self.unit_offset[unit]))
-            frame.loc[same, ["waktu", "sumber", "id_perangkat", "lat", "lon"]] = [
-                _format(instant, 0), "MOBILE", self.phone[person], f"{lat:.6f}", f"{lon:.6f}",
-            ]  # fmt: skip
+            values = (_format(instant, 0), "MOBILE", self.phone[person], f"{lat:.6f}", f"{lon:.6f}")
+            edited.append((same, values))
             self.record(LUAR_GEOFENCE, nip, tanggal=day)
+        if edited:
+            positions = np.concatenate([same for same, _ in edited])
+            values = np.array([v for same, v in edited for _ in same], dtype=object)
+            frame.loc[positions, moved] = values
 
+        terminal = frame["sumber"].isin(TERMINALS).to_numpy()  # the geofence edits moved some
         for nip, person, unit in edits.travel:
-            terminal = frame[(nips == nip) & frame["sumber"].isin(TERMINALS)]
-            if terminal.empty:
+            mine = rows_of(nip)
+            terminal_rows = frame.iloc[mine[terminal[mine]]]
+            if terminal_rows.empty:
                 continue
             city = self._far_city(unit)
             lat, lon = _offset_position(city.lat, city.lon, self.rng.uniform(0, 5_000), self.rng)
-            at = _instant(terminal.iloc[0]["waktu"], int(self.unit_offset[unit]))
+            at = _instant(terminal_rows.iloc[0]["waktu"], int(self.unit_offset[unit]))
             at += timedelta(seconds=int(self.rng.integers(*TRAVEL_GAP_S)))
             added.append(
                 {"nip": nip, "waktu": _format(at, 0), "sumber": "MOBILE",

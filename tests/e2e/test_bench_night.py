@@ -1,0 +1,77 @@
+"""`kinerja bench night` on a tiny agency (60 employees, 1 month) on DuckDB: the real DAG's two
+nights, the bare build, and the figures printed and written as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+KINERJA = str(Path(sys.executable).parent / "kinerja")
+
+
+def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
+    out = tmp_path / "night.json"
+    env = {**os.environ, "KINERJA_HOME": str(tmp_path / "home"), "COLUMNS": "80"}
+    args = [KINERJA, "bench", "night", "--employees", "60", "--months", "1", "--json", str(out)]
+    result = subprocess.run(
+        args, check=False, env=env, capture_output=True, text=True, timeout=1200
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    [bench] = json.loads(out.read_text())
+    assert bench["target"] == "duckdb" and bench["landing"]["cached"] is False
+    catch_up, increment = bench["catch_up"], bench["increment"]
+    assert catch_up["as_of"] == "2025-06-29" and increment["as_of"] == "2025-06-30"
+    for night in (catch_up, increment):
+        assert night["succeeded"] and night["wall_s"] > 0 and night["cpu_s"] > 0
+        assert night["peak_rss_mb"] > 50  # an Airflow process tree, at least
+        tasks = {t["task_id"]: t for t in night["tasks"]}
+        assert {"load_extracts", "validate_extracts", "validate_marts"} <= set(tasks)
+        assert sum(t["phase"] == "transform" for t in tasks.values()) > 20
+        assert all(t["wall_s"] > 0 for t in tasks.values()), tasks
+        assert all(t["peak_rss_mb"] > 0 for t in tasks.values()), tasks
+        phases = night["phases"]
+        assert all(phases[p]["wall_s"] > 0 for p in ("load", "validate", "transform"))
+        assert phases["transform"]["wall_s"] < night["wall_s"]
+    # The catch-up loads the month before the last day, the increment that day alone.
+    assert sum(increment["rows_loaded"].values()) > 0
+    assert increment["rows_loaded"]["presensi"] > 0
+    assert sum(catch_up["rows_loaded"].values()) > 10 * sum(increment["rows_loaded"].values())
+
+    bare = bench["bare_dbt_build"]
+    assert bare["dbt_build_s"] > 0 and bare["nodes"] > 100
+    assert bare["rows_loaded"] == increment["rows_loaded"]  # the same increment, the loader alone
+    assert bench["transform_over_bare"] == pytest.approx(
+        increment["phases"]["transform"]["wall_s"] / bare["dbt_build_s"]
+    )
+
+    printed = result.stdout
+    for figure in (
+        "catch-up: night wall s",
+        "increment: transform wall / CPU s",
+        "bare: dbt build",
+    ):
+        assert figure in printed
+    assert "stg_simpeg__pegawai" in printed  # the per-task tables
+    assert max(len(line) for line in printed.splitlines()) <= 80
+
+
+def test_landing_is_generated_once_per_parameters(tmp_path):
+    from kinerja.bench.night import ensure_landing
+    from kinerja.settings import Settings
+
+    settings = Settings(home=tmp_path / "home", cache=tmp_path / "cache")
+    first = ensure_landing(settings, employees=40, months=1, seed=3)
+    again = ensure_landing(settings, employees=40, months=1, seed=3)
+    other = ensure_landing(settings, employees=40, months=1, seed=4)
+    assert not first.cached and again.cached and again.path == first.path
+    assert again.rows == first.rows and first.rows["presensi"] > 0
+    assert other.path != first.path and not other.cached
+    assert (first.path / "presensi" / "2025-06-30").is_dir()
