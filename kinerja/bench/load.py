@@ -26,6 +26,7 @@ from rich.table import Table
 
 from kinerja.contract.extracts import PRESENSI
 from kinerja.settings import Settings
+from kinerja.warehouse.duckdb import open_duckdb
 
 BENCH_DAY = date(2026, 3, 2)
 _SECONDS = np.arange(6 * 3600, 18 * 3600)
@@ -85,12 +86,11 @@ def write_punch_csv(path: Path, rows: int, seed: int = 0) -> Path:
 
 
 def _raw_duckdb(csv: Path, work: Path, settings: Settings) -> Measure:
-    import duckdb
 
     path = work / "raw_bulk.duckdb"
     path.unlink(missing_ok=True)
     # The same memory limit and threads as the loader's connection: like against like.
-    con = duckdb.connect(str(path), config=settings.duckdb_config)
+    con = open_duckdb(path, settings)
     try:
         quoted = "'" + str(csv).replace("'", "''") + "'"
         began = time.perf_counter()

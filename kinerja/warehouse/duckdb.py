@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -27,13 +28,27 @@ def _json_key(text: str) -> str:
     return json.dumps(text)
 
 
+def open_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file with the settings' memory, threads and spill folder.
+
+    Set after connecting rather than passed as `config=`: DuckDB refuses a second connection to
+    a file open in the same process with another configuration, and dbt-duckdb (in the same
+    process under `airflow dags test`) connects with none and SETs its profile's settings.
+    """
+    con = duckdb.connect(str(path))
+    for name, value in settings.duckdb_config.items():
+        quoted = str(value).replace("'", "''")
+        con.execute(f"set {name} = '{quoted}'")
+    return con
+
+
 class DuckDBWarehouse(Warehouse):
     target = "duckdb"
 
     def __init__(self, settings: Settings) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = settings.duckdb_path
-        self.con = duckdb.connect(str(self.path), config=settings.duckdb_config)
+        self.con = open_duckdb(self.path, settings)
         self._in_transaction = False
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:

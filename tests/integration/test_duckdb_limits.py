@@ -70,3 +70,9 @@ def test_dbt_runs_duckdb_within_the_limits(limited, monkeypatch, tmp_path):
     assert row["memory_limit"] == "512.0 MiB"
     assert int(row["threads"]) == 1
     assert row["temp_directory"] == str(limited.home_dir / "duckdb_tmp")
+
+    # Under `airflow dags test` the next task opens the warehouse in the process where dbt-duckdb
+    # still holds the file open: DuckDB refuses a connection whose configuration differs.
+    with connect(limited) as wh:
+        after = wh.query_df(SETTINGS_SQL).iloc[0]
+    assert after["memory_limit"] == "512.0 MiB"
