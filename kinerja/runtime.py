@@ -56,6 +56,10 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         # Cosmos keeps dbt's partial-parse state here; in the shared /tmp default another
         # installation's state (another profile) forces a full parse of the project every night.
         "AIRFLOW__COSMOS__CACHE_DIR": str(home / "dbt" / "cosmos"),
+        # The watcher producer would rewrite an Airflow Variable holding every node status so far
+        # on each dbt event (quadratic: 70 % of its time on 60 staff); it has no retries, so the
+        # backup is only written if it fails.
+        "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "PYTHONPATH": os.pathsep.join(
             p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
