@@ -30,6 +30,8 @@
     end
 {%- endset %}
 
+-- depends_on: {{ ref('stg_simpeg__pegawai_riwayat') }}
+
 with
 {{ incremental_punches() }},
 
