@@ -18,7 +18,7 @@
         coalesce(
             (
                 select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
-                from {{ ref('stg_presensi__punches') }}
+                from {{ relasi('stg_presensi__punches') }}
                 where _loaded_at > {{ watermark }}
             ),
             cast('9999-12-31' as date)
@@ -31,7 +31,7 @@
                     case
                         when not exists (
                             select 1
-                            from {{ ref('stg_simpeg__pegawai_riwayat') }} as earlier
+                            from {{ relasi('stg_simpeg__pegawai_riwayat') }} as earlier
                             where earlier.nip = delivered.nip
                               and earlier.tanggal_snapshot < delivered.tanggal_snapshot
                         )
@@ -42,7 +42,7 @@
                         else delivered.tanggal_snapshot
                     end
                 )
-                from {{ ref('stg_simpeg__pegawai_riwayat') }} as delivered
+                from {{ relasi('stg_simpeg__pegawai_riwayat') }} as delivered
                 where delivered._loaded_at > {{ watermark }}
             ),
             cast('9999-12-31' as date)
@@ -52,7 +52,7 @@
         coalesce(
             (
                 select min(tanggal_mulai)
-                from {{ ref('stg_simpeg__izin_versi') }}
+                from {{ relasi('stg_simpeg__izin_versi') }}
                 where _loaded_at > {{ watermark }}
             ),
             cast('9999-12-31' as date)
@@ -67,15 +67,14 @@
     rebuild from: the earliest day its inputs changed for since its last run (its own
     `_dimuat_pada` watermark), or the lookback window before the newest attendance day, whichever
     is earlier. The model rebuilds every period that ends on or after this day, whole
-    (delete+insert keyed by the period). A model calling it needs the `depends_on` comments of
-    `depends_on_hari_pertama_berubah()`: the refs sit inside is_incremental(), invisible at parse. -#}
+    (delete+insert keyed by the period). -#}
 {% macro hari_pertama_dibangun_ulang() -%}
     least(
         {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')') }},
         coalesce(
             (
                 select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }}
-                from {{ ref('fct_presensi_harian') }}
+                from {{ relasi('int_presensi__harian') }}
             ),
             cast('1900-01-01' as date)
         )
@@ -83,9 +82,11 @@
 {%- endmacro %}
 
 
-{% macro depends_on_hari_pertama_berubah() -%}
--- depends_on: {{ ref('stg_presensi__punches') }}
--- depends_on: {{ ref('stg_simpeg__pegawai_riwayat') }}
--- depends_on: {{ ref('stg_simpeg__izin_versi') }}
--- depends_on: {{ ref('fct_presensi_harian') }}
+
+{#- A model's relation read without ref(): the window macros run only inside is_incremental(),
+    where a ref would need a `-- depends_on` hint, and that hint would make every unit test of
+    the model supply these inputs. Each of them is upstream of its callers anyway (the staging
+    views through the attendance models), so the run order is unchanged. -#}
+{% macro relasi(model_name) -%}
+    {{ graph.nodes['model.' ~ project_name ~ '.' ~ model_name].relation_name }}
 {%- endmacro %}

@@ -17,7 +17,6 @@
 -- attendance changed since the previous run (macro hari_pertama_dibangun_ulang: late punches,
 -- snapshots and leave decisions loaded since, the lookback window). Both the count and the runs
 -- are per year, so the other years cannot change.
-{{ depends_on_hari_pertama_berubah() }}
 
 with daily_attendance as (
 

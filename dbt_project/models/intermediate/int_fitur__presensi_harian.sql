@@ -25,7 +25,6 @@
 -- on or after the first day whose inputs changed (macro hari_pertama_dibangun_ulang: late
 -- punches, snapshots and leave versions loaded since, the lookback window). On most nights that
 -- is no quarter at all: only complete quarters are featurised.
-{{ depends_on_hari_pertama_berubah() }}
 
 with quarters as (
 

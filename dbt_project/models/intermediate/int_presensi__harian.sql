@@ -24,8 +24,6 @@
 -- raw rows are read (a filter on a raw column, pushed down through the staging view).
 {%- set jadwal = "case when calendar.ramadan then 'RAMADAN' else 'NORMAL' end" %}
 
--- depends_on: {{ ref('stg_simpeg__pegawai_riwayat') }}
-
 with
 {{ incremental_punches() }},
 

@@ -30,8 +30,6 @@
     end
 {%- endset %}
 
--- depends_on: {{ ref('stg_simpeg__pegawai_riwayat') }}
-
 with
 {{ incremental_punches() }},
 

@@ -13,7 +13,6 @@
 }}
 -- Incremental by year, rebuilding the same years as int_disiplin__tahunan (same window, same
 -- watermark: `_dimuat_pada` passes through).
-{{ depends_on_hari_pertama_berubah() }}
 
 with yearly as (
 

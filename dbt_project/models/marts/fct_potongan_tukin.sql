@@ -13,7 +13,6 @@
 }}
 -- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
 -- whose attendance changed since the previous run (macro hari_pertama_dibangun_ulang).
-{{ depends_on_hari_pertama_berubah() }}
 
 with daily_attendance as (
 

@@ -26,8 +26,6 @@
 -- An employee snapshot loaded since rebuilds every day from its date on (macro
 -- hari_pertama_berubah): a re-delivered or corrected snapshot reaches the days it changes.
 
--- depends_on: {{ ref('stg_simpeg__pegawai_riwayat') }}
-
 with covered_days as (
 
     select * from {{ ref('int_presensi__hari_tercakup') }}
