@@ -20,7 +20,7 @@ from kinerja.settings import Settings
 from kinerja.synth import generate
 from kinerja.warehouse import connect
 
-START, END = date(2024, 2, 1), date(2024, 4, 12)
+START, END = date(2024, 3, 1), date(2024, 4, 12)
 NIGHTS = (date(2024, 4, 3), date(2024, 4, 8), date(2024, 4, 11))
 LATE_BEFORE = date(2024, 3, 20)  # the late punch is of a day of the previous quarter
 REDELIVERED_SNAPSHOT_MOVES = 5
@@ -39,7 +39,7 @@ INCREMENTAL_MODELS = {
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("incremental_landing")
-    generate(root, employees=150, start=START, end=END, seed=12, ground_truth=False)
+    generate(root, employees=60, start=START, end=END, seed=12, ground_truth=False)
     return root
 
 
