@@ -58,10 +58,11 @@
 
 
 {#- First day of the nightly slice: the lookback window (var presensi_lookback_hari) before the
-    newest judged day, the days an incremental run always rebuilds. From the data, not the wall
-    clock, so that a catch-up or a replayed night tests what it built. Late rows of older days
-    are tested by the scheduled full run. -#}
+    newest delivered presensi date, the days an incremental run always rebuilds. From the data,
+    not the wall clock, so that a catch-up or a replayed night tests what it built; from the raw
+    layer, upstream of every sliced model, so that it exists whichever model `dbt build` tests
+    first. Late rows of older days are tested by the scheduled full run. -#}
 {% macro awal_irisan_uji() -%}
-    {%- set fact = graph.nodes.get('model.kinerja.fct_presensi_harian') -%}
-    (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ fact.relation_name }})
+    {%- set raw = graph.sources['source.' ~ project_name ~ '.presensi.presensi'] -%}
+    (select {{ add_days('max(_extraction_date)', -1 * var('presensi_lookback_hari')) }} from {{ raw.relation_name }})
 {%- endmacro %}
