@@ -14,24 +14,17 @@
 
 
 {#- The punches an incremental attendance model rebuilds from: a `rebuild` CTE holding
-    `first_day`, the earliest day touched by punches loaded since the model's last run (one day
-    earlier: a written date and a local date can differ by one across zones) or the lookback
-    window, whichever is earlier, and a `punches` CTE reading only raw rows extracted from
-    `first_day` - 1 on (a punch is delivered on or after its day). Shared so that every model
-    built from punches rebuilds the same days. Emits "rebuild as (...), punches as (...)". -#}
+    `first_day`, the earliest day the inputs changed for since the model's last run (macro
+    hari_pertama_berubah: punches and employee snapshots loaded since) or the lookback window,
+    whichever is earlier, and a `punches` CTE reading only raw rows extracted from `first_day` - 1
+    on (a punch is delivered on or after its day). Shared so that every model built from punches
+    rebuilds the same days. Emits "rebuild as (...), punches as (...)". -#}
 {% macro incremental_punches() %}
 {% if is_incremental() %}
 rebuild as (
 
     select least(
-        coalesce(
-            (
-                select {{ add_days('min(cast(waktu_tertulis as date))', -1) }}
-                from {{ ref('stg_presensi__punches') }}
-                where _loaded_at > (select max(_dimuat_pada) from {{ this }})
-            ),
-            cast('9999-12-31' as date)
-        ),
+        {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')', ['presensi', 'pegawai']) }},
         coalesce(
             (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
             cast('1900-01-01' as date)

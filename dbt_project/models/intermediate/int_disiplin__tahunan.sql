@@ -5,9 +5,28 @@
 -- breaks it - a day present or excused, and an uncovered day (unknown: a sanction cannot rest
 -- on it). Runs are cut at the year end like the cumulative count.
 
+{{
+    config(
+        materialized='incremental',
+        unique_key='tahun',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by year: a run rebuilds, whole, every year from the one holding the first day whose
+-- attendance changed since the previous run (macro hari_pertama_dibangun_ulang: late punches,
+-- snapshots and leave decisions loaded since, the lookback window). Both the count and the runs
+-- are per year, so the other years cannot change.
+
 with daily_attendance as (
 
     select * from {{ ref('fct_presensi_harian') }}
+    {% if is_incremental() %}
+    where tanggal >= (
+        select cast({{ dbt.date_trunc('year', 'cast(first_day as timestamp)') }} as date)
+        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
+    )
+    {% endif %}
 
 ),
 
@@ -30,6 +49,7 @@ judged_days as (
         daily_attendance.tanggal,
         cast(extract(year from daily_attendance.tanggal) as integer) as tahun,
         daily_attendance.kode_unit,
+        daily_attendance._dimuat_pada,
         status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
         calendar.urutan_hari_kerja
     from daily_attendance
@@ -84,7 +104,8 @@ per_year as (
         tahun,
         cast(count(*) as integer) as hari_kerja_tercakup,
         cast(sum(case when tanpa_keterangan then 1 else 0 end) as integer) as hari_tanpa_keterangan,
-        max(tanggal) as tanggal_terakhir
+        max(tanggal) as tanggal_terakhir,
+        max(_dimuat_pada) as _dimuat_pada
     from judged_days
     group by nip, tahun
 
@@ -97,7 +118,8 @@ select
     per_year.hari_kerja_tercakup,
     per_year.hari_tanpa_keterangan,
     cast(coalesce(longest_run.rangkaian_terpanjang, 0) as integer) as rangkaian_terpanjang,
-    per_year.tanggal_terakhir
+    per_year.tanggal_terakhir,
+    per_year._dimuat_pada
 from per_year
 inner join last_unit
     on per_year.nip = last_unit.nip

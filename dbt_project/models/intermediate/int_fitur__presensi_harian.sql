@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='periode_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
 
 -- Daily attendance as it was known at the end of the day's quarter: one row per employee and
 -- covered working day of a complete quarter, the input of the attendance features.
@@ -13,12 +20,19 @@
 -- menempel_libur: the calendar day before or after is not a working day (weekend, holiday or
 -- cuti bersama), for the leave-pattern feature.
 -- A table: the quarter features and the look-ahead data tests all read it, and as a view the
--- employee-day joins would run for each of them. Rebuilt in full each night, like the feature
--- table it feeds.
+-- employee-day joins would run for each of them. Incremental by quarter: a run builds the
+-- quarters that became complete since the previous run and rebuilds, whole, every quarter ending
+-- on or after the first day whose inputs changed (macro hari_pertama_dibangun_ulang: late
+-- punches, snapshots and leave versions loaded since, the lookback window). On most nights that
+-- is no quarter at all: only complete quarters are featurised.
 
 with quarters as (
 
     select * from {{ ref('int_periode__kuartal') }}
+    {% if is_incremental() %}
+    where tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
+       or periode_id not in (select periode_id from {{ this }})
+    {% endif %}
 
 ),
 
@@ -155,7 +169,8 @@ select
     coalesce(approved_leave.absen_pendek, false) as absen_pendek,
     daily_attendance.menit_terlambat,
     daily_attendance.menit_pulang_cepat,
-    not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur
+    not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur,
+    daily_attendance._dimuat_pada
 from employee_days
 left join daily_attendance
     on employee_days.nip = daily_attendance.nip

@@ -3,9 +3,26 @@
 -- data (seed sanksi_disiplin): each row matches either the cumulative count (KUMULATIF) or the
 -- longest run (BERTURUT) within its day range; the heaviest match (highest urutan) applies.
 
+{{
+    config(
+        materialized='incremental',
+        unique_key='tahun',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by year, rebuilding the same years as int_disiplin__tahunan (same window, same
+-- watermark: `_dimuat_pada` passes through).
+
 with yearly as (
 
     select * from {{ ref('int_disiplin__tahunan') }}
+    {% if is_incremental() %}
+    where tahun >= (
+        select cast(extract(year from first_day) as integer)
+        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
+    )
+    {% endif %}
 
 ),
 
@@ -48,7 +65,8 @@ select
     matched.tingkat_hukdis,
     matched.sanksi,
     matched.dasar as dasar_sanksi,
-    yearly.tanggal_terakhir
+    yearly.tanggal_terakhir,
+    yearly._dimuat_pada
 from yearly
 left join matched
     on yearly.nip = matched.nip

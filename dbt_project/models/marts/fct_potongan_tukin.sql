@@ -3,9 +3,26 @@
 -- (TK), at the rates of the agency's scheme (var skema_tukin; seed potongan_tukin: the rates are
 -- data, the default is Kemenag). The month's total is capped at 100 %.
 
+{{
+    config(
+        materialized='incremental',
+        unique_key=['tahun', 'bulan'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
+-- whose attendance changed since the previous run (macro hari_pertama_dibangun_ulang).
+
 with daily_attendance as (
 
     select * from {{ ref('fct_presensi_harian') }}
+    {% if is_incremental() %}
+    where tanggal >= (
+        select cast({{ dbt.date_trunc('month', 'cast(first_day as timestamp)') }} as date)
+        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
+    )
+    {% endif %}
 
 ),
 
@@ -31,7 +48,8 @@ days as (
         {{ dbt.date_trunc('month', 'daily_attendance.tanggal') }} as bulan_awal,
         status_groups.kelompok,
         daily_attendance.menit_terlambat,
-        daily_attendance.menit_pulang_cepat
+        daily_attendance.menit_pulang_cepat,
+        daily_attendance._dimuat_pada
     from daily_attendance
     inner join status_groups
         on daily_attendance.status = status_groups.status_presensi
@@ -95,7 +113,8 @@ per_month_days as (
         nip,
         bulan_awal,
         max(kode_unit) as kode_unit,
-        cast(count(*) as integer) as hari_kerja_tercakup
+        cast(count(*) as integer) as hari_kerja_tercakup,
+        max(_dimuat_pada) as _dimuat_pada
     from days
     group by nip, bulan_awal
 
@@ -117,7 +136,8 @@ select
     {{ round_double('coalesce(per_month_violations.persen_tk, 0)', 2) }} as persen_potongan_tk,
     {{ round_double('least(100, coalesce(per_month_violations.persen_tl, 0)'
                     ' + coalesce(per_month_violations.persen_psw, 0)'
-                    ' + coalesce(per_month_violations.persen_tk, 0))', 2) }} as persen_potongan_total
+                    ' + coalesce(per_month_violations.persen_tk, 0))', 2) }} as persen_potongan_total,
+    per_month_days._dimuat_pada
 from per_month_days
 left join per_month_violations
     on per_month_days.nip = per_month_violations.nip

@@ -23,6 +23,8 @@
 -- day's rows (delete+insert keyed by tanggal; the grain nip + tanggal is tested), so an employee
 -- no longer expected on the day does not linger. A late punch that makes a unit-day covered
 -- raises the day's `_dimuat_pada` in int_presensi__hari_tercakup, so the whole day is rebuilt.
+-- An employee snapshot loaded since rebuilds every day from its date on (macro
+-- hari_pertama_berubah): a re-delivered or corrected snapshot reaches the days it changes.
 
 with covered_days as (
 
@@ -79,6 +81,13 @@ already_built as (
 
 ),
 
+snapshot_changed_from as (
+
+    -- employee snapshots loaded since change who is expected, and in which unit, from here on
+    select {{ hari_pertama_berubah('(select loaded_until from already_built)', ['pegawai']) }} as first_day
+
+),
+
 leave_loaded_since as (
 
     select leave_records.tanggal_mulai, leave_records.tanggal_selesai
@@ -95,8 +104,10 @@ days_to_build as (
     from covered_days
     {% if is_incremental() %}
     cross join already_built
+    cross join snapshot_changed_from
     where already_built.last_day is null
        or covered_days.tanggal >= {{ add_days('already_built.last_day', -1 * var('presensi_lookback_hari')) }}
+       or covered_days.tanggal >= snapshot_changed_from.first_day
        or covered_days._dimuat_pada > already_built.loaded_until
        or exists (
             select 1

@@ -1,0 +1,68 @@
+{#- Data tests on the big facts scan only the new slice on most nights, and everything on a
+    schedule. A model opts in with `meta: {irisan_uji: "<filter with __awal_irisan__>"}` (and
+    `kunci_uji: [columns of its key]`); then every generic test on it reads only the rows that
+    filter keeps, with __awal_irisan__ the first day of the slice (macro awal_irisan_uji).
+    Exempt, and so checked in full every night: key tests (unique, unique_combination, not_null on
+    a `kunci_uji` column), singular tests, and tests with their own `where`. Contracts are
+    enforced when the model is built, whatever the slice.
+    Overrides dbt's get_where_subquery, the documented hook for custom `where` logic. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if not where and not uji_penuh() -%}
+        {%- set where = irisan_uji_model() -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where | replace('__awal_irisan__', awal_irisan_uji()) }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+
+{#- The slice filter of the model this test is attached to, or '' for a key test or a model
+    that does not opt in. -#}
+{% macro irisan_uji_model() -%}
+    {%- set attached = model.get('attached_node') if model is mapping else none -%}
+    {%- if not attached or attached not in graph.nodes -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set meta = graph.nodes[attached].get('config', {}).get('meta', {}) -%}
+    {%- set test = model.get('test_metadata') or {} -%}
+    {%- set name = test.get('name', '') -%}
+    {%- if name in ('unique', 'unique_combination')
+        or (name == 'not_null' and model.get('column_name') in meta.get('kunci_uji', [])) -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- do return(meta.get('irisan_uji', '')) -%}
+{%- endmacro %}
+
+
+{#- Everything is tested: when var `uji_penuh` (or env KINERJA_DBT_UJI_PENUH) is true, and on the
+    weekly and monthly schedule: the night whose date (var `tanggal_malam`, else the run's start
+    in WIB) is a Sunday or the 1st of a month. -#}
+{% macro uji_penuh() -%}
+    {%- set forced = var('uji_penuh', env_var('KINERJA_DBT_UJI_PENUH', 'false')) -%}
+    {%- if forced | string | lower in ('true', '1', 'yes') -%}
+        {%- do return(true) -%}
+    {%- endif -%}
+    {%- set night = var('tanggal_malam', none) -%}
+    {%- if night -%}
+        {%- set night = modules.datetime.date.fromisoformat(night | string) -%}
+    {%- else -%}
+        {%- set night = (run_started_at + modules.datetime.timedelta(hours=7)).date() -%}
+    {%- endif -%}
+    {%- do return(night.isoweekday() == 7 or night.day == 1) -%}
+{%- endmacro %}
+
+
+{#- First day of the nightly slice: the lookback window (var presensi_lookback_hari) before the
+    newest delivered presensi date, the days an incremental run always rebuilds. From the data,
+    not the wall clock, so that a catch-up or a replayed night tests what it built; from the raw
+    layer, upstream of every sliced model, so that it exists whichever model `dbt build` tests
+    first. Late rows of older days are tested by the scheduled full run. -#}
+{% macro awal_irisan_uji() -%}
+    {%- set raw = graph.sources['source.' ~ project_name ~ '.presensi.presensi'] -%}
+    (select {{ add_days('max(_extraction_date)', -1 * var('presensi_lookback_hari')) }} from {{ raw.relation_name }})
+{%- endmacro %}

@@ -1,0 +1,171 @@
+"""The night costs the day: an agency built night by night equals the same data built at once.
+
+A small generated agency is loaded and built incrementally over three nights; between them come
+what a real source does to old days: a late punch of a day weeks back, a re-delivered employee
+snapshot that moves people to another unit, and a leave decision cancelled after the fact. After
+the last night every incremental model is copied aside, the project is rebuilt with
+`--full-refresh` on the same raw layer, and the two must hold exactly the same rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_dbt_models import DBT_PROJECT_DIR, _dbt_env
+
+from kinerja.load import load_night
+from kinerja.settings import Settings
+from kinerja.synth import generate
+from kinerja.warehouse import connect
+
+START, END = date(2024, 3, 1), date(2024, 4, 12)
+NIGHTS = (date(2024, 4, 3), date(2024, 4, 8), date(2024, 4, 11))
+LATE_BEFORE = date(2024, 3, 20)  # the late punch is of a day of the previous quarter
+REDELIVERED_SNAPSHOT_MOVES = 5
+
+INCREMENTAL_MODELS = {
+    "intermediate": [
+        "int_presensi__harian",
+        "int_presensi__punch",
+        "int_disiplin__tahunan",
+        "int_fitur__presensi_harian",
+    ],
+    "marts": ["fct_presensi_harian", "fct_disiplin_presensi", "fct_potongan_tukin"],
+}
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("incremental_landing")
+    generate(root, employees=60, start=START, end=END, seed=12, ground_truth=False)
+    return root
+
+
+def _dbt(settings: Settings, work: Path, *args: str) -> None:
+    from dbt.cli.main import dbtRunner
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in _dbt_env(settings, work).items():
+            patch.setenv(key, value)
+        result = dbtRunner().invoke(
+            ["--no-use-colors", "--quiet", *args, "--project-dir", str(DBT_PROJECT_DIR)]
+        )
+    failed = [
+        f"{r.node.name}: {r.message}"
+        for r in (result.result or [])
+        if str(r.status) not in ("success", "pass")
+    ]
+    assert result.success, f"dbt {' '.join(args)} failed: {result.exception or failed}"
+
+
+def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
+    """Raw rows as the loader writes them, delivered on `night` but about old days."""
+    with connect(settings) as wh:
+        # A punch of an old day from an employee absent without notice that day (the terminal
+        # uploaded late): the day, its month, year and quarter must all change.
+        absent = wh.query_df(
+            "select nip, tanggal from marts.fct_presensi_harian "
+            "where tanggal < :day and status = 'TANPA_KETERANGAN' order by tanggal, nip limit 1",
+            {"day": LATE_BEFORE},
+        )
+        assert len(absent) == 1, "the generated agency has no unexcused day to correct"
+        nip, late_day = str(absent["nip"].iloc[0]), absent["tanggal"].iloc[0]
+        late_day = late_day.date() if hasattr(late_day, "date") else late_day
+        wh.execute(
+            """
+            insert into raw.presensi (nip, waktu, sumber, id_perangkat, lat, lon,
+                _batch_id, _extraction_date, _source_file, _row_number, _loaded_at)
+            select nip, :waktu, sumber, id_perangkat, lat, lon,
+                'late-punch', :night, 'presensi/late.csv', 1, current_timestamp
+            from raw.presensi where nip = :nip order by _loaded_at, _row_number limit 1
+            """,
+            {"waktu": f"{late_day.isoformat()}T07:20:00", "night": night, "nip": nip},
+        )
+        # The first snapshot re-delivered with a few employees in another unit: every day from
+        # the snapshot's date on must follow.
+        first_snapshot = wh.scalar("select min(_extraction_date) from raw.pegawai")
+        columns = [c for c in wh.table_columns("raw", "pegawai") if c != "_loaded_at"]
+        listed = ", ".join(columns)
+        wh.execute(
+            f"""
+            insert into raw.pegawai ({listed}, _loaded_at)
+            select {listed.replace("kode_unit", "coalesce(moved.kode_unit_baru, p.kode_unit)")
+                    .replace("_batch_id", "'redelivered'")}, current_timestamp
+            from raw.pegawai as p
+            left join (
+                select nip, (select max(kode_unit) from raw.unit_kerja) as kode_unit_baru
+                from raw.pegawai where _extraction_date = :snapshot
+                order by nip limit {REDELIVERED_SNAPSHOT_MOVES}
+            ) as moved using (nip)
+            where p._extraction_date = :snapshot
+            """,
+            {"snapshot": first_snapshot},
+        )
+        # An approved leave of an old day cancelled afterwards: the day turns back to what the
+        # punches say.
+        izin_columns = [c for c in wh.table_columns("raw", "izin") if c != "_loaded_at"]
+        izin_listed = ", ".join(izin_columns)
+        cancelled = wh.scalar(
+            "select count(*) from raw.izin where status = 'DISETUJUI' and tanggal_mulai < :day",
+            {"day": night.isoformat()},
+        )
+        assert cancelled, "the generated agency has no approved leave to cancel"
+        wh.execute(
+            f"""
+            insert into raw.izin ({izin_listed}, _loaded_at)
+            select {izin_listed.replace("status", "'DIBATALKAN'")
+                    .replace("diperbarui_pada", "'" + night.isoformat() + "T09:00:00+07:00'")
+                    .replace("_extraction_date", "cast(:night as date)")}, current_timestamp
+            from raw.izin
+            where id_izin = (
+                select min(id_izin) from raw.izin
+                where status = 'DISETUJUI' and tanggal_mulai < '2024-03-01'
+            )
+            """,
+            {"night": night},
+        )
+    return nip, late_day
+
+
+def _rows(settings: Settings, schema: str, model: str) -> set[tuple]:
+    with connect(settings) as wh:
+        frame = wh.query_df(f"select * from {schema}.{model}")
+    frame = frame.astype(object).where(frame.notna(), None)
+    return {tuple(str(v) for v in row) for row in frame.itertuples(index=False)}
+
+
+def test_three_incremental_nights_equal_a_full_refresh(target_settings, landing, tmp_path):
+    settings = target_settings.model_copy(update={"landing": str(landing)})
+    work = tmp_path / "dbt"
+    for number, night in enumerate(NIGHTS):
+        load_night(settings, night, catch_up=True)
+        if number == 0:
+            _dbt(settings, work, "seed")
+        if number == 1:
+            late_nip, late_day = _deliver_late_changes(settings, night)
+        _dbt(settings, work, "run")
+
+    with connect(settings) as wh:
+        corrected = wh.query_df(
+            "select status, jumlah_punch from marts.fct_presensi_harian "
+            "where tanggal = :day and nip = :nip",
+            {"day": late_day, "nip": late_nip},
+        )
+    assert corrected["jumlah_punch"].tolist() == [1], "the late punch did not reach its day"
+    assert corrected["status"].iloc[0] != "TANPA_KETERANGAN"
+
+    incremental = {
+        (schema, model): _rows(settings, schema, model)
+        for schema, models in INCREMENTAL_MODELS.items()
+        for model in models
+    }
+    _dbt(settings, work, "run", "--full-refresh")
+    for (schema, model), rows in incremental.items():
+        full = _rows(settings, schema, model)
+        assert rows, f"{model} is empty"
+        assert rows == full, (
+            f"{model}: incremental differs from a full rebuild: "
+            f"{len(rows - full)} rows only incremental, {len(full - rows)} only in full"
+        )
