@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     dq_freshness_max_days: int = 3
     dq_quarantine_share_max: float = 0.05
     dq_stop_on: list[Literal["row_count", "freshness", "quarantine_share"]] = ["quarantine_share"]
+    # Extract validation on DuckDB reads consecutive batches together up to this many rows: a
+    # catch-up of many small days costs a few GX runs, not one per day, and memory stays bounded
+    # by this budget (or by the largest single day, read alone).
+    validate_chunk_rows: int = Field(default=1_000_000, ge=1)
 
     @property
     def home_dir(self) -> Path:

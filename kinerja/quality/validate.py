@@ -1,8 +1,9 @@
 """Validate loaded raw batches against their extract's suite and say what broke, where.
 
-DuckDB has no Great Expectations engine, so on DuckDB each batch is read into pandas and validated
-there, one batch at a time: a night catching up on months holds one day's rows, never the
-history's, and the per-batch results are added up into the extract's outcome. On PostgreSQL the
+DuckDB has no Great Expectations engine, so on DuckDB the batches are read into pandas and
+validated there, a chunk of consecutive batches at a time (up to `validate_chunk_rows` rows, or
+one larger day alone): a night catching up on months holds at most that, never the history, and
+the per-chunk results are added up into the extract's outcome. On PostgreSQL the
 rows stay in the database and GX validates them through SQL. Both use the same suite and result
 format, so the outcome does not depend on the engine.
 """
@@ -88,11 +89,11 @@ def validate_batches(
         )
     files: set[str] = set()
     row_count, results = 0, []
-    for batch_id, batch_frame in raw_batch_frames(settings, spec, batch_ids):
+    for chunk_ids, batch_frame in raw_batch_frames(settings, spec, batch_ids):
         batch_files, batch_rows, [result] = _validate_frame(
-            quality, spec, batch_frame, batch_id, update_docs=False
+            quality, spec, batch_frame, chunk_ids[-1], update_docs=False
         )
-        # Free the batch before the next one is read: only the counts and examples are kept.
+        # Free the chunk before the next one is read: only the counts and examples are kept.
         del batch_frame
         files.update(batch_files)
         row_count += batch_rows
@@ -141,17 +142,40 @@ def raise_for_critical(outcomes: Iterable[ValidationOutcome]) -> None:
 
 def raw_batch_frames(
     settings: Settings, spec: Extract, batch_ids: Sequence[str]
-) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Each batch id with its rows, in turn (one connection, one batch in memory at a time)."""
+) -> Iterator[tuple[list[str], pd.DataFrame]]:
+    """Chunks of consecutive batches with their rows, in turn: one connection, one chunk in
+    memory at a time, each at most `settings.validate_chunk_rows` rows unless a batch is larger."""
     with connect(settings) as wh:
         if not wh.table_exists("raw", spec.name):
             raise LookupError(f"raw.{spec.name} does not exist: no batch of it was loaded")
-        for batch_id in batch_ids:
-            yield batch_id, wh.query_df(
-                f"select * from raw.{spec.name} where _batch_id = :batch_id "
-                "order by _source_file, _row_number",
-                {"batch_id": batch_id},
+        counts = wh.query_df(
+            f"select _batch_id, count(*) as n from raw.{spec.name} "
+            "where _batch_id = any(:batch_ids) group by _batch_id",
+            {"batch_ids": list(batch_ids)},
+        )
+        rows = dict(zip(counts["_batch_id"], counts["n"], strict=True))
+        for chunk in _chunks(batch_ids, rows, settings.validate_chunk_rows):
+            yield chunk, wh.query_df(
+                f"select * from raw.{spec.name} where _batch_id = any(:batch_ids) "
+                "order by _batch_id, _source_file, _row_number",
+                {"batch_ids": chunk},
             )
+
+
+def _chunks(
+    batch_ids: Sequence[str], rows: Mapping[str, int], budget: int
+) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    held = 0
+    for batch_id in batch_ids:
+        size = int(rows.get(batch_id, 0))
+        if chunk and held + size > budget:
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(batch_id)
+        held += size
+    if chunk:
+        yield chunk
 
 
 def _batch_files(

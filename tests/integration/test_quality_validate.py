@@ -251,11 +251,22 @@ def _many_bad_nips(batch_id: str, rows: int) -> pd.DataFrame:
     return frame
 
 
-def test_a_catch_up_is_validated_one_batch_at_a_time_with_the_same_outcome(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("chunk_rows", "chunks"),
+    [
+        # A budget below a day's rows: each batch is read and validated alone.
+        (1, [["2025-01-06"], ["2025-01-07"], ["2025-01-08"], ["2025-01-09"]]),
+        # 9 + 5 + 13 + 7 rows: consecutive batches share a chunk while they fit the budget.
+        (15, [["2025-01-06", "2025-01-07"], ["2025-01-08"], ["2025-01-09"]]),
+        (1_000_000, [["2025-01-06", "2025-01-07", "2025-01-08", "2025-01-09"]]),
+    ],
+)
+def test_a_catch_up_is_validated_chunk_by_chunk_with_the_same_outcome(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int, chunks: list[list[str]]
 ) -> None:
-    """Months of batches never sit in memory together, and adding up the per-batch results
-    says exactly what one run over all of them together says: counts, files, rows and rules."""
+    """Months of batches never sit in memory together beyond the row budget, and adding up the
+    per-chunk results says exactly what one run over all of them together says: counts, files,
+    rows and rules."""
     import gc
     import weakref
 
@@ -263,6 +274,7 @@ def test_a_catch_up_is_validated_one_batch_at_a_time_with_the_same_outcome(
 
     monkeypatch.setenv("KINERJA_HOME", str(tmp_path))
     monkeypatch.setenv("KINERJA_TARGET", "duckdb")
+    monkeypatch.setenv("KINERJA_VALIDATE_CHUNK_ROWS", str(chunk_rows))
     settings = get_settings()
     batches = ["2025-01-06", "2025-01-07", "2025-01-08", "2025-01-09"]
     frames = [
@@ -289,7 +301,7 @@ def test_a_catch_up_is_validated_one_batch_at_a_time_with_the_same_outcome(
 
     monkeypatch.setattr(validate_module, "raw_batch_frames", watched)
     one_by_one = validate_module.validate_batches(settings, "pegawai", batches)
-    assert [ids for ids, _ in held] == [[b] for b in batches]
+    assert [ids for ids, _ in held] == chunks
 
     at_once = validate_module.validate_batches(settings, "pegawai", batches, frame=together)
     assert not one_by_one.success
