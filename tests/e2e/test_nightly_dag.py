@@ -119,6 +119,8 @@ def duckdb_night(tmp_path_factory, landing) -> SimpleNamespace:
     )
 
 
+# Both read the one DuckDB night of the module fixture: one worker builds it once.
+@pytest.mark.xdist_group("e2e_duckdb_night")
 def test_night_on_duckdb_then_rerun_is_idempotent(duckdb_night, landing):
     env, settings, first = duckdb_night.env, duckdb_night.settings, duckdb_night.first
     assert first.returncode == 0, first.stdout[-5000:] + first.stderr[-5000:]
@@ -149,6 +151,8 @@ def test_night_on_postgres(tmp_path, landing, pg_database):
     _check_night(env, settings)
 
 
+# Both read the one DuckDB night of the module fixture: one worker builds it once.
+@pytest.mark.xdist_group("e2e_duckdb_night")
 def test_night_shows_each_dbt_node_and_measures_each_task(duckdb_night):
     """dbt runs once, each model, seed and snapshot has its own task in Airflow, and every task
     that ran has its start and end in the events file with plausible metrics; `kinerja run`
