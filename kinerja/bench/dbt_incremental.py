@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -108,6 +109,21 @@ def _write_punches(wh, employees: int, first: date, days: int) -> int:
     return int(wh.scalar("select count(*) from raw.presensi")) - int(before)
 
 
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` set in this process's environment, where in-process dbt and Airflow read them."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def invoke_dbt(settings: Settings, work: Path, *args: str):
     """dbt in this process, with the tool environment of `settings` and its files under `work`."""
     from dbt.cli.main import dbtRunner
@@ -117,18 +133,10 @@ def invoke_dbt(settings: Settings, work: Path, *args: str):
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
     }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
+    with environment(env):
         result = dbtRunner().invoke(
             ["--no-use-colors", "--quiet", *args, "--project-dir", str(DBT_PROJECT_DIR)]
         )
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     if not result.success:
         raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or result.result}")
     return result

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from kinerja.bench.dbt_incremental import environment
 from kinerja.bench.process_tree import PeakSampler
 from kinerja.settings import Settings, Target
 
@@ -236,21 +235,6 @@ class NightBench:
         }
 
 
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """The bench's settings where `airflow dags test` and in-process dbt read them: the environment."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -435,7 +419,7 @@ def run_night_bench(
         "KINERJA_CACHE": str(settings.cache_dir),
     }
     try:
-        with _environment(env):
+        with environment(env):
             if status:
                 status("preparing Airflow (metadata DB, dbt manifest)")
             prepare_airflow(settings)
