@@ -21,6 +21,7 @@ from cosmos.constants import (
     TestIndirectSelection,
 )
 
+from kinerja.night_events import night_of
 from kinerja.orchestration import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
@@ -44,7 +45,7 @@ default_args = {
 
 
 def _as_of():
-    return get_current_context()["data_interval_start"].in_timezone(JAKARTA).date()
+    return night_of(get_current_context()["data_interval_start"])
 
 
 def _step(name: str, *args):

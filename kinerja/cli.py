@@ -221,7 +221,7 @@ def _dbt_node_counts(settings: Settings) -> dict[str, int]:
 def _dbt_summary(settings: Settings, run) -> str:
     """Per-node states from the watcher's sensors (`<node>.run|_seed|_snapshot` and `<node>.test`),
     and the dbt nodes that failed, from the night's events."""
-    from kinerja.night_events import read_events, summarise
+    from kinerja.night_events import failed_nodes, read_events
 
     sensors = {
         t: s
@@ -236,7 +236,7 @@ def _dbt_summary(settings: Settings, run) -> str:
         f"built; tests of {sum(s == 'success' for s in tested.values())}/{len(tested)} passed "
         f"({counts['test']} data tests, {counts['unit_test']} unit tests)"
     )
-    failed = summarise(read_events(run.events_file)).failed_nodes if run.events_file else []
+    failed = failed_nodes(read_events(run.events_file)) if run.events_file else []
     return text + "".join(f"\n  [red]failed[/] {escape(node)}" for node in failed[:10])
 
 

@@ -19,7 +19,6 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -83,40 +82,14 @@ class EventTail:
                 yield json.loads(line)
 
 
-@dataclass
-class TaskMetrics:
-    task_id: str
-    tries: int
-    state: str
-    wall_s: float
-    cpu_s: float
-    peak_rss_mb: float
-
-
-@dataclass
-class NightEvents:
-    """What the events of a night add up to: the last try of each task, in order of ending."""
-
-    tasks: dict[str, TaskMetrics] = field(default_factory=dict)
-    failed_nodes: list[str] = field(default_factory=list)
-
-
 def read_events(path: Path) -> list[dict]:
     return list(EventTail(path).read()) if path.exists() else []
 
 
-def summarise(events: list[dict]) -> NightEvents:
-    night = NightEvents()
-    for event in events:
-        if event["event"] == "task_end":
-            night.tasks[event["task_id"]] = TaskMetrics(
-                event["task_id"],
-                event["try"],
-                event["state"],
-                event["wall_s"],
-                event["cpu_s"],
-                event["peak_rss_mb"],
-            )
-        elif event["event"] == "dbt_node" and event["status"] in ("error", "fail"):
-            night.failed_nodes.append(event["node"])
-    return night
+def failed_nodes(events: list[dict]) -> list[str]:
+    """The dbt nodes that errored or failed, in the order the build reported them."""
+    return [
+        e["node"]
+        for e in events
+        if e["event"] == "dbt_node" and e["status"] in ("error", "fail")
+    ]

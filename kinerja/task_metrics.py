@@ -47,12 +47,12 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _reset_peak_rss() -> bool:
+def _reset_peak_rss() -> None:
+    """Where /proc is missing the peak is the process's lifetime one (see _peak_rss_mb)."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
-        return False
-    return True
+        pass
 
 
 def _peak_rss_mb() -> float:

@@ -7,7 +7,8 @@ import io
 
 from rich.console import Console
 
-from kinerja.night_events import EventTail, append_event, start_file, summarise
+from kinerja.bench.night import task_figures
+from kinerja.night_events import EventTail, append_event, failed_nodes, start_file
 from kinerja.night_progress import NightProgress, ProgressPrinter, follow
 
 T0 = 1_800_000_000.0
@@ -112,7 +113,7 @@ def test_tail_reads_what_was_appended_and_starts_over_after_truncation(tmp_path)
 
 
 def test_summary_keeps_the_last_try_and_the_failed_nodes():
-    night = summarise(NIGHT)
-    assert list(night.tasks) == ["load_extracts", "transform.hari_libur_seed"]
-    assert night.tasks["load_extracts"].cpu_s == 28.1
-    assert night.failed_nodes == [LONG_TEST]
+    figures = {f.task_id: f for f in task_figures(NIGHT)}
+    assert list(figures) == ["load_extracts", "transform.hari_libur_seed"]
+    assert figures["load_extracts"].cpu_s == 28.1
+    assert failed_nodes(NIGHT) == [LONG_TEST]
