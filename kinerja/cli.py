@@ -200,21 +200,20 @@ def _latest_delivery(settings: Settings) -> date | None:
 
 
 def _dbt_node_counts(settings: Settings) -> dict[str, int]:
-    """How many nodes dbt builds (models, seeds, snapshots) and how many data and unit tests
-    the manifest holds (each ran with the node it tests)."""
+    """How many nodes dbt builds (models, seeds, snapshots) and how many data tests the manifest
+    holds (each ran with the node it tests; unit tests run in CI, not at night)."""
     import json
 
     from kinerja.transform.manifest import manifest_path
 
     path = manifest_path(settings)
     if not path.exists():
-        return {"built": 0, "test": 0, "unit_test": 0}
+        return {"built": 0, "test": 0}
     manifest = json.loads(path.read_text())
     types = [n["resource_type"] for n in manifest["nodes"].values()]
     return {
         "built": sum(t in ("model", "seed", "snapshot") for t in types),
         "test": types.count("test"),
-        "unit_test": len(manifest.get("unit_tests", {})),
     }
 
 
@@ -234,7 +233,7 @@ def _dbt_summary(settings: Settings, run) -> str:
     text = (
         f"{sum(s == 'success' for s in built.values())}/{len(built)} models, seeds and snapshots "
         f"built; tests of {sum(s == 'success' for s in tested.values())}/{len(tested)} passed "
-        f"({counts['test']} data tests, {counts['unit_test']} unit tests)"
+        f"({counts['test']} data tests)"
     )
     failed = failed_nodes(read_events(run.events_file)) if run.events_file else []
     return text + "".join(f"\n  [red]failed[/] {escape(node)}" for node in failed[:10])
