@@ -19,6 +19,7 @@ catching up picks it up); a date already loaded and delivered again empty keeps 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import posixpath
@@ -69,6 +70,12 @@ LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
 # WAITING: files still arriving, nothing read or audited. REFUSED: an empty re-delivery of a loaded
 # date, which keeps its rows. RETRACTED: a date removed on purpose (kinerja.load.retract).
 WAITING, REFUSED, RETRACTED = "WAITING", "REFUSED", "RETRACTED"
+
+
+# What reading a landing area can raise beyond the loader's own verdicts: a vanished or unreadable
+# file or folder, bytes no decoder or parser takes, a library refusing a broken file. A loader
+# defect (LoadInvariantBroken) is none of these and still stops the night.
+_LANDING_ERRORS = (OSError, UnicodeError, ValueError, csv.Error, duckdb.Error)
 
 
 class LoadInvariantBroken(RuntimeError):
@@ -352,9 +359,10 @@ def load_delivery(
         except FileRejected as exc:
             rejection = rejection or exc
             checksums[path] = _sha256_if_readable(fs, path)
-        except OSError as exc:
-            rejection = rejection or FileRejected(path, f"cannot be read: {exc}", "UNREADABLE")
-            checksums[path] = ""
+        except _LANDING_ERRORS as exc:
+            reason = f"cannot be read ({type(exc).__name__}: {exc})"
+            rejection = rejection or FileRejected(path, reason, "UNREADABLE")
+            checksums[path] = _sha256_if_readable(fs, path)
     # What was found beside the files is part of the batch's identity: adding a link to a loaded
     # folder is a different delivery, not an unchanged one.
     found = {p.path: f"{p.rule}:{p.reason}" for p in delivery.problems}
@@ -608,11 +616,6 @@ def load_night(
     return NightLoad(as_of, outcomes, findings)
 
 
-# What reading a landing area can raise beyond the loader's own verdicts: a vanished or unreadable
-# file or folder, bytes no decoder takes, a library refusing a broken file.
-_LANDING_ERRORS = (OSError, UnicodeError, ValueError)
-
-
 def _landed(list_, path: str, findings: list[Entry]):
     """List part of the landing area; a folder that cannot be listed becomes a finding."""
     try:
@@ -626,6 +629,7 @@ def _load_date(
     wh: Warehouse, fs, root: str, extract: Extract, day: date, settings: Settings
 ) -> BatchOutcome | None:
     """One extract-date batch; whatever the landing area raises rejects this batch alone."""
+    delivery = None
     try:
         delivery = delivery_folder(fs, root, extract.name, day, settings.landing_settle_seconds)
         if delivery is None:
@@ -634,10 +638,12 @@ def _load_date(
     except _LANDING_ERRORS as exc:
         folder = posixpath.join(root, extract.name, day.isoformat())
         reason = f"the delivery cannot be read ({type(exc).__name__}: {exc})"
+        files = list(delivery.files) if delivery else []
         outcome = BatchOutcome(
-            extract.name, day, _batch_id(extract.name, day, {folder: reason}), REJECTED, []
+            extract.name, day, _batch_id(extract.name, day, {folder: reason}), REJECTED, files
         )
-        _reject(outcome, FileRejected(folder, reason, "UNREADABLE"), {})
+        held = {p: rows_held(fs, p) for p in files}
+        _reject(outcome, FileRejected(folder, reason, "UNREADABLE"), held)
         if _latest_audit(wh, extract.name, day) != (outcome.batch_id, REJECTED):
             _write_audit(wh, outcome, {}, datetime.now(UTC))
         return outcome

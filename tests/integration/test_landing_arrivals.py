@@ -169,3 +169,17 @@ def test_cli_retract_refuses_a_bad_date_in_one_line(kinerja_home, bad):
     result = CliRunner().invoke(app, ["retract", "presensi", bad, "--reason", "x"])
     assert result.exit_code == 2 and "is not a date" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_file_the_reader_chokes_on_rejects_its_batch_alone(target_settings, tmp_path):
+    landing = tmp_path / "landing"
+    # A bare CR inside the header line: Python's csv module raises instead of reading it.
+    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES.replace(",sumber", "\r,sumber", 1))
+    _deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
+    night = _night(target_settings, landing)
+    status = {o.extract: o.status for o in night.outcomes}
+    assert status == {"presensi": "REJECTED", "unit_kerja": "LOADED"}
+    [rejected] = night.rejected
+    assert "presensi.csv" in rejected.message and rejected.rows_rejected >= 2
+    audit = _table(target_settings, "select status from raw.load_audit where extract = 'presensi'")
+    assert list(audit["status"]) == ["REJECTED"]
