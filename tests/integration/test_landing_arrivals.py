@@ -183,3 +183,26 @@ def test_a_file_the_reader_chokes_on_rejects_its_batch_alone(target_settings, tm
     assert "presensi.csv" in rejected.message and rejected.rows_rejected >= 2
     audit = _table(target_settings, "select status from raw.load_audit where extract = 'presensi'")
     assert list(audit["status"]) == ["REJECTED"]
+
+
+def test_the_night_stops_on_a_folder_it_cannot_place_and_reports_a_waiting_date(
+    kinerja_home, tmp_path, monkeypatch
+):
+    from kinerja.nightly import NightFailed, load_extracts
+    from kinerja.settings import Settings
+
+    landing = tmp_path / "landing"
+    monkeypatch.setenv("KINERJA_LANDING", str(landing))
+    _deliver(landing, "Presensi", DAY, "presensi.csv", PUNCHES)
+    _deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
+    _deliver(landing, "unit_kerja", DAY, "_draft.csv", UNITS)
+    with pytest.raises(NightFailed, match="EXTRACT_FOLDER_CASE") as failed:
+        load_extracts(DAY, Settings())
+    assert "'Presensi'" in str(failed.value)
+    (landing / "Presensi" / DAY.isoformat() / "presensi.csv").unlink()
+    (landing / "Presensi" / DAY.isoformat()).rmdir()
+    (landing / "Presensi").rmdir()
+    summary = load_extracts(DAY, Settings())
+    [waiting] = summary["waiting"]
+    assert "_draft.csv" in waiting and "UPLOAD_IN_PROGRESS" in waiting
+    assert summary["rows_loaded"]["unit_kerja"] == 0 and summary["rejected"] == []
