@@ -52,7 +52,7 @@ Files still being uploaded are not read: names starting with `.` or `_`, tempora
 `Thumbs.db` and `desktop.ini` are ignored). Without a manifest such a file holds its whole date
 back (WAITING: nothing read, no audit row; the next run loads it); with one, the manifest says the
 delivery is complete, so the listed files load and the unlisted file is reported. Write the
-manifest last. A date already loaded is never replaced by an empty folder or a manifest listing
+manifest last; one that does not parse yet and is younger than the settle time also waits. A date already loaded is never replaced by an empty folder or a manifest listing
 no file: the load refuses (`EMPTY_REDELIVERY`); `kinerja retract <extract> <date> --reason TEXT`
 removes a date on purpose and records who and why in `raw.load_audit`.
 

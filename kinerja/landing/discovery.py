@@ -175,26 +175,28 @@ def delivery_folder(
     entries = {_name(e): e for e in fs.ls(folder, detail=True)}
     manifest: Manifest | None = None
     problems: list[Entry] = []
+    files, waiting = [], []
     if MANIFEST_NAME in entries:
         manifest_path = posixpath.join(folder, MANIFEST_NAME)
-        reason = _irregular(entries[MANIFEST_NAME])
+        entry = entries[MANIFEST_NAME]
+        reason = _irregular(entry)
         try:
             if reason:
                 raise ManifestInvalid(reason)
             with fs.open(manifest_path, "rb") as fh:
                 manifest = parse_manifest(fh.read())
         except ManifestInvalid as exc:
-            fix = f"{exc}; correct or remove it and load this date again"
-            problems.append(Entry(manifest_path, "MANIFEST_INVALID", fix))
+            if _in_progress("", _modified(fs, entry), settle_seconds, now):
+                # Half written, most likely: judged once it has settled.
+                waiting.append(Entry(manifest_path, "UPLOAD_IN_PROGRESS", f"{exc}, and recent"))
+            else:
+                fix = f"{exc}; correct or remove it and load this date again"
+                problems.append(Entry(manifest_path, "MANIFEST_INVALID", fix))
     listed = set(manifest["files"]) if manifest else set()
-    files, waiting = [], []
     # Every delivered file counts, whatever its type: an unsupported one is rejected, not ignored.
     for name in sorted(entries):
-        if (
-            name == MANIFEST_NAME
-            or (name in OS_LITTER or name.startswith("._"))
-            and (name not in listed)
-        ):
+        litter = name in OS_LITTER or name.startswith("._")
+        if name == MANIFEST_NAME or (litter and name not in listed):
             continue
         path = posixpath.join(folder, name)
         entry = entries[name]

@@ -206,3 +206,17 @@ def test_the_night_stops_on_a_folder_it_cannot_place_and_reports_a_waiting_date(
     [waiting] = summary["waiting"]
     assert "_draft.csv" in waiting and "UPLOAD_IN_PROGRESS" in waiting
     assert summary["rows_loaded"]["unit_kerja"] == 0 and summary["rejected"] == []
+
+
+def test_a_broken_manifest_still_being_written_waits_and_is_judged_once_settled(
+    target_settings, tmp_path
+):
+    landing = tmp_path / "landing"
+    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    manifest = _deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.c')
+    [batch] = _night(target_settings, landing, landing_settle_seconds=3600).outcomes
+    assert batch.status == "WAITING" and "_manifest.json" in batch.message
+    hour_ago = time.time() - 3600
+    os.utime(manifest, (hour_ago, hour_ago))
+    [batch] = _night(target_settings, landing, landing_settle_seconds=3600).outcomes
+    assert batch.status == "REJECTED" and "MANIFEST_INVALID" in batch.message
