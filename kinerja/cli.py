@@ -173,7 +173,12 @@ def load(
     table.add_column("reason")
     for o in night.outcomes:
         for f in o.file_outcomes:
-            style = {"REJECTED": "red", "UNCHANGED": "dim"}.get(f.status, "")
+            style = {
+                "REJECTED": "red",
+                "REFUSED": "red",
+                "WAITING": "yellow",
+                "UNCHANGED": "dim",
+            }.get(f.status, "")
             table.add_row(
                 Path(f.path).name,
                 o.extract,
@@ -186,8 +191,38 @@ def load(
                 f.message,
             )
     console.print(table)
-    if night.rejected:
+    for finding in night.findings:
+        console.print(f"[red]{finding.rule}[/] {escape(finding.path)}: {escape(finding.reason)}")
+    if night.rejected or night.findings:
         raise typer.Exit(1)
+
+
+@app.command()
+def retract(
+    extract: Annotated[str, typer.Argument(help="Extract, e.g. presensi.")],
+    date_: Annotated[str, typer.Argument(metavar="DATE", help="Extraction date YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the date is removed.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who removes it (default: you).")] = None,
+    target: TargetOpt = None,
+) -> None:
+    """Remove a loaded date's raw and quarantined rows on purpose, recording who and why."""
+    from kinerja.load.retract import RetractRefused
+    from kinerja.load.retract import retract as retract_date
+
+    try:
+        day = date.fromisoformat(date_)
+    except ValueError:
+        raise typer.BadParameter(f"{date_!r} is not a date YYYY-MM-DD", param_hint="DATE")
+    settings = _settings(target=target)
+    try:
+        done = retract_date(settings, extract, day, reason, by)
+    except RetractRefused as exc:
+        console.print(f"[red]Not retracted:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"Retracted {done.extract} {done.extraction_date} by {escape(done.by)}: "
+        f"{done.rows_removed:,} raw and {done.rows_quarantined_removed:,} quarantined rows removed"
+    )
 
 
 def _latest_delivery(settings: Settings) -> date | None:
