@@ -93,7 +93,10 @@ def kinerja_nightly():
         ),
         execution_config=ExecutionConfig(
             execution_mode=ExecutionMode.WATCHER,
-            invocation_mode=InvocationMode.DBT_RUNNER,
+            # dbt in a subprocess: in-process, Cosmos converts every dbt debug event to JSON in
+            # its callback, which doubled the producer's CPU; a subprocess also builds on one core
+            # while the producer records node states on the other.
+            invocation_mode=InvocationMode.SUBPROCESS,
             dbt_executable_path=DBT_EXECUTABLE,
             # A test runs with the last of its parents to be built: a relationship from a mart
             # to a seed waits for the mart, instead of failing when the seed is built first.

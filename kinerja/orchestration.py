@@ -65,9 +65,7 @@ def dbt_producer_args() -> dict[str, Any]:
     No retries: Cosmos' producer skips itself on a second try (a second build could overlap the
     first), so a retry would only add the retry delay before the night fails.
     """
-    from kinerja.task_metrics import dbt_node_callback
-
-    return {"pool": WAREHOUSE_POOL, "retries": 0, "dbt_runner_callbacks": [dbt_node_callback]}
+    return {"pool": WAREHOUSE_POOL, "retries": 0}
 
 
 def dbt_sensor_args() -> dict[str, Any]:

@@ -7,6 +7,7 @@ towards the internet. A government HR system sends no usage telemetry anywhere.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from kinerja.settings import PROJECT_ROOT, Settings
 
@@ -23,6 +24,10 @@ NO_TELEMETRY = {
 DAGS_FOLDER = PROJECT_ROOT / "dags"
 PLUGINS_FOLDER = PROJECT_ROOT / "plugins"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def dbt_log_dir(settings: Settings) -> Path:
+    return settings.dbt_target_dir.parent / "logs"
 
 
 def tool_environment(settings: Settings) -> dict[str, str]:
@@ -46,6 +51,10 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "KINERJA_PSEUDONYM_KEY": settings.pseudonym_key,
         "MLFLOW_TRACKING_URI": settings.mlflow_uri,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        # dbt's file log in JSON lines, in one place per installation: the night follows it for
+        # each node's state (kinerja.dbt_log), whichever copy of the project Cosmos runs.
+        "DBT_LOG_PATH": str(dbt_log_dir(settings)),
+        "DBT_LOG_FORMAT_FILE": "json",
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_FOLDER),

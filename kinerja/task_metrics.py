@@ -6,8 +6,8 @@ task's own process, under `airflow dags test` (every task in one process) as on 
 kernel's high-water mark (VmHWM), reset at task start through /proc/self/clear_refs, so no
 sampling thread is needed on Linux. Events go to `kinerja.night_events`.
 
-The dbt callback adds one `dbt_node` event per node started and finished by the watcher producer's
-`dbt build` (or a sensor's fallback run), for live progress.
+While the watcher producer runs `dbt build`, a follower of dbt's JSON log file adds one `dbt_node`
+event per node started and finished (`kinerja.dbt_log`), for live progress.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
+from kinerja.dbt_log import DbtLogFollower, dbt_log_file
 from kinerja.night_events import append_event, events_path, night_of, start_file
+from kinerja.runtime import dbt_log_dir
 from kinerja.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -35,10 +37,12 @@ class _Running:
     path: Path
     wall: float
     cpu: float
+    dbt_log: DbtLogFollower | None = None
 
 
-# One task runs at a time in a task process; the dbt callback writes to that task's file.
+# One task runs at a time in a task process.
 _current: _Running | None = None
+PRODUCER_TASK_SUFFIX = "dbt_producer_watcher"
 
 
 def _cpu_seconds() -> float:
@@ -89,6 +93,9 @@ def on_task_instance_running(previous_state: Any, task_instance: Any) -> None:
     append_event(
         path, {"event": "task_start", "task_id": _current.task_id, "try": try_number, "t": now}
     )
+    if _current.task_id.endswith(PRODUCER_TASK_SUFFIX):
+        log_file = dbt_log_file(dbt_log_dir(get_settings()))
+        _current.dbt_log = DbtLogFollower(log_file, path).start()
 
 
 def _end(task_instance: Any, state: str) -> None:
@@ -97,6 +104,8 @@ def _end(task_instance: Any, state: str) -> None:
     if running is None or running.task_id != task_instance.task_id:
         return  # not started in this process (e.g. the scheduler failing a lost task)
     _current = None
+    if running.dbt_log is not None:
+        running.dbt_log.stop()
     now = time.time()
     append_event(
         running.path,
@@ -136,16 +145,3 @@ def before_stopping(component: Any) -> None:
         return
     state = getattr(_current.task_instance, "state", None)
     _end(_current.task_instance, str(getattr(state, "value", state) or "stopped"))
-
-
-def dbt_node_callback(event: Any) -> None:
-    """dbt event callback: a node started or finished. Cheap on every other event."""
-    name = event.info.name
-    if name not in ("NodeStart", "NodeFinished") or _current is None:
-        return
-    node = event.data.node_info
-    status = "started" if name == "NodeStart" else node.node_status
-    append_event(
-        _current.path,
-        {"event": "dbt_node", "node": node.unique_id, "status": status, "t": time.time()},
-    )

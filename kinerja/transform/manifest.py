@@ -17,7 +17,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
+from kinerja.runtime import DBT_PROJECT_DIR, dbt_log_dir, tool_environment
 from kinerja.settings import Settings
 
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
@@ -33,6 +33,7 @@ _LOCATION_VARIABLES = (
     "KINERJA_DUCKDB_PATH",
     "KINERJA_DUCKDB_TEMP_DIR",
     "AIRFLOW_HOME",
+    "DBT_LOG_PATH",
 )
 
 
@@ -82,7 +83,7 @@ def _parse(settings: Settings) -> None:
             "--target-path",
             str(settings.dbt_target_dir),
             "--log-path",
-            str(settings.dbt_target_dir.parent / "logs"),
+            str(dbt_log_dir(settings)),
         ],
         env=env,
         capture_output=True,
