@@ -19,6 +19,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -29,7 +30,7 @@ from kinerja.landing.discovery import DeliveryFolder, delivery_dates, delivery_f
 from kinerja.landing.reader import (
     FileInfo,
     FileRejected,
-    file_sha256,
+    delivered_lines_sql,
     inspect_file,
     normalise,
     normalised_select,
@@ -37,8 +38,10 @@ from kinerja.landing.reader import (
     quote_ident,
     quote_literal,
     reader_sql,
+    repeated_column,
     with_columns,
 )
+from kinerja.landing.snapshots import snapshot_folder
 from kinerja.load import checks as row_rules
 from kinerja.load.raw_tables import (
     AUDIT_TABLE,
@@ -48,7 +51,7 @@ from kinerja.load.raw_tables import (
     ensure_raw_table,
     raw_table,
 )
-from kinerja.settings import Settings
+from kinerja.settings import Settings, get_settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
 LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
@@ -190,33 +193,20 @@ class _Prepared:
     query: str  # _row_number, the delivered columns, _extra, _check
 
 
-def _url(con: duckdb.DuckDBPyConnection, fs, path: str) -> str:
-    """Local files are read directly; any other fsspec filesystem through DuckDB's fsspec bridge."""
-    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
-    if protocol in ("file", "local"):
-        return path
-    if not con.filesystem_is_registered(protocol):
-        con.register_filesystem(fs)
-    return f"{protocol}://{path}"
-
-
 def _prepare(
     con: duckdb.DuckDBPyConnection,
-    fs,
     extract: Extract,
     info: FileInfo,
     day: date,
     max_length: int,
 ) -> _Prepared:
-    url = _url(con, fs, info.path)
     try:
-        info = with_columns(con, url, info)
+        info = with_columns(con, info)
     except duckdb.Error as exc:
         raise parser_failure(info, exc) from exc
+    if twice := repeated_column(info):
+        raise twice
     columns = [normalise(c, i) for i, c in enumerate(info.header)]
-    twice = sorted({c for c in columns if columns.count(c) > 1})
-    if twice:
-        raise FileRejected(info.path, "the header names a column twice", column=twice[0])
     missing = [c for c in extract.required_columns if c not in columns]
     if missing:
         raise FileRejected(
@@ -241,25 +231,37 @@ def _prepare(
     query = (
         f"select *, {extra_json} as _extra, {row_rules.check_index_sql(checks, fast)} as _check "
         f"from (select row_number() over () as _row_number, {normalised_select(info)} "
-        f"from {reader_sql(url, info)})"
+        f"from {reader_sql(info)})"
     )
     return _Prepared(info, columns, checks, query)
 
 
 def _quarantine_select(prepared: _Prepared, table: str) -> tuple[list[str], str]:
-    record = ", ".join(
-        f"{quote_ident(original)} := {quote_ident(name)}"
-        for original, name in zip(prepared.info.header, prepared.columns, strict=True)
-    )
+    """The quarantine's columns for the broken rows in `table`, each with the record as delivered:
+    a JSON Lines record is its own line; a CSV or Parquet row becomes a JSON object keyed by the
+    column names as delivered (spelling, case and spaces kept) with the values as read."""
+    info = prepared.info
+    source = table
+    if info.suffix == ".jsonl":
+        record = "_as_delivered"
+        source = f"{table} join {delivered_lines_sql(info)} using (_row_number)"
+    elif info.header:
+        pairs = ", ".join(
+            f"{quote_literal(original)}, {quote_ident(name)}"
+            for original, name in zip(info.header, prepared.columns, strict=True)
+        )
+        record = f"cast(json_object({pairs}) as varchar)"
+    else:
+        record = "'{}'"
     index = "_check"
     values = {
         "row_number": "_row_number",
         "rule": row_rules.rule_sql(prepared.checks, index),
         "column_name": row_rules.column_sql(prepared.checks, index),
         "message": row_rules.message_sql(prepared.checks, index),
-        "raw_record": f"cast(to_json(struct_pack({record})) as varchar)" if record else "'{}'",
+        "raw_record": record,
     }
-    return list(values), f"select {', '.join(values.values())} from {table}"
+    return list(values), f"select {', '.join(values.values())} from {source}"
 
 
 def _reject(outcome: BatchOutcome, error: FileRejected, delivered: dict[str, int]) -> None:
@@ -294,19 +296,28 @@ def load_delivery(
     wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int = DEFAULT_MAX_VALUE_LENGTH
 ) -> BatchOutcome:
     """Load one extract-date batch. Returns its outcome; never raises for bad input."""
+    with snapshot_folder(get_settings().home_dir) as snapshots:
+        return _load_delivery(wh, fs, delivery, max_length, snapshots)
+
+
+def _load_delivery(
+    wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int, snapshots: Path
+) -> BatchOutcome:
     extract = EXTRACTS[delivery.extract]
     day = delivery.extraction_date
     con = wh.staging()
     infos: dict[str, FileInfo] = {}
     checksums: dict[str, str] = {}
     rejection: FileRejected | None = None
-    for path in delivery.files:
+    for number, path in enumerate(delivery.files):
+        # Read once, by its literal path: DuckDB reads the snapshot under a generated name.
+        snapshot = snapshots / f"{number:05d}{posixpath.splitext(path)[1].lower()}"
         try:
-            infos[path] = inspect_file(fs, path)
+            infos[path] = inspect_file(fs, path, snapshot)
             checksums[path] = infos[path].sha256
         except FileRejected as exc:
             rejection = rejection or exc
-            checksums[path] = file_sha256(fs, path)
+            checksums[path] = exc.sha256 or "unreadable"
     batch_id = _batch_id(extract.name, day, checksums)
     outcome = BatchOutcome(extract.name, day, batch_id, LOADED, list(delivery.files))
     latest = _latest_audit(wh, extract.name, day)
@@ -321,7 +332,7 @@ def load_delivery(
     try:
         if rejection:
             raise rejection
-        prepared = [_prepare(con, fs, extract, infos[p], day, max_length) for p in delivery.files]
+        prepared = [_prepare(con, extract, infos[p], day, max_length) for p in delivery.files]
         ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the load transaction
         _commit(wh, delivery, outcome, prepared, checksums, delivered)
     except FileRejected as exc:
