@@ -199,6 +199,15 @@ def _line_at(snapshot: Path, offset: int) -> int:
     return lines
 
 
+def _last_record_line(info: FileInfo) -> int:
+    """The line of the file's last record (trailing line ends ignored): read on rejection only."""
+    snapshot = Path(info.snapshot)
+    with snapshot.open("rb") as fh:
+        fh.seek(max(0, info.size - CHUNK))
+        tail = fh.read()
+    return _line_at(snapshot, info.size - (len(tail) - len(tail.rstrip(b"\r\n"))))
+
+
 def normalise(name: str, position: int) -> str:
     """Header names are matched trimmed and lower-cased; a blank one gets its position."""
     return name.removeprefix("\ufeff").strip().lower() or f"column_{position + 1}"
@@ -309,7 +318,12 @@ def parser_failure(info: FileInfo, error: Exception) -> FileRejected:
         line = int(match.group(1)) - 1  # DuckDB 2.0 counts JSON lines from 2
         detail = text.rsplit(": ", 1)[-1].strip(" .")
     if "unexpected end of data" in text:
-        return FileRejected(info.path, "the last JSON record is cut off", "TRUNCATED", line=line)
+        # DuckDB says so of any record cut short; only the last one is an interrupted upload.
+        if line is None or line == _last_record_line(info):
+            return FileRejected(
+                info.path, "the last JSON record is cut off", "TRUNCATED", line=line
+            )
+        return FileRejected(info.path, "a JSON record ends early (not the last one)", line=line)
     original = _ORIGINAL.search(text)
     last = original is not None and original.group(1).strip() == info.last_line.strip()
     if "unterminated quote" in text:

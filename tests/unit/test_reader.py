@@ -10,7 +10,13 @@ import duckdb
 import fsspec
 import pytest
 
-from kinerja.landing.reader import FileRejected, inspect_file, reader_sql, with_columns
+from kinerja.landing.reader import (
+    FileRejected,
+    inspect_file,
+    parser_failure,
+    reader_sql,
+    with_columns,
+)
 from kinerja.landing.snapshots import snapshot_folder
 
 LOCAL = fsspec.filesystem("file")
@@ -116,3 +122,16 @@ def test_old_mac_line_endings_are_read_and_a_stray_carriage_return_is_named(tmp_
         inspect_file(LOCAL, str(mixed), snapshots / "00001.csv")
     assert (rejected.value.rule, rejected.value.line) == ("UNREADABLE", 1)
     assert "carriage return" in rejected.value.reason
+
+
+@pytest.mark.parametrize(("cut", "rule"), [(1, "UNREADABLE"), (2, "TRUNCATED")])
+def test_only_a_cut_last_json_record_is_a_truncated_upload(tmp_path, snapshots, cut, rule):
+    records = [json.dumps({"nip": "198503102010011001", "sumber": "FACE"}) for _ in range(3)]
+    records[cut] = records[cut][:20]
+    delivered = tmp_path / "presensi.jsonl"
+    delivered.write_text("\n".join(records) + "\n\n")
+    info = inspect_file(LOCAL, str(delivered), snapshots / "00000.jsonl")
+    with pytest.raises(duckdb.Error) as error:
+        with_columns(duckdb.connect(), info)
+    rejected = parser_failure(info, error.value)
+    assert (rejected.rule, rejected.line) == (rule, cut + 1)
