@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,9 @@ from typing import BinaryIO
 
 OWNER_ONLY_FOLDER = 0o700
 OWNER_ONLY_FILE = 0o600
+# A load killed outright leaves its folder behind. No load lasts a day, and a folder that old
+# belongs to no running load (on any machine sharing the home), so it is removed.
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 @contextmanager
@@ -27,6 +31,9 @@ def snapshot_folder(home: Path) -> Iterator[Path]:
     parent = home / "staging"
     parent.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
     parent.chmod(OWNER_ONLY_FOLDER)
+    for left in parent.glob("batch-*"):
+        if time.time() - left.stat().st_mtime > STALE_AFTER_SECONDS:
+            shutil.rmtree(left, ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="batch-", dir=parent))  # mkdtemp makes it 0700
     try:
         yield folder

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
+import time
 
 import duckdb
 import fsspec
@@ -135,3 +137,16 @@ def test_only_a_cut_last_json_record_is_a_truncated_upload(tmp_path, snapshots, 
         with_columns(duckdb.connect(), info)
     rejected = parser_failure(info, error.value)
     assert (rejected.rule, rejected.line) == (rule, cut + 1)
+
+
+def test_a_folder_left_by_a_killed_load_is_removed_a_day_later(tmp_path):
+    with snapshot_folder(tmp_path / "home") as first:
+        pass
+    first.mkdir()  # as a SIGKILLed load leaves it
+    (first / "00000.csv").write_text(HEADER + ROW)
+    recent = first.parent / "batch-recent"
+    recent.mkdir()
+    day_old = time.time() - 25 * 3600
+    os.utime(first, (day_old, day_old))
+    with snapshot_folder(tmp_path / "home"):
+        assert not first.exists() and recent.exists()
