@@ -62,7 +62,7 @@ class FileInfo:
     suffix: str
     sha256: str
     size: int
-    header: tuple[str, ...] = ()  # CSV only, as delivered
+    header: tuple[str, ...] = ()  # column names as delivered (CSV: line 1; see with_columns)
     delimiter: str = ","
     last_line: str = ""
     snapshot: str = ""  # the private copy DuckDB reads (kinerja.landing.snapshots)

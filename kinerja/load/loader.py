@@ -293,10 +293,17 @@ def _reject(outcome: BatchOutcome, error: FileRejected, delivered: dict[str, int
 
 
 def load_delivery(
-    wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int = DEFAULT_MAX_VALUE_LENGTH
+    wh: Warehouse,
+    fs,
+    delivery: DeliveryFolder,
+    max_length: int = DEFAULT_MAX_VALUE_LENGTH,
+    home: Path | None = None,
 ) -> BatchOutcome:
-    """Load one extract-date batch. Returns its outcome; never raises for bad input."""
-    with snapshot_folder(get_settings().home_dir) as snapshots:
+    """Load one extract-date batch. Returns its outcome; never raises for bad input.
+
+    The files are copied under `home` (default: the settings' KINERJA_HOME) while they are read.
+    """
+    with snapshot_folder(home or get_settings().home_dir) as snapshots:
         return _load_delivery(wh, fs, delivery, max_length, snapshots)
 
 
@@ -482,7 +489,11 @@ def load_night(
             for done, day in enumerate(days, start=1):
                 delivery = delivery_folder(fs, root, extract.name, day)
                 if delivery is not None:
-                    outcomes.append(load_delivery(wh, fs, delivery, settings.max_value_length))
+                    outcomes.append(
+                        load_delivery(
+                            wh, fs, delivery, settings.max_value_length, settings.home_dir
+                        )
+                    )
                 if progress:
                     progress(extract.name, done, len(days))
         loaded = [raw_table(EXTRACTS[o.extract]) for o in outcomes if o.status == LOADED]
