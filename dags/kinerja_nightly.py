@@ -25,6 +25,7 @@ from kinerja.night_events import night_of
 from kinerja.orchestration import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
+    NIGHT_EXCLUDE,
     WAREHOUSE_POOL,
     dbt_env,
     dbt_manifest,
@@ -102,7 +103,9 @@ def kinerja_nightly():
         # Each model, seed and snapshot gets a sensor; a node with tests also a `.test` sensor
         # that fails when one of its tests fails (the build runs them right after the node).
         render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.AFTER_EACH,
+            exclude=list(NIGHT_EXCLUDE),
         ),
         operator_args={"install_deps": False, **dbt_sensor_args()},
         default_args={**default_args, "pool": "default_pool"},

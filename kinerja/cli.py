@@ -173,7 +173,12 @@ def load(
     table.add_column("reason")
     for o in night.outcomes:
         for f in o.file_outcomes:
-            style = {"REJECTED": "red", "UNCHANGED": "dim"}.get(f.status, "")
+            style = {
+                "REJECTED": "red",
+                "REFUSED": "red",
+                "WAITING": "yellow",
+                "UNCHANGED": "dim",
+            }.get(f.status, "")
             table.add_row(
                 Path(f.path).name,
                 o.extract,
@@ -186,8 +191,38 @@ def load(
                 f.message,
             )
     console.print(table)
-    if night.rejected:
+    for finding in night.findings:
+        console.print(f"[red]{finding.rule}[/] {escape(finding.path)}: {escape(finding.reason)}")
+    if night.rejected or night.findings:
         raise typer.Exit(1)
+
+
+@app.command()
+def retract(
+    extract: Annotated[str, typer.Argument(help="Extract, e.g. presensi.")],
+    date_: Annotated[str, typer.Argument(metavar="DATE", help="Extraction date YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the date is removed.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who removes it (default: you).")] = None,
+    target: TargetOpt = None,
+) -> None:
+    """Remove a loaded date's raw and quarantined rows on purpose, recording who and why."""
+    from kinerja.load.retract import RetractRefused
+    from kinerja.load.retract import retract as retract_date
+
+    try:
+        day = date.fromisoformat(date_)
+    except ValueError:
+        raise typer.BadParameter(f"{date_!r} is not a date YYYY-MM-DD", param_hint="DATE")
+    settings = _settings(target=target)
+    try:
+        done = retract_date(settings, extract, day, reason, by)
+    except RetractRefused as exc:
+        console.print(f"[red]Not retracted:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"Retracted {done.extract} {done.extraction_date} by {escape(done.by)}: "
+        f"{done.rows_removed:,} raw and {done.rows_quarantined_removed:,} quarantined rows removed"
+    )
 
 
 def _latest_delivery(settings: Settings) -> date | None:
@@ -200,21 +235,20 @@ def _latest_delivery(settings: Settings) -> date | None:
 
 
 def _dbt_node_counts(settings: Settings) -> dict[str, int]:
-    """How many nodes dbt builds (models, seeds, snapshots) and how many data and unit tests
-    the manifest holds (each ran with the node it tests)."""
+    """How many nodes dbt builds (models, seeds, snapshots) and how many data tests the manifest
+    holds (each ran with the node it tests; unit tests run in CI, not at night)."""
     import json
 
     from kinerja.transform.manifest import manifest_path
 
     path = manifest_path(settings)
     if not path.exists():
-        return {"built": 0, "test": 0, "unit_test": 0}
+        return {"built": 0, "test": 0}
     manifest = json.loads(path.read_text())
     types = [n["resource_type"] for n in manifest["nodes"].values()]
     return {
         "built": sum(t in ("model", "seed", "snapshot") for t in types),
         "test": types.count("test"),
-        "unit_test": len(manifest.get("unit_tests", {})),
     }
 
 
@@ -234,7 +268,7 @@ def _dbt_summary(settings: Settings, run) -> str:
     text = (
         f"{sum(s == 'success' for s in built.values())}/{len(built)} models, seeds and snapshots "
         f"built; tests of {sum(s == 'success' for s in tested.values())}/{len(tested)} passed "
-        f"({counts['test']} data tests, {counts['unit_test']} unit tests)"
+        f"({counts['test']} data tests)"
     )
     failed = failed_nodes(read_events(run.events_file)) if run.events_file else []
     return text + "".join(f"\n  [red]failed[/] {escape(node)}" for node in failed[:10])

@@ -89,7 +89,5 @@ def read_events(path: Path) -> list[dict]:
 def failed_nodes(events: list[dict]) -> list[str]:
     """The dbt nodes that errored or failed, in the order the build reported them."""
     return [
-        e["node"]
-        for e in events
-        if e["event"] == "dbt_node" and e["status"] in ("error", "fail")
+        e["node"] for e in events if e["event"] == "dbt_node" and e["status"] in ("error", "fail")
     ]

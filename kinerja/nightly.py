@@ -29,12 +29,15 @@ def load_extracts(as_of: date, settings: Settings | None = None) -> dict:
         "batches": night.loaded_batches(),
         "unchanged": sum(o.status == "UNCHANGED" for o in night.outcomes),
         "rejected": [o.message for o in night.rejected],
+        "waiting": [o.message for o in night.waiting],
+        "not_read": [f"{f.path}: {f.rule}: {f.reason}" for f in night.findings],
     }
     record_step(settings, as_of, "load", summary)
-    if night.rejected:
+    if night.rejected or night.findings:
         # Other extracts are loaded already; the night stops so nobody reads a half-delivered day.
+        problems = summary["rejected"] + summary["not_read"]
         raise NightFailed(
-            f"{len(night.rejected)} delivery file(s) rejected:\n" + "\n".join(summary["rejected"])
+            f"{len(problems)} delivery problem(s), not loaded:\n" + "\n".join(problems)
         )
     return summary
 

@@ -13,6 +13,7 @@ from kinerja.transform.manifest import DBT_EXECUTABLE, manifest_path
 __all__ = [
     "DBT_EXECUTABLE",
     "DBT_PROJECT_DIR",
+    "NIGHT_EXCLUDE",
     "WAREHOUSE_POOL",
     "dbt_env",
     "dbt_manifest",
@@ -26,6 +27,10 @@ __all__ = [
 # writers never overlap; on PostgreSQL it can be widened (`kinerja` sets it up per target).
 WAREHOUSE_POOL = "kinerja_warehouse"
 POOL_SLOTS = {"duckdb": 1, "postgres": 4}
+
+# dbt's unit tests check SQL logic on static inputs, so they belong to CI (`make test` builds the
+# project with them on both targets), not to every night, where they cost a third of the tests' time.
+NIGHT_EXCLUDE = ("resource_type:unit_test",)
 
 # Set by `kinerja run` for `airflow dags test`, which runs one task at a time in its own process
 # and runs a deferred task's trigger inline, blocking the loop until it fires.

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     min_training_rows: int = 200
     # Longest value the loader accepts in any delivered column (longer: VALUE_TOO_LONG).
     max_value_length: int = DEFAULT_MAX_VALUE_LENGTH
+    # A file modified less than this many seconds ago is still being uploaded: it is not read
+    # (unless _manifest.json lists it), and without a manifest its date waits for a later run.
+    landing_settle_seconds: float = Field(default=60, ge=0)
 
     # DuckDB's share of the machine, applied to every DuckDB connection Kinerja opens (the
     # warehouse, the loader's file reader, dbt): left to itself DuckDB takes 80 % of RAM and every

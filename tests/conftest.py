@@ -42,6 +42,15 @@ def shared_cache(tmp_path_factory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def settled_landing() -> Iterator[None]:
+    """A test's deliveries are complete the moment it writes them (a fresh checkout's corpus too):
+    no settle time, except in the tests of the settle time itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KINERJA_LANDING_SETTLE_SECONDS", "0")
+        yield
+
+
 PG_HOST = os.environ.get("KINERJA_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("KINERJA_PG_PORT", "5432"))
 PG_USER = os.environ.get("KINERJA_PG_USER", "postgres")

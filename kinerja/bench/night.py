@@ -340,6 +340,7 @@ def bare_build(
     in this process (after an untimed `dbt parse`, as the DAG's tasks read a parsed manifest)."""
     from kinerja.bench.dbt_incremental import invoke_dbt
     from kinerja.load import load_night
+    from kinerja.orchestration import NIGHT_EXCLUDE
 
     work.mkdir(parents=True, exist_ok=True)
     if settings.target == "postgres":
@@ -362,7 +363,7 @@ def bare_build(
     invoke_dbt(bare, dbt_work, "parse")
     began, cpu_before = time.monotonic(), _self_cpu()
     with PeakSampler(include_self=True) as sampler:
-        result = invoke_dbt(bare, dbt_work, "build")
+        result = invoke_dbt(bare, dbt_work, "build", "--exclude", *NIGHT_EXCLUDE)
     return BareBuild(
         rows_loaded={k: int(v) for k, v in night.rows_loaded().items()},
         load_s=load_s,

@@ -13,7 +13,7 @@ from kinerja.contract.extracts import (
     Column,
     Kind,
 )
-from kinerja.contract.rules import FILE_RULES, ROW_RULES, Rule
+from kinerja.contract.rules import DELIVERY_RULES, FILE_RULES, ROW_RULES, Rule
 from kinerja.settings import PROJECT_ROOT
 
 DOC_PATH = PROJECT_ROOT / "docs" / "extract_contract.md"
@@ -38,10 +38,23 @@ Expectations suites read the same declarations.
 ## Landing layout
 
 `<landing>/<extract>/<YYYY-MM-DD>/<any name>.<csv|jsonl|parquet>`. The date folder is the
-extraction date, the data interval of the nightly run. Several files per folder are allowed; names
-starting with `_` or `.` are not data. A folder may hold `_manifest.json`
+extraction date, the data interval of the nightly run. Several files per folder are allowed. Only
+regular files are read: a link, a pipe or a folder inside a date folder rejects its batch
+(`NOT_A_REGULAR_FILE`), and folders the layout cannot place are reported every night until moved
+(`EXTRACT_FOLDER_CASE`, `DATE_FOLDER_NAME`). A folder may hold `_manifest.json`
 (`{{"files": {{"name": {{"rows": N, "sha256": "..."}}}}}}`): when present, every listed file must be
-delivered with that row count and checksum, or the batch is rejected.
+delivered with that row count and checksum, or the batch is rejected; a manifest that cannot be
+read as that shape rejects it too (`MANIFEST_INVALID`).
+
+Files still being uploaded are not read: names starting with `.` or `_`, temporary names (`.tmp`,
+`.part`, `.partial`, `.crdownload`, `~`), and files modified within the settle time
+(`KINERJA_LANDING_SETTLE_SECONDS`, default 60), unless the manifest lists them (`.DS_Store`,
+`Thumbs.db` and `desktop.ini` are ignored). Without a manifest such a file holds its whole date
+back (WAITING: nothing read, no audit row; the next run loads it); with one, the manifest says the
+delivery is complete, so the listed files load and the unlisted file is reported. Write the
+manifest last; one that does not parse yet and is younger than the settle time also waits. A date already loaded is never replaced by an empty folder or a manifest listing
+no file: the load refuses (`EMPTY_REDELIVERY`); `kinerja retract <extract> <date> --reason TEXT`
+removes a date on purpose and records who and why in `raw.load_audit`.
 
 CSV: UTF-8 with or without BOM, `,` or `;` separated, header row required, quoted fields may hold
 separators and newlines. Column names are exact (case and surrounding spaces are ignored); order is
@@ -125,6 +138,7 @@ def _column_row(column: Column) -> str:
 def render() -> str:
     parts = [HEADER, "### Row rules\n", _rule_table(ROW_RULES), "### File rules\n"]
     parts.append(_rule_table(FILE_RULES))
+    parts += ["### Delivery rules\n", _rule_table(DELIVERY_RULES)]
     for extract in EXTRACTS.values():
         parts.append(f"## {extract.name}\n")
         parts.append(

@@ -12,6 +12,7 @@ from enum import StrEnum
 class Level(StrEnum):
     ROW = "row"
     FILE = "file"
+    DELIVERY = "delivery"
 
 
 @dataclass(frozen=True)
@@ -151,4 +152,62 @@ FILE_RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULES: dict[str, Rule] = {r.code: r for r in ROW_RULES + FILE_RULES}
+# What the landing area holds around the files: the manifest, the folders, files still arriving.
+# A delivery rule rejects (or holds back) the whole batch of an extract and date, or, for a folder
+# that names no extract or date, is reported on every night until somebody moves it.
+DELIVERY_RULES: tuple[Rule, ...] = (
+    Rule(
+        "MANIFEST_INVALID",
+        Level.DELIVERY,
+        "`_manifest.json` cannot be used: not UTF-8 JSON, not an object, `files` not an object "
+        "of objects, `rows` not a whole number, `sha256` not 64 hex digits, or a name with a "
+        "folder in it.",
+        'a manifest saved as UTF-16, `{"files": {"a.csv": {"rows": "3"}}}`',
+    ),
+    Rule(
+        "NOT_A_REGULAR_FILE",
+        Level.DELIVERY,
+        "An entry of the date folder is a link, a pipe, a socket, a device or a folder. Links "
+        "are never followed: copy the file itself into the folder.",
+        "`presensi.csv -> /tmp/x.csv`, a folder named `presensi.csv/`",
+    ),
+    Rule(
+        "UPLOAD_IN_PROGRESS",
+        Level.DELIVERY,
+        "A file still being written: hidden (`.`), `_`-prefixed, a temporary suffix (`.tmp`, "
+        "`.part`, `.partial`, `.crdownload`, `~`) or modified within the settle time "
+        "(`KINERJA_LANDING_SETTLE_SECONDS`), and not listed in `_manifest.json`. Without a "
+        "manifest the date waits for the next night; with one, the listed files load and the "
+        "file is reported.",
+        "`.presensi.csv.part`, `_draft.csv`",
+    ),
+    Rule(
+        "EMPTY_DELIVERY",
+        Level.DELIVERY,
+        "A date folder with no file to load (or a manifest listing none) for a date never "
+        "loaded. A day without rows is delivered as a header-only file.",
+        "an empty `presensi/2026-03-02/`",
+    ),
+    Rule(
+        "EMPTY_REDELIVERY",
+        Level.DELIVERY,
+        "A date already loaded is delivered again with no file (or a manifest listing none): "
+        "the load refuses and the date keeps its rows. To remove a date on purpose: "
+        "`kinerja retract <extract> <date> --reason TEXT`.",
+        "`presensi/2026-03-02/` emptied after loading",
+    ),
+    Rule(
+        "EXTRACT_FOLDER_CASE",
+        Level.DELIVERY,
+        "An extract folder whose name differs from the extract only in case; it is not read.",
+        "`Presensi/` for `presensi/`",
+    ),
+    Rule(
+        "DATE_FOLDER_NAME",
+        Level.DELIVERY,
+        "An entry of an extract folder that is not a `YYYY-MM-DD` date folder; it is not read.",
+        "`presensi/2026-3-2/`, `presensi/20260302.csv`",
+    ),
+)
+
+RULES: dict[str, Rule] = {r.code: r for r in ROW_RULES + FILE_RULES + DELIVERY_RULES}

@@ -9,10 +9,17 @@ Rows are checked against the contract in DuckDB while the file is read: clean ro
 table, rows that break a rule to `raw.quarantine` with the rule and the record as delivered, so
 rows delivered = rows loaded + rows quarantined for every batch. A file that cannot be loaded at
 all rejects its batch, which leaves the date as it was.
+
+Nothing in the landing area ends a night's load early or disappears in silence: a broken manifest,
+a link or a file that cannot be read rejects its own batch (the other extracts and dates still
+load); a date whose files are still arriving waits for the next night (WAITING, no audit row, so
+catching up picks it up); a date already loaded and delivered again empty keeps its rows (REFUSED:
+`kinerja retract` removes a date on purpose); folders the layout cannot place are findings.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import posixpath
@@ -26,7 +33,15 @@ import pandas as pd
 
 from kinerja.contract import CONTRACT_VERSION, EXTRACTS, Extract
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
-from kinerja.landing.discovery import DeliveryFolder, delivery_dates, delivery_folder, open_landing
+from kinerja.landing.counting import rows_held
+from kinerja.landing.discovery import (
+    DeliveryFolder,
+    Entry,
+    delivery_dates,
+    delivery_folder,
+    layout_findings,
+    open_landing,
+)
 from kinerja.landing.reader import (
     FileInfo,
     FileRejected,
@@ -55,6 +70,15 @@ from kinerja.settings import Settings, get_settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
 LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
+# WAITING: files still arriving, nothing read or audited. REFUSED: an empty re-delivery of a loaded
+# date, which keeps its rows. RETRACTED: a date removed on purpose (kinerja.load.retract).
+WAITING, REFUSED, RETRACTED = "WAITING", "REFUSED", "RETRACTED"
+
+
+# What reading a landing area can raise beyond the loader's own verdicts: a vanished or unreadable
+# file or folder, bytes no decoder or parser takes, a library refusing a broken file. A loader
+# defect (LoadInvariantBroken) is none of these and still stops the night.
+_LANDING_ERRORS = (OSError, UnicodeError, ValueError, csv.Error, duckdb.Error)
 
 
 class LoadInvariantBroken(RuntimeError):
@@ -94,10 +118,18 @@ class BatchOutcome:
 class NightLoad:
     as_of: date
     outcomes: list[BatchOutcome]
+    # Landing entries no batch can own (an extract folder in another case, a badly named date
+    # folder): not read, reported every night until somebody moves them.
+    findings: list[Entry] = field(default_factory=list)
 
     @property
     def rejected(self) -> list[BatchOutcome]:
-        return [o for o in self.outcomes if o.status == REJECTED]
+        """Batches not loaded because of what was delivered: a person has to act."""
+        return [o for o in self.outcomes if o.status in (REJECTED, REFUSED)]
+
+    @property
+    def waiting(self) -> list[BatchOutcome]:
+        return [o for o in self.outcomes if o.status == WAITING]
 
     def loaded_batches(self) -> dict[str, list[str]]:
         """Batch ids loaded in this run, per extract (what validation must look at)."""
@@ -146,14 +178,25 @@ def _check_manifest(
             )
 
 
-def _latest_audit(wh: Warehouse, extract: str, day: date) -> tuple[str, str] | None:
+def _latest_audit(
+    wh: Warehouse,
+    extract: str,
+    day: date,
+    statuses: tuple[str, ...] = (LOADED, REJECTED, RETRACTED),
+) -> tuple[str, str] | None:
+    names = ", ".join(f"'{s}'" for s in statuses)
     latest = wh.query_df(
         f"select batch_id, status from {AUDIT_TABLE} where extract = :extract "
-        "and extraction_date = :day and status in ('LOADED', 'REJECTED') "
+        f"and extraction_date = :day and status in ({names}) "
         "order by loaded_at desc limit 1",
         {"extract": extract, "day": day},
     )
     return None if latest.empty else (latest.iat[0, 0], latest.iat[0, 1])
+
+
+def holds_rows(wh: Warehouse, extract: str, day: date) -> bool:
+    """Whether the date's rows come from a load (a rejection leaves them; a retraction removes)."""
+    return (_latest_audit(wh, extract, day, (LOADED, RETRACTED)) or ("", ""))[1] == LOADED
 
 
 def _write_audit(
@@ -264,17 +307,24 @@ def _quarantine_select(prepared: _Prepared, table: str) -> tuple[list[str], str]
     return list(values), f"select {', '.join(values.values())} from {source}"
 
 
-def _reject(outcome: BatchOutcome, error: FileRejected, delivered: dict[str, int]) -> None:
+def _reject(outcome: BatchOutcome, error: FileRejected, held: dict[str, int]) -> None:
+    """The batch is not loaded; `held` is what each of its files holds (`rows_rejected`)."""
     outcome.status, outcome.message = REJECTED, str(error)
     outcome.rows_delivered = outcome.rows_loaded = outcome.rows_quarantined = 0
     outcome.quarantine_rules = {}
     outcome.extra_columns = []
-    outcome.rows_rejected = sum(delivered.values())
+    outcome.rows_rejected = sum(held.get(path, 0) for path in outcome.files)
     outcome.file_outcomes = []
     for path in outcome.files:
         if path == error.path:
             outcome.file_outcomes.append(
-                FileOutcome(path, REJECTED, rule=error.rule, message=str(error))
+                FileOutcome(
+                    path,
+                    REJECTED,
+                    rows_delivered=held.get(path, 0),
+                    rule=error.rule,
+                    message=str(error),
+                )
             )
         else:
             name = posixpath.basename(error.path)
@@ -282,7 +332,7 @@ def _reject(outcome: BatchOutcome, error: FileRejected, delivered: dict[str, int
                 FileOutcome(
                     path,
                     REJECTED,
-                    rows_delivered=delivered.get(path, 0),
+                    rows_delivered=held.get(path, 0),
                     message=f"not loaded: {name} of the same delivery was rejected",
                 )
             )
@@ -312,10 +362,12 @@ def _load_delivery(
 ) -> BatchOutcome:
     extract = EXTRACTS[delivery.extract]
     day = delivery.extraction_date
-    con = wh.staging()
+    if delivery.waiting and delivery.manifest is None and not delivery.problems:
+        return _waiting(delivery)
     infos: dict[str, FileInfo] = {}
     checksums: dict[str, str] = {}
-    rejection: FileRejected | None = None
+    problem = delivery.problems[0] if delivery.problems else None
+    rejection = FileRejected(problem.path, problem.reason, problem.rule) if problem else None
     for number, path in enumerate(delivery.files):
         # Read once, by its literal path: DuckDB reads the snapshot under a generated name.
         snapshot = snapshots / f"{number:05d}{posixpath.splitext(path)[1].lower()}"
@@ -324,29 +376,99 @@ def _load_delivery(
             checksums[path] = infos[path].sha256
         except FileRejected as exc:
             rejection = rejection or exc
-            checksums[path] = exc.sha256 or "unreadable"
-    batch_id = _batch_id(extract.name, day, checksums)
+            checksums[path] = exc.sha256 or ""
+        except _LANDING_ERRORS as exc:
+            reason = f"cannot be read ({type(exc).__name__}: {exc})"
+            rejection = rejection or FileRejected(path, reason, "UNREADABLE")
+            checksums[path] = ""
+    # What was found beside the files is part of the batch's identity: adding a link to a loaded
+    # folder is a different delivery, not an unchanged one.
+    found = {p.path: f"{p.rule}:{p.reason}" for p in delivery.problems}
+    batch_id = _batch_id(extract.name, day, checksums | found)
     outcome = BatchOutcome(extract.name, day, batch_id, LOADED, list(delivery.files))
+    if rejection is None and not delivery.files and not delivery.listed:
+        return _note_waiting(_empty(wh, delivery, outcome), delivery)
     latest = _latest_audit(wh, extract.name, day)
-    if latest == (batch_id, LOADED):
+    if rejection is None and latest == (batch_id, LOADED):
         outcome.status = UNCHANGED
         outcome.message = "same files as the batch already loaded for this date"
         outcome.file_outcomes = [
             FileOutcome(p, UNCHANGED, message="already loaded") for p in delivery.files
         ]
-        return outcome
+        return _note_waiting(outcome, delivery)
     delivered: dict[str, int] = {}
     try:
         if rejection:
             raise rejection
+        con = wh.staging()
         prepared = [_prepare(con, extract, infos[p], day, max_length) for p in delivery.files]
         ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the load transaction
         _commit(wh, delivery, outcome, prepared, checksums, delivered)
-    except FileRejected as exc:
-        _reject(outcome, exc, delivered)
+    except (FileRejected, OSError) as exc:
+        error = exc
+        if not isinstance(exc, FileRejected):
+            error = FileRejected(delivery.folder, f"cannot be read: {exc}", "UNREADABLE")
+        _reject(outcome, error, {p: rows_held(fs, p) for p in delivery.files})
         # An unchanged rejected delivery is reported again but audited once.
         if latest != (batch_id, REJECTED):
             _write_audit(wh, outcome, checksums, datetime.now(UTC))
+    return _note_waiting(outcome, delivery)
+
+
+def _waiting(delivery: DeliveryFolder) -> BatchOutcome:
+    """Files still arriving and no manifest to say the delivery is complete: read nothing yet."""
+    names = ", ".join(posixpath.basename(w.path) for w in delivery.waiting)
+    outcome = BatchOutcome(
+        delivery.extract,
+        delivery.extraction_date,
+        _batch_id(delivery.extract, delivery.extraction_date, {}),
+        WAITING,
+        list(delivery.files),
+        message=(
+            f"{delivery.folder}: UPLOAD_IN_PROGRESS: {names} still arriving; the date is loaded "
+            "by a later run once every file has settled (or a _manifest.json lists the delivery)"
+        ),
+    )
+    outcome.file_outcomes = [
+        FileOutcome(p, WAITING, message="not read yet: the date waits for its other files")
+        for p in delivery.files
+    ]
+    return _note_waiting(outcome, delivery)
+
+
+def _note_waiting(outcome: BatchOutcome, delivery: DeliveryFolder) -> BatchOutcome:
+    """Report the files still arriving beside a batch; with a manifest they do not hold it."""
+    outcome.file_outcomes += [
+        FileOutcome(w.path, WAITING, rule=w.rule, message=f"not read: {w.reason}")
+        for w in delivery.waiting
+    ]
+    if delivery.waiting and outcome.status != WAITING:
+        names = ", ".join(posixpath.basename(w.path) for w in delivery.waiting)
+        note = f"not read, not listed in _manifest.json and still arriving: {names}"
+        outcome.message = "; ".join(m for m in (outcome.message, note) if m)
+    return outcome
+
+
+def _empty(wh: Warehouse, delivery: DeliveryFolder, outcome: BatchOutcome) -> BatchOutcome:
+    """A folder with nothing to load never replaces a loaded date with nothing."""
+    extract, day = delivery.extract, delivery.extraction_date
+    what = "a _manifest.json listing no file" if delivery.manifest is not None else "no file"
+    if holds_rows(wh, extract, day):
+        outcome.status, rule = REFUSED, "EMPTY_REDELIVERY"
+        reason = (
+            f"delivered again with {what}; the rows loaded before are kept. To remove this date "
+            f'on purpose: kinerja retract {extract} {day} --reason "..."'
+        )
+    else:
+        outcome.status, rule = REJECTED, "EMPTY_DELIVERY"
+        reason = f"{what} to load; a day without rows is delivered as a header-only file"
+    outcome.message = f"{delivery.folder}: {rule}: {reason}"
+    outcome.file_outcomes = [
+        FileOutcome(delivery.folder, outcome.status, rule=rule, message=outcome.message)
+    ]
+    everything = (LOADED, REJECTED, RETRACTED, REFUSED)
+    if _latest_audit(wh, extract, day, everything) != (outcome.batch_id, outcome.status):
+        _write_audit(wh, outcome, {}, datetime.now(UTC))
     return outcome
 
 
@@ -483,20 +605,56 @@ def load_night(
     outcomes: list[BatchOutcome] = []
     with connect(settings) as wh:
         ensure_audit_table(wh)
+        findings: list[Entry] = []
+        findings += _landed(lambda: layout_findings(fs, root, list(EXTRACTS)), root, findings) or []
         for extract in EXTRACTS.values():
             ensure_raw_table(wh, extract)
-            days = _dates_to_load(wh, fs, root, extract.name, as_of, catch_up)
-            for done, day in enumerate(days, start=1):
-                delivery = delivery_folder(fs, root, extract.name, day)
-                if delivery is not None:
-                    outcomes.append(
-                        load_delivery(
-                            wh, fs, delivery, settings.max_value_length, settings.home_dir
-                        )
-                    )
+            folder = posixpath.join(root, extract.name)
+            days = _landed(
+                lambda e=extract: _dates_to_load(wh, fs, root, e.name, as_of, catch_up),
+                folder,
+                findings,
+            )
+            for done, day in enumerate(days or [], start=1):
+                outcome = _load_date(wh, fs, root, extract, day, settings)
+                if outcome is not None:
+                    outcomes.append(outcome)
                 if progress:
                     progress(extract.name, done, len(days))
         loaded = [raw_table(EXTRACTS[o.extract]) for o in outcomes if o.status == LOADED]
         if loaded:
             wh.analyze([*loaded, QUARANTINE_TABLE, AUDIT_TABLE])
-    return NightLoad(as_of, outcomes)
+    return NightLoad(as_of, outcomes, findings)
+
+
+def _landed(list_, path: str, findings: list[Entry]):
+    """List part of the landing area; a folder that cannot be listed becomes a finding."""
+    try:
+        return list_()
+    except _LANDING_ERRORS as exc:
+        findings.append(Entry(path, "UNREADABLE", f"cannot be listed: {exc}"))
+        return None
+
+
+def _load_date(
+    wh: Warehouse, fs, root: str, extract: Extract, day: date, settings: Settings
+) -> BatchOutcome | None:
+    """One extract-date batch; whatever the landing area raises rejects this batch alone."""
+    delivery = None
+    try:
+        delivery = delivery_folder(fs, root, extract.name, day, settings.landing_settle_seconds)
+        if delivery is None:
+            return None
+        return load_delivery(wh, fs, delivery, settings.max_value_length, settings.home_dir)
+    except _LANDING_ERRORS as exc:
+        folder = posixpath.join(root, extract.name, day.isoformat())
+        reason = f"the delivery cannot be read ({type(exc).__name__}: {exc})"
+        files = list(delivery.files) if delivery else []
+        outcome = BatchOutcome(
+            extract.name, day, _batch_id(extract.name, day, {folder: reason}), REJECTED, files
+        )
+        held = {p: rows_held(fs, p) for p in files}
+        _reject(outcome, FileRejected(folder, reason, "UNREADABLE"), held)
+        if _latest_audit(wh, extract.name, day) != (outcome.batch_id, REJECTED):
+            _write_audit(wh, outcome, {}, datetime.now(UTC))
+        return outcome

@@ -155,16 +155,17 @@ def raw_batch_frames(
         )
         rows = dict(zip(counts["_batch_id"], counts["n"], strict=True))
         for chunk in _chunks(batch_ids, rows, settings.validate_chunk_rows):
-            yield chunk, wh.query_df(
-                f"select * from raw.{spec.name} where _batch_id = any(:batch_ids) "
-                "order by _batch_id, _source_file, _row_number",
-                {"batch_ids": chunk},
+            yield (
+                chunk,
+                wh.query_df(
+                    f"select * from raw.{spec.name} where _batch_id = any(:batch_ids) "
+                    "order by _batch_id, _source_file, _row_number",
+                    {"batch_ids": chunk},
+                ),
             )
 
 
-def _chunks(
-    batch_ids: Sequence[str], rows: Mapping[str, int], budget: int
-) -> Iterator[list[str]]:
+def _chunks(batch_ids: Sequence[str], rows: Mapping[str, int], budget: int) -> Iterator[list[str]]:
     chunk: list[str] = []
     held = 0
     for batch_id in batch_ids:

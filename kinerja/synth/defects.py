@@ -9,7 +9,9 @@ the rule code a row is quarantined for or a file is rejected for, or that it loa
 
 Row numbers are 1-based data records, as `raw.<extract>._row_number` and `raw.quarantine` count
 them; `line` is the physical line in the file (the header is line 1; generated values never hold
-a newline). A defective row breaks exactly one rule: columns that take part in cross-field rules
+a newline). Delivery classes are about the folder rather than a file's contents (a broken manifest,
+a folder named like a file, an upload still in progress beside the delivery); like file classes,
+each is injected once into a delivery of its own. A defective row breaks exactly one rule: columns that take part in cross-field rules
 (NIP against birth date and sex, start before end) are only altered by the class that tests them.
 """
 
@@ -29,6 +31,8 @@ from kinerja.contract import rules
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH, EXTRACTS, Kind
 
 QUARANTINED, REJECTED = "QUARANTINED", "REJECTED"
+# Never read: reported as still arriving, while the rest of its delivery loads (it has a manifest).
+WAITING = "WAITING"
 LOADED, COUNTED_ONCE = "LOADED", "LOADED_AND_COUNTED_ONCE"
 
 # The shared rule vocabulary (kinerja.contract.rules): quarantined rows and rejected files.
@@ -53,6 +57,16 @@ FILE_RULE_EXTRACT = {
     "MANIFEST_MISMATCH": "presensi",
     "UNSUPPORTED_TYPE": "presensi",
 }
+# Delivery classes (kinerja.contract.rules.DELIVERY_RULES that a single generated night can hold;
+# empty re-deliveries need a second night, and links and pipes do not survive copying a landing).
+DELIVERY_CLASS_EXTRACT = {
+    "MANIFEST_INVALID": "presensi",
+    "NOT_A_REGULAR_FILE": "presensi",
+    "UPLOAD_IN_PROGRESS": "presensi",
+}
+DELIVERY_CLASSES = tuple(DELIVERY_CLASS_EXTRACT)
+# Classes that need the delivery's manifest: the file (or the lack of one) is judged against it.
+NEEDS_MANIFEST = ("MANIFEST_MISMATCH", "MANIFEST_INVALID", "UPLOAD_IN_PROGRESS")
 VALUE_LIMIT = DEFAULT_MAX_VALUE_LENGTH
 FREE_TEXT = {
     "unit_kerja": ("nama_unit",),
@@ -95,12 +109,14 @@ class DeliveredFile:
     name: str
     data: bytes
     rows: int  # data rows, as the manifest states them
+    listed: bool = True  # False: delivered beside the files the manifest lists
 
 
 @dataclass
 class Folder:
     files: list[DeliveredFile]
     manifest: bool = True  # False: this folder has no _manifest.json
+    manifest_bytes: bytes | None = None  # written instead of the manifest the files call for
 
 
 _NEEDS_QUOTES = r'[,"\n]'  # what the csv module quotes under QUOTE_MINIMAL with "\n" line ends
@@ -195,6 +211,10 @@ def expected_outcome(defect: str) -> tuple[str, str | None]:
         return QUARANTINED, defect
     if defect in FILE_RULES:
         return REJECTED, defect
+    if defect == "UPLOAD_IN_PROGRESS":
+        return WAITING, defect
+    if defect in DELIVERY_CLASSES:
+        return REJECTED, defect
     if defect.startswith("DUPLICATE_"):
         return COUNTED_ONCE, None
     return LOADED, None
@@ -225,7 +245,9 @@ class DefectInjector:
     def __post_init__(self) -> None:
         if not 0 < self.rate < 1:
             raise ValueError(f"defect rate must be in (0, 1), got {self.rate}")
-        rules = [r for r in FILE_RULES if self.manifests or r != "MANIFEST_MISMATCH"]
+        rules = [
+            r for r in FILE_RULES + DELIVERY_CLASSES if self.manifests or r not in NEEDS_MANIFEST
+        ]
         span = len(self.days)
         self._pending = {
             rule: self.days[min(span - 1, (i + 1) * span // (len(rules) + 1))]
@@ -236,13 +258,16 @@ class DefectInjector:
 
     def deliver(self, extract: str, day: date, frame: pd.DataFrame, name: str) -> Folder:
         rule = self._file_rule_for(extract, day)
+        if rule in DELIVERY_CLASSES:
+            return self._delivery_defect(rule, extract, day, frame, name)
         if rule is not None:
             return self._file_defect(rule, extract, day, frame, name)
         return self._row_defects(extract, day, frame, name)
 
     def _file_rule_for(self, extract: str, day: date) -> str | None:
         for rule, not_before in self._pending.items():
-            if FILE_RULE_EXTRACT[rule] == extract and day >= not_before:
+            owner = FILE_RULE_EXTRACT.get(rule) or DELIVERY_CLASS_EXTRACT[rule]
+            if owner == extract and day >= not_before:
                 del self._pending[rule]
                 return rule
         return None
@@ -431,6 +456,32 @@ class DefectInjector:
         # Without a manifest the rule the file breaks is the only one it breaks.
         self._record(extract, day, name, rule, row, column)
         return Folder(files, manifest=manifest)
+
+    def _delivery_defect(
+        self, rule: str, extract: str, day: date, frame: pd.DataFrame, name: str
+    ) -> Folder:
+        """The delivery itself is sound; what surrounds it is not."""
+        data = render_csv(frame.reset_index(drop=True)).encode("utf-8")
+        files = [DeliveredFile(name, data, len(frame))]
+        if rule == "MANIFEST_INVALID":
+            # What upload scripts really produce: cut off mid-write, or saved by a Windows tool.
+            manifest = json.dumps({"files": {name: {"rows": len(frame)}}})
+            broken = self._choose(
+                [manifest[: len(manifest) // 2].encode(), manifest.encode("utf-16")]
+            )
+            self._record(extract, day, "_manifest.json", rule)
+            return Folder(files, manifest=True, manifest_bytes=broken)
+        if rule == "NOT_A_REGULAR_FILE":
+            # A zip extracted into a folder that kept the archive member's name.
+            nested = name.replace(".csv", "_lampiran.csv")
+            files.append(DeliveredFile(f"{nested}/part-0.csv", data, len(frame), listed=False))
+            self._record(extract, day, nested, rule)
+            return Folder(files)
+        # UPLOAD_IN_PROGRESS: tomorrow's upload, half written under a hidden temporary name.
+        partial = "." + name.replace(".csv", "_susulan.csv") + ".part"
+        files.append(DeliveredFile(partial, data[: len(data) // 2], 0, listed=False))
+        self._record(extract, day, partial, rule)
+        return Folder(files)
 
 
 # -- how each row-level class alters one row: returns (column, new value) -------------------------

@@ -56,11 +56,13 @@ class LandingWriter:
             listed = {
                 f.name: {"rows": f.rows, "sha256": hashlib.sha256(f.data).hexdigest()}
                 for f in delivery.files
+                if f.listed
             }
-            self._write_bytes(
-                folder / MANIFEST,
-                (json.dumps({"files": listed}, indent=2, sort_keys=True) + "\n").encode(),
+            manifest = (
+                delivery.manifest_bytes
+                or (json.dumps({"files": listed}, indent=2, sort_keys=True) + "\n").encode()
             )
+            self._write_bytes(folder / MANIFEST, manifest)
         self.rows[extract] += len(frame)
         self.dates.add(day)
         self.files += len(delivery.files)

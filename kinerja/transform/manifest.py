@@ -28,7 +28,12 @@ def manifest_path(settings: Settings) -> Path:
 
 
 # Variables that differ between installations without changing the parsed graph.
-_LOCATION_VARIABLES = ("KINERJA_HOME", "KINERJA_DUCKDB_PATH", "KINERJA_DUCKDB_TEMP_DIR", "AIRFLOW_HOME")
+_LOCATION_VARIABLES = (
+    "KINERJA_HOME",
+    "KINERJA_DUCKDB_PATH",
+    "KINERJA_DUCKDB_TEMP_DIR",
+    "AIRFLOW_HOME",
+)
 
 
 def manifest_digest(settings: Settings) -> str:

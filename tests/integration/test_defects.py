@@ -16,7 +16,7 @@ from kinerja.cli import app
 from kinerja.contract import EXTRACTS
 from kinerja.load import load_night
 from kinerja.synth import generate
-from kinerja.synth.defects import FILE_RULES, LOADED_CLASSES, ROW_RULES
+from kinerja.synth.defects import DELIVERY_CLASSES, FILE_RULES, LOADED_CLASSES, ROW_RULES
 from kinerja.warehouse import connect
 
 START, END = date(2025, 3, 3), date(2025, 3, 28)
@@ -70,7 +70,8 @@ def _raw_row(raw: dict[str, pd.DataFrame], extract: str, file: str, row: int) ->
 
 def test_every_defect_ends_as_its_ground_truth_says(target_settings, defective):
     landing, truth = defective
-    assert {r["defect"] for r in truth} == set(ROW_RULES + LOADED_CLASSES + FILE_RULES)
+    classes = ROW_RULES + LOADED_CLASSES + FILE_RULES + DELIVERY_CLASSES
+    assert {r["defect"] for r in truth} == set(classes)
     night, quarantine, audit, raw = _load(target_settings, landing)
 
     # Row rules: each defective row is quarantined for exactly its rule, and nothing else is.
@@ -107,6 +108,14 @@ def test_every_defect_ends_as_its_ground_truth_says(target_settings, defective):
         assert not (
             (raw[r["extract"]]["_extraction_date"].astype(str)) == r["extraction_date"]
         ).any()
+    # Uploads still in progress: never read, reported beside their delivery, which loads.
+    batches = {(o.extract, o.extraction_date.isoformat()): o for o in night.outcomes}
+    for r in (r for r in truth if r["expected"] == "WAITING"):
+        outcome = batches[(r["extract"], r["extraction_date"])]
+        assert outcome.status == "LOADED" and Path(r["file"]).name in outcome.message
+        waiting = [(Path(f.path).name, f.status, f.rule) for f in outcome.file_outcomes]
+        assert (Path(r["file"]).name, "WAITING", r["rule"]) in waiting
+        assert not (raw[r["extract"]]["file"] == r["file"]).any()
     loaded = audit[audit["status"] == "LOADED"]
     assert (loaded["rows_delivered"] == loaded["rows_loaded"] + loaded["rows_quarantined"]).all()
     assert loaded["rows_quarantined"].sum() == len(expected)

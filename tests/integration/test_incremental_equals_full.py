@@ -91,8 +91,11 @@ def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
         wh.execute(
             f"""
             insert into raw.pegawai ({listed}, _loaded_at)
-            select {listed.replace("kode_unit", "coalesce(moved.kode_unit_baru, p.kode_unit)")
-                    .replace("_batch_id", "'redelivered'")}, current_timestamp
+            select {
+                listed.replace("kode_unit", "coalesce(moved.kode_unit_baru, p.kode_unit)").replace(
+                    "_batch_id", "'redelivered'"
+                )
+            }, current_timestamp
             from raw.pegawai as p
             left join (
                 select nip, (select max(kode_unit) from raw.unit_kerja) as kode_unit_baru
@@ -115,9 +118,11 @@ def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
         wh.execute(
             f"""
             insert into raw.izin ({izin_listed}, _loaded_at)
-            select {izin_listed.replace("status", "'DIBATALKAN'")
-                    .replace("diperbarui_pada", "'" + night.isoformat() + "T09:00:00+07:00'")
-                    .replace("_extraction_date", "cast(:night as date)")}, current_timestamp
+            select {
+                izin_listed.replace("status", "'DIBATALKAN'")
+                .replace("diperbarui_pada", "'" + night.isoformat() + "T09:00:00+07:00'")
+                .replace("_extraction_date", "cast(:night as date)")
+            }, current_timestamp
             from raw.izin
             where id_izin = (
                 select min(id_izin) from raw.izin

@@ -32,38 +32,73 @@ def target(request, kinerja_home, monkeypatch) -> str:
 
 def test_the_corpus_covers_the_issue():
     assert len(SPEC["cases"]) >= 25
-    outcomes = {c.get("rule") for c in SPEC["cases"]} | {
+    outcomes = {c.get("rule") or c.get("finding") for c in SPEC["cases"]} | {
         r for c in SPEC["cases"] for r in c.get("quarantine_rules", {})
     }
     for rule in (
         "EMPTY_FILE", "ENCODING", "TRUNCATED", "MISSING_COLUMN", "MANIFEST_MISMATCH",
         "UNSUPPORTED_TYPE", "DUPLICATED_HEADER", "INVALID_CODE", "INVALID_NIP",
         "NIP_PROFILE_MISMATCH", "INVALID_DATE", "DATE_OUT_OF_RANGE", "LAT_LON_OUT_OF_RANGE",
-        "INVALID_CHARACTERS", "VALUE_TOO_LONG",
+        "INVALID_CHARACTERS", "VALUE_TOO_LONG", "MANIFEST_INVALID", "NOT_A_REGULAR_FILE",
+        "UPLOAD_IN_PROGRESS", "EMPTY_DELIVERY", "EMPTY_REDELIVERY", "EXTRACT_FOLDER_CASE",
+        "DATE_FOLDER_NAME",
     ):  # fmt: skip
         assert rule in outcomes, rule
 
 
+def _load_before(case: dict, monkeypatch) -> bool:
+    """A case's `before/` landing, loaded first: what the date held before this delivery."""
+    before = CORPUS / case["case"] / "before"
+    if not before.is_dir():
+        return False
+    monkeypatch.setenv("KINERJA_LANDING", str(before))
+    [first] = load_night(Settings(), DAY, catch_up=False).outcomes
+    assert first.status == "LOADED", first.message
+    return True
+
+
 @pytest.mark.parametrize("case", _case_params())
 def test_corpus_case(case, target, monkeypatch):
+    reloaded = _load_before(case, monkeypatch)
     monkeypatch.setenv("KINERJA_LANDING", str(CORPUS / case["case"]))
     settings = Settings()
     night = load_night(settings, DAY, catch_up=False)
-    [batch] = night.outcomes
-    assert batch.extract == case["extract"]
-    assert batch.status == case["status"], batch.message
     with connect(settings) as wh:
         raw = wh.query_df(f"select * from raw.{case['extract']}")
         quarantine = wh.query_df("select * from raw.quarantine order by source_file, row_number")
-        audit = wh.query_df("select * from raw.load_audit")
-    [audit_row] = audit.to_dict("records")
+        audit = wh.query_df("select * from raw.load_audit order by loaded_at")
+    if "finding" in case:  # a folder no batch owns: reported, nothing read or audited
+        [finding] = night.findings
+        assert finding.rule == case["finding"] and finding.reason
+        assert night.outcomes == [] and raw.empty and audit.empty
+        return
+    assert night.findings == []
+    [batch] = night.outcomes
+    assert batch.extract == case["extract"]
+    assert batch.status == case["status"], batch.message
+    if case["status"] == "WAITING":  # nothing read, nothing audited: a later run loads the date
+        [waiting] = [f for f in batch.file_outcomes if f.rule]
+        assert (waiting.rule, waiting.status) == (case["rule"], "WAITING")
+        assert case["rule"] in batch.message and Path(waiting.path).name in batch.message
+        assert raw.empty and quarantine.empty and audit.empty
+        return
+    assert len(audit) == 1 + reloaded
+    audit_row = audit.to_dict("records")[-1]
     assert audit_row["status"] == case["status"]
+    if case["status"] == "REFUSED":  # the date keeps the rows loaded before
+        assert case["rule"] in batch.message and "kinerja retract" in batch.message
+        assert len(raw) == case["rows_loaded"] and audit_row["message"] == batch.message
+        return
     if case["status"] == "REJECTED":
         [bad] = [f for f in batch.file_outcomes if f.rule]
         assert bad.rule == case["rule"]
         assert case["rule"] in batch.message and Path(bad.path).name in batch.message
         assert raw.empty and quarantine.empty
+        if "rows_rejected" in case:
+            assert batch.rows_rejected == audit_row["rows_rejected"] == case["rows_rejected"]
         return
+    waiting = [Path(f.path).name for f in batch.file_outcomes if f.status == "WAITING"]
+    assert waiting == case.get("waiting", [])
     # Nothing delivered is lost: every row is loaded or quarantined, and the audit says so.
     assert (batch.rows_loaded, batch.rows_quarantined) == (
         case["rows_loaded"],

@@ -35,7 +35,7 @@ def test_direct_identifiers_are_marked_personal():
 def test_every_rule_the_loader_applies_is_documented():
     from datetime import date
 
-    from kinerja.contract.rules import FILE_RULES, ROW_RULES, RULES
+    from kinerja.contract.rules import DELIVERY_RULES, FILE_RULES, ROW_RULES, RULES
     from kinerja.load.checks import row_checks
 
     applied = {
@@ -44,6 +44,6 @@ def test_every_rule_the_loader_applies_is_documented():
         for check in row_checks(extract, extract.column_names, date(2026, 3, 2), 4000, True)
     }
     assert applied == {r.code for r in ROW_RULES}
-    assert len(RULES) == len(ROW_RULES) + len(FILE_RULES)
+    assert len(RULES) == len(ROW_RULES) + len(FILE_RULES) + len(DELIVERY_RULES)
     document = DOC_PATH.read_text(encoding="utf-8")
     assert all(f"`{code}`" in document for code in RULES)

@@ -17,10 +17,13 @@ import pytest
 
 from kinerja.contract import EXTRACTS
 from kinerja.contract.extracts import RATING_WORDS
+from kinerja.contract.rules import DELIVERY_RULES
 from kinerja.contract.rules import FILE_RULES as RULE_FILE
 from kinerja.contract.rules import ROW_RULES as RULE_ROW
+from kinerja.landing.manifest import ManifestInvalid, parse_manifest
 from kinerja.synth import generate
 from kinerja.synth.defects import (
+    DELIVERY_CLASSES,
     END_AFTER_START,
     FILE_RULE_EXTRACT,
     FILE_RULES,
@@ -34,6 +37,7 @@ from kinerja.synth.defects import (
 
 START, END = date(2025, 3, 3), date(2025, 3, 28)
 RATE = 0.04
+NOT_ROWS = ("REJECTED", "WAITING")  # file and delivery classes: a whole file, not a row
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -64,6 +68,9 @@ def _rows(path: Path) -> list[list[str]]:
 def test_classes_are_the_shared_vocabulary():
     assert set(ROW_RULES) == {r.code for r in RULE_ROW}
     assert set(FILE_RULES) == set(FILE_RULE_EXTRACT) == {r.code for r in RULE_FILE}
+    assert set(DELIVERY_CLASSES) <= {r.code for r in DELIVERY_RULES}
+    assert expected_outcome("MANIFEST_INVALID") == ("REJECTED", "MANIFEST_INVALID")
+    assert expected_outcome("UPLOAD_IN_PROGRESS") == ("WAITING", "UPLOAD_IN_PROGRESS")
     fitting = {c for name in EXTRACTS for c in row_classes(name)}
     assert fitting == set(ROW_RULES) | set(LOADED_CLASSES)
     assert expected_outcome("INVALID_NIP") == ("QUARANTINED", "INVALID_NIP")
@@ -84,8 +91,10 @@ def test_every_class_is_injected_and_summarised(run):
     for record in truth:
         counts[record["defect"]] = counts.get(record["defect"], 0) + 1
     assert counts == summary.defects
-    assert set(counts) == set(ROW_RULES) | set(LOADED_CLASSES) | set(FILE_RULES)
-    assert all(counts[rule] == 1 for rule in FILE_RULES)
+    assert set(counts) == set(ROW_RULES) | set(LOADED_CLASSES) | set(FILE_RULES) | set(
+        DELIVERY_CLASSES
+    )
+    assert all(counts[rule] == 1 for rule in FILE_RULES + DELIVERY_CLASSES)
 
 
 def test_same_seed_same_bytes(run, tmp_path):
@@ -171,7 +180,7 @@ def test_row_defects_are_where_the_truth_says(run):
     files: dict[str, list[list[str]]] = {}
     checked = 0
     for record in truth:
-        if record["expected"] == "REJECTED":
+        if record["expected"] in NOT_ROWS:
             continue
         rows = files.setdefault(record["file"], _rows(root / record["file"]))
         header, row = rows[0], rows[record["row_number"]]
@@ -183,12 +192,12 @@ def test_row_defects_are_where_the_truth_says(run):
         else:
             assert _bad_row(record, header, row), (record, row[:8])
         checked += 1
-    assert checked == sum(r["expected"] != "REJECTED" for r in truth) > 50
+    assert checked == sum(r["expected"] not in NOT_ROWS for r in truth) > 50
 
 
 def test_file_defects_break_their_rule(run):
     root, _, truth = run
-    records = {r["defect"]: r for r in truth if r["expected"] == "REJECTED"}
+    records = {r["defect"]: r for r in truth if r["expected"] in NOT_ROWS}
     path = {rule: root / r["file"] for rule, r in records.items()}
     assert path["EMPTY_FILE"].stat().st_size == 0
     with pytest.raises(UnicodeDecodeError):
@@ -213,11 +222,19 @@ def test_file_defects_break_their_rule(run):
     for rule in ("EMPTY_FILE", "ENCODING", "UNREADABLE", "TRUNCATED", "MISSING_COLUMN"):
         # Without a manifest the file breaks its own rule only, never MANIFEST_MISMATCH too.
         assert not (path[rule].parent / "_manifest.json").exists(), rule
+    with pytest.raises(ManifestInvalid):
+        parse_manifest(path["MANIFEST_INVALID"].read_bytes())
+    assert path["NOT_A_REGULAR_FILE"].is_dir()
+    # The folder's manifest lists the delivery, never the nested folder or the partial upload.
+    for rule in ("NOT_A_REGULAR_FILE", "UPLOAD_IN_PROGRESS"):
+        listed = json.loads((path[rule].parent / "_manifest.json").read_text())["files"]
+        assert path[rule].name not in listed and len(listed) == 1, rule
+    assert path["UPLOAD_IN_PROGRESS"].name.startswith(".")
 
 
 def test_row_defects_come_at_the_requested_rate(run):
     root, _, truth = run
-    rejected = {str(Path(r["file"]).parent) for r in truth if r["expected"] == "REJECTED"}
+    rejected = {str(Path(r["file"]).parent) for r in truth if r["expected"] in NOT_ROWS}
     delivered = sum(
         len(_rows(f)) - 1
         for extract in EXTRACTS
@@ -226,7 +243,7 @@ def test_row_defects_come_at_the_requested_rate(run):
         for f in folder.glob(f"{extract}_????????.csv")  # the main file, not a resend
     )
     # Each row drawn as defective gives one record; two classes add a row to the main file.
-    picks = sum(r["expected"] != "REJECTED" for r in truth)
+    picks = sum(r["expected"] not in NOT_ROWS for r in truth)
     generated = delivered - sum(
         r["defect"] in ("DUPLICATED_HEADER", "DUPLICATE_IN_FILE") for r in truth
     )
