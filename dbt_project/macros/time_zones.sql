@@ -2,7 +2,10 @@
     a value without offset is wall-clock time in the unit's own zone. Instants are kept as
     `timestamp` (without time zone) holding UTC, so no result depends on a session time zone.
     Indonesia has no daylight saving: local time = UTC + the zone's fixed offset; the offsets of
-    WIB / WITA / WIT come from the `zona_waktu` seed (generated from the contract). -#}
+    WIB / WITA / WIT come from the `zona_waktu` seed (generated from the contract).
+    Only real instants reach these macros: the loader quarantines (INVALID_TIMESTAMP) hours past
+    23, minutes past 59 and offsets outside -12:00..+14:00, which would move a punch to another
+    day here. -#}
 
 {#- time of day, then an optional offset at the very end. Groups: 1 time, 2 offset. Anchoring
     the offset to a time keeps the "-04" of a bare date from being read as an offset. -#}

@@ -65,8 +65,10 @@ ROW_RULES: tuple[Rule, ...] = (
     Rule(
         "INVALID_TIMESTAMP",
         Level.ROW,
-        "Not an ISO-8601 timestamp (the offset is optional: without one the unit's zone applies).",
-        "`02-03-2026 07:41`",
+        "Not an ISO-8601 timestamp (the offset is optional: without one the unit's zone applies), "
+        "a time that does not exist (hours past 23, minutes past 59), or a UTC offset no zone has "
+        "(outside -12:00..+14:00, or minutes past 59), which would move the punch to another day.",
+        "`02-03-2026 07:41`, `2026-03-02T24:00:00+07:00`, `2026-03-02T07:41:00+99:99`",
     ),
     Rule(
         "INVALID_NUMBER",

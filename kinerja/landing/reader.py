@@ -1,9 +1,10 @@
 """Inspect one delivered file and say how DuckDB reads it, every value as text, exactly as delivered.
 
-One streaming pass in Python hashes the bytes and catches what must reject the file before any
-parsing (not UTF-8, empty, no header); DuckDB then parses it (`,` or `;` CSV with BOM and quoted
-separators and newlines, JSON Lines, Parquet). Typing is staging's job, so nothing delivered is
-lost or silently reinterpreted on the way in.
+One streaming pass in Python hashes the bytes, copies them to a private snapshot and catches what
+must reject the file before any parsing (unreadable, not UTF-8, UTF-16, empty, no header); DuckDB
+then parses the snapshot (`,` or `;` CSV with BOM and quoted separators and newlines, JSON Lines,
+Parquet). Typing is staging's job, so nothing delivered is lost or silently reinterpreted on the
+way in.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ import csv
 import hashlib
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+import pyarrow.parquet as pq
 from fsspec import AbstractFileSystem
+
+from kinerja.landing.snapshots import create_private
 
 CHUNK = 1 << 20
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".parquet")
+TEXT_SUFFIXES = (".csv", ".jsonl")
 
 
 def quote_ident(name: str) -> str:
@@ -39,12 +46,14 @@ class FileRejected(Exception):
         rule: str = "UNREADABLE",
         line: int | None = None,
         column: str | None = None,
+        sha256: str | None = None,
     ) -> None:
         where = "".join(
             [f", line {line}" if line else "", f", column {column!r}" if column else ""]
         )
         super().__init__(f"{path}{where}: {rule}: {reason}")
         self.path, self.reason, self.rule, self.line, self.column = path, reason, rule, line, column
+        self.sha256 = sha256  # of the bytes read, when the file could be read to its end
 
 
 @dataclass(frozen=True)
@@ -53,81 +62,150 @@ class FileInfo:
     suffix: str
     sha256: str
     size: int
-    header: tuple[str, ...] = ()  # CSV only, as delivered
+    header: tuple[str, ...] = ()  # column names as delivered (CSV: line 1; see with_columns)
     delimiter: str = ","
     last_line: str = ""
+    snapshot: str = ""  # the private copy DuckDB reads (kinerja.landing.snapshots)
 
 
-def file_sha256(fs: AbstractFileSystem, path: str) -> str:
-    digest = hashlib.sha256()
-    with fs.open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _header(path: str, first_line: str) -> tuple[tuple[str, ...], str]:
-    text = first_line.removeprefix("\ufeff").rstrip("\r\n")
+def _header(path: str, text: str) -> tuple[tuple[str, ...], str]:
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise FileRejected(path, "no header row", "EMPTY_FILE", line=1)
     delimiter = ";" if text.count(";") > text.count(",") else ","
-    return tuple(next(csv.reader([text], delimiter=delimiter))), delimiter
+    try:
+        return tuple(next(csv.reader([text], delimiter=delimiter))), delimiter
+    except csv.Error as exc:
+        raise FileRejected(path, f"the header row cannot be parsed ({exc})", line=1) from exc
 
 
-def inspect_file(fs: AbstractFileSystem, path: str) -> FileInfo:
-    """Hash the file and, for text formats, check it decodes as UTF-8 and has a header row."""
-    suffix = posixpath.splitext(path)[1].lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+def _chunks(fs: AbstractFileSystem, path: str) -> Iterator[bytes]:
+    """The file's bytes; a file that cannot be opened or read is rejected, not a crash."""
+    try:
+        with fs.open(path, "rb") as fh:
+            yield from iter(lambda: fh.read(CHUNK), b"")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
         raise FileRejected(
-            path, f"{suffix or 'no suffix'} is not .csv, .jsonl or .parquet", "UNSUPPORTED_TYPE"
-        )
+            path, f"cannot be read ({reason}); check that it is a regular file others may read"
+        ) from exc
+
+
+def _utf16(start: bytes) -> str | None:
+    """How the file's first bytes give UTF-16 away (a byte order mark, or NUL beside every
+    ASCII character, which is valid UTF-8 and would otherwise pass as a garbled header)."""
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "starts with a UTF-16 byte order mark"
+    sample = start[:1024]
+    for half in (sample[0::2], sample[1::2]):
+        if len(half) >= 4 and half.count(0) >= 0.9 * len(half):
+            return "has a NUL byte beside every character (UTF-16 without byte order mark)"
+    return None
+
+
+def inspect_file(fs: AbstractFileSystem, path: str, snapshot: Path) -> FileInfo:
+    """Read the delivered file once: hash it, copy it to `snapshot` (the file DuckDB reads, so the
+    checksum describes the very bytes loaded) and check text decodes as UTF-8 with a header row.
+
+    A rejection carries the file's sha256 when the file could be read to its end.
+    """
+    suffix = posixpath.splitext(path)[1].lower()
     digest, size = hashlib.sha256(), 0
-    decoder = codecs.getincrementaldecoder("utf-8")() if suffix != ".parquet" else None
-    first_line, tail = b"", b""
-    with fs.open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
+    decoder = codecs.getincrementaldecoder("utf-8")() if suffix in TEXT_SUFFIXES else None
+    not_utf8: tuple[int, int] | None = None  # (offset, byte) of the first invalid sequence
+    first, tail = b"", b""
+    copy = create_private(snapshot) if suffix in SUPPORTED_SUFFIXES else None
+    try:
+        for chunk in _chunks(fs, path):
             digest.update(chunk)
+            if copy is not None:
+                copy.write(chunk)
             # An ASCII chunk with no character pending from the last one is valid UTF-8: most
             # deliveries are ASCII, and decoding them would cost as much as hashing.
             if decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
-                    line = _line_at(fs, path, size + exc.start)
-                    raise FileRejected(
-                        path,
-                        f"not UTF-8 (byte 0x{chunk[exc.start]:02x}); re-export the file as UTF-8",
-                        "ENCODING",
-                        line=line,
-                    ) from exc
+                    not_utf8, decoder = (size + exc.start, chunk[exc.start]), None
             if size == 0:
-                first_line = chunk.split(b"\n", 1)[0]
+                first = chunk
             size += len(chunk)
             tail = (tail + chunk)[-CHUNK:]
-    if decoder is not None:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise FileRejected(
-                path, "ends inside a UTF-8 character", "TRUNCATED", line=_line_at(fs, path, size)
-            ) from exc
+    finally:
+        if copy is not None:
+            copy.close()
+    sha256 = digest.hexdigest()
+
+    def rejected(reason: str, rule: str, line: int | None = None) -> FileRejected:
+        return FileRejected(path, reason, rule, line=line, sha256=sha256)
+
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise rejected(
+            f"{suffix or 'no suffix'} is not .csv, .jsonl or .parquet", "UNSUPPORTED_TYPE"
+        )
     if size == 0:
-        raise FileRejected(path, "the file is empty (0 bytes)", "EMPTY_FILE")
+        raise rejected("the file is empty (0 bytes)", "EMPTY_FILE")
+    if suffix in TEXT_SUFFIXES:
+        if utf16 := _utf16(first):
+            raise rejected(f"{utf16}; re-export the file as UTF-8", "ENCODING", line=1)
+        if not_utf8 is not None:
+            offset, byte = not_utf8
+            line = _line_at(snapshot, offset)
+            raise rejected(
+                f"not UTF-8 (byte 0x{byte:02x}); re-export the file as UTF-8", "ENCODING", line
+            )
+        if decoder is not None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                line = _line_at(snapshot, size)
+                raise rejected("ends inside a UTF-8 character", "TRUNCATED", line) from exc
     last = tail.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    info = FileInfo(path, suffix, sha256, size, last_line=last, snapshot=str(snapshot))
     if suffix != ".csv":
-        return FileInfo(path, suffix, digest.hexdigest(), size, last_line=last)
-    header, delimiter = _header(path, first_line.decode("utf-8", errors="replace"))
-    return FileInfo(path, suffix, digest.hexdigest(), size, header, delimiter, last)
+        return info
+    try:
+        header, delimiter = _header(path, _header_line(path, first))
+    except FileRejected as exc:
+        exc.sha256 = sha256
+        raise
+    return replace(info, header=header, delimiter=delimiter)
 
 
-def _line_at(fs: AbstractFileSystem, path: str, offset: int) -> int:
+def _header_line(path: str, first: bytes) -> str:
+    """Line 1 of a CSV. A carriage return inside it is a line end only when the file has no line
+    feeds at all (old Mac line endings, which DuckDB reads too); otherwise the file mixes them."""
+    end = first.find(b"\n")
+    line = (first if end < 0 else first[:end]).removesuffix(b"\r")
+    if b"\r" in line:
+        if end >= 0:
+            raise FileRejected(
+                path,
+                "the header line holds a carriage return not followed by a line feed; re-export "
+                "the file with LF or CRLF line endings",
+                line=1,
+            )
+        line = line.split(b"\r", 1)[0]
+    return line.decode("utf-8", errors="replace")
+
+
+def _line_at(snapshot: Path, offset: int) -> int:
     """The 1-based line holding byte `offset`: counted again only when a file is rejected."""
     lines, left = 1, offset
-    with fs.open(path, "rb") as fh:
+    with snapshot.open("rb") as fh:
         while left > 0 and (chunk := fh.read(min(CHUNK, left))):
             lines += chunk.count(b"\n")
             left -= len(chunk)
     return lines
+
+
+def _last_record_line(info: FileInfo) -> int:
+    """The line of the file's last record (trailing line ends ignored): read on rejection only."""
+    snapshot = Path(info.snapshot)
+    with snapshot.open("rb") as fh:
+        fh.seek(max(0, info.size - CHUNK))
+        tail = fh.read()
+    return _line_at(snapshot, info.size - (len(tail) - len(tail.rstrip(b"\r\n"))))
 
 
 def normalise(name: str, position: int) -> str:
@@ -135,9 +213,9 @@ def normalise(name: str, position: int) -> str:
     return name.removeprefix("\ufeff").strip().lower() or f"column_{position + 1}"
 
 
-def reader_sql(url: str, info: FileInfo) -> str:
+def reader_sql(info: FileInfo) -> str:
     """A DuckDB table expression yielding the file's rows, every column named as delivered."""
-    source = quote_literal(url)
+    source = quote_literal(info.snapshot)
     if info.suffix == ".csv":
         columns = ", ".join(f"{quote_literal(f'c{i}')}: 'VARCHAR'" for i in range(len(info.header)))
         delim = quote_literal(info.delimiter)
@@ -156,17 +234,53 @@ def reader_sql(url: str, info: FileInfo) -> str:
     return f"read_parquet({source})"
 
 
-def with_columns(con, url: str, info: FileInfo) -> FileInfo:
-    """The info with its header as delivered: JSON Lines keys and Parquet columns from DuckDB."""
+def delivered_lines_sql(info: FileInfo) -> str:
+    """JSON Lines only: each record's line exactly as delivered (key order, spelling, numbers as
+    written), numbered like the rows of `reader_sql`, as `_row_number` and `_as_delivered`."""
+    return (
+        "(select row_number() over () as _row_number, json as _as_delivered "
+        f"from read_ndjson_objects({quote_literal(info.snapshot)}))"
+    )
+
+
+def with_columns(con, info: FileInfo) -> FileInfo:
+    """The info with its header as delivered: every key of a JSON Lines file, wherever it first
+    appears (DuckDB's detection sample would miss late ones), and a Parquet file's own column
+    names (DuckDB renames a repeated one)."""
     if info.suffix == ".csv":
         return info
-    source = quote_literal(url)
     if info.suffix == ".jsonl":
-        probe = f"read_json({source}, format = 'newline_delimited', records = true)"
-    else:
-        probe = f"read_parquet({source})"
-    columns = tuple(con.sql(f"select * from {probe} limit 0").columns)
-    return FileInfo(info.path, info.suffix, info.sha256, info.size, columns, "", info.last_line)
+        keys = con.sql(
+            "select key from (select unnest(json_keys(json)) as key, row_number() over () as seen "
+            f"from read_ndjson_objects({quote_literal(info.snapshot)})) "
+            "group by key order by min(seen)"
+        ).fetchall()
+        return replace(info, header=tuple(k for (k,) in keys), delimiter="")
+    try:
+        names = pq.read_schema(info.snapshot).names
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise FileRejected(info.path, f"not a readable Parquet file ({exc})") from exc
+    return replace(info, header=tuple(names), delimiter="")
+
+
+def repeated_column(info: FileInfo) -> FileRejected | None:
+    """A rejection when two delivered columns (CSV header, JSON keys, Parquet columns) name the
+    same column once trimmed and lower-cased: which one holds the value cannot be told."""
+    seen: dict[str, str] = {}
+    for i, name in enumerate(info.header):
+        key = normalise(name, i)
+        if key in seen:
+            first = seen[key]
+            reason = (
+                f"column {name!r} is delivered twice"
+                if first == name
+                else f"columns {first!r} and {name!r} both name column {key!r}"
+            )
+            return FileRejected(
+                info.path, reason, line=1 if info.suffix == ".csv" else None, column=key
+            )
+        seen[key] = name
+    return None
 
 
 def normalised_select(info: FileInfo) -> str:
@@ -182,6 +296,7 @@ def normalised_select(info: FileInfo) -> str:
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _ORIGINAL = re.compile(r"Original Line: (.*?)\n", re.DOTALL)
 _JSON_LINE = re.compile(r"Malformed JSON .* in line (\d+)")
+_JSON_DUPLICATE = re.compile(r"in line (\d+): Object .* has duplicate key \"(.*)\"")
 
 
 def parser_failure(info: FileInfo, error: Exception) -> FileRejected:
@@ -192,13 +307,23 @@ def parser_failure(info: FileInfo, error: Exception) -> FileRejected:
         text.splitlines()[0],
     )
     line = None
+    if match := _JSON_DUPLICATE.search(text):
+        key = match.group(2)
+        return FileRejected(
+            info.path, f"a record holds key {key!r} twice", line=int(match.group(1)), column=key
+        )
     if match := _CSV_LINE.search(text):
         line = int(match.group(1))
     elif match := _JSON_LINE.search(text):
         line = int(match.group(1)) - 1  # DuckDB 2.0 counts JSON lines from 2
         detail = text.rsplit(": ", 1)[-1].strip(" .")
     if "unexpected end of data" in text:
-        return FileRejected(info.path, "the last JSON record is cut off", "TRUNCATED", line=line)
+        # DuckDB says so of any record cut short; only the last one is an interrupted upload.
+        if line is None or line == _last_record_line(info):
+            return FileRejected(
+                info.path, "the last JSON record is cut off", "TRUNCATED", line=line
+            )
+        return FileRejected(info.path, "a JSON record ends early (not the last one)", line=line)
     original = _ORIGINAL.search(text)
     last = original is not None and original.group(1).strip() == info.last_line.strip()
     if "unterminated quote" in text:

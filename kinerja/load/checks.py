@@ -19,11 +19,17 @@ CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 DECIMAL_PATTERN = r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)"
 INTEGER_PATTERN = r"[+-]?[0-9]+"
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# Hours 00-23 and minutes 00-59: a cast would take `24:00` as the next day's midnight.
 TIMESTAMP_PATTERN = (
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-9]{2}([.,][0-9]{1,9})?)?"
     r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?"
 )
 OFFSET_SUFFIX = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+# A numeric offset at the end of a timestamp that matched TIMESTAMP_PATTERN (seconds and minutes
+# follow a colon, never a sign): groups sign, hours, minutes.
+NUMERIC_OFFSET = r"([+-])([0-9]{2}):?([0-9]{2})?$"
+# The zones of the world run from UTC-12:00 to UTC+14:00.
+OFFSET_RANGE_MINUTES = (-12 * 60, 14 * 60)
 SERIAL_DATE_PATTERN = r"[0-9]{5}([.,][0-9]+)?"
 EARLIEST_DATE = "1900-01-01"
 
@@ -101,7 +107,8 @@ def _format_check(column: Column) -> Check | None:
             quote_literal(name),
             f"not (regexp_full_match({value}, '{TIMESTAMP_PATTERN}') "
             f"and {_as_timestamp(name)} is not null)",
-            f"'{name} ' || {shown} || ' is not an ISO-8601 timestamp'",
+            f"'{name} ' || {shown} || ' is not an ISO-8601 timestamp (hours 00-23, minutes and "
+            "seconds 00-59)'",
         )
     if column.kind in (Kind.INTEGER, Kind.DECIMAL):
         pattern = INTEGER_PATTERN if column.kind is Kind.INTEGER else DECIMAL_PATTERN
@@ -122,6 +129,25 @@ def _format_check(column: Column) -> Check | None:
             f"'{name} ' || {shown} || ' is not one of {', '.join(column.codes)}'",
         )
     return None
+
+
+def _offset_check(column: Column) -> Check:
+    """A written UTC offset must exist on Earth: its minutes 00-59, within -12:00..+14:00."""
+    value = _value(column.name)
+    # try_cast: both sides of the `and` below may be evaluated for a value without an offset
+    hours = f"try_cast(regexp_extract({value}, '{NUMERIC_OFFSET}', 2) as integer)"
+    minutes = f"coalesce(try_cast(regexp_extract({value}, '{NUMERIC_OFFSET}', 3) as integer), 0)"
+    sign = f"case regexp_extract({value}, '{NUMERIC_OFFSET}', 1) when '-' then -1 else 1 end"
+    total = f"{sign} * ({hours} * 60 + {minutes})"
+    low, high = OFFSET_RANGE_MINUTES
+    return Check(
+        "INVALID_TIMESTAMP",
+        quote_literal(column.name),
+        f"regexp_matches({value}, '{NUMERIC_OFFSET}') "
+        f"and ({minutes} > 59 or {total} not between {low} and {high})",
+        f"'{column.name} ' || {_shown(column.name)} || ' has a UTC offset outside -12:00..+14:00 "
+        "(or minutes past 59)'",
+    )
 
 
 def _range_checks(column: Column, extraction_date: date) -> list[Check]:
@@ -247,6 +273,7 @@ def row_checks(
                 )
             )
     checks.extend(c for c in map(_format_check, columns) if c is not None)
+    checks.extend(_offset_check(c) for c in columns if c.kind is Kind.TIMESTAMP)
     for column in columns:
         checks.extend(_range_checks(column, extraction_date))
         if column.not_before and column.not_before in present:
@@ -305,7 +332,8 @@ FAST_PATTERNS = {
     Kind.TIMESTAMP: (
         "(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
         "[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?"
-        "(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+        # offsets within -12:00..+14:00 only; anything else takes the full chain
+        "(Z|\\+(0[0-9]|1[0-3])(:?[0-5][0-9])?|\\+14(:?00)?|-(0[0-9]|1[01])(:?[0-5][0-9])?|-12(:?00)?)?"
     ),
 }
 

@@ -26,6 +26,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -44,7 +45,7 @@ from kinerja.landing.discovery import (
 from kinerja.landing.reader import (
     FileInfo,
     FileRejected,
-    file_sha256,
+    delivered_lines_sql,
     inspect_file,
     normalise,
     normalised_select,
@@ -52,8 +53,10 @@ from kinerja.landing.reader import (
     quote_ident,
     quote_literal,
     reader_sql,
+    repeated_column,
     with_columns,
 )
+from kinerja.landing.snapshots import snapshot_folder
 from kinerja.load import checks as row_rules
 from kinerja.load.raw_tables import (
     AUDIT_TABLE,
@@ -63,7 +66,7 @@ from kinerja.load.raw_tables import (
     ensure_raw_table,
     raw_table,
 )
-from kinerja.settings import Settings
+from kinerja.settings import Settings, get_settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
 LOADED, UNCHANGED, REJECTED = "LOADED", "UNCHANGED", "REJECTED"
@@ -233,33 +236,20 @@ class _Prepared:
     query: str  # _row_number, the delivered columns, _extra, _check
 
 
-def _url(con: duckdb.DuckDBPyConnection, fs, path: str) -> str:
-    """Local files are read directly; any other fsspec filesystem through DuckDB's fsspec bridge."""
-    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
-    if protocol in ("file", "local"):
-        return path
-    if not con.filesystem_is_registered(protocol):
-        con.register_filesystem(fs)
-    return f"{protocol}://{path}"
-
-
 def _prepare(
     con: duckdb.DuckDBPyConnection,
-    fs,
     extract: Extract,
     info: FileInfo,
     day: date,
     max_length: int,
 ) -> _Prepared:
-    url = _url(con, fs, info.path)
     try:
-        info = with_columns(con, url, info)
+        info = with_columns(con, info)
     except duckdb.Error as exc:
         raise parser_failure(info, exc) from exc
+    if twice := repeated_column(info):
+        raise twice
     columns = [normalise(c, i) for i, c in enumerate(info.header)]
-    twice = sorted({c for c in columns if columns.count(c) > 1})
-    if twice:
-        raise FileRejected(info.path, "the header names a column twice", column=twice[0])
     missing = [c for c in extract.required_columns if c not in columns]
     if missing:
         raise FileRejected(
@@ -284,25 +274,37 @@ def _prepare(
     query = (
         f"select *, {extra_json} as _extra, {row_rules.check_index_sql(checks, fast)} as _check "
         f"from (select row_number() over () as _row_number, {normalised_select(info)} "
-        f"from {reader_sql(url, info)})"
+        f"from {reader_sql(info)})"
     )
     return _Prepared(info, columns, checks, query)
 
 
 def _quarantine_select(prepared: _Prepared, table: str) -> tuple[list[str], str]:
-    record = ", ".join(
-        f"{quote_ident(original)} := {quote_ident(name)}"
-        for original, name in zip(prepared.info.header, prepared.columns, strict=True)
-    )
+    """The quarantine's columns for the broken rows in `table`, each with the record as delivered:
+    a JSON Lines record is its own line; a CSV or Parquet row becomes a JSON object keyed by the
+    column names as delivered (spelling, case and spaces kept) with the values as read."""
+    info = prepared.info
+    source = table
+    if info.suffix == ".jsonl":
+        record = "_as_delivered"
+        source = f"{table} join {delivered_lines_sql(info)} using (_row_number)"
+    elif info.header:
+        pairs = ", ".join(
+            f"{quote_literal(original)}, {quote_ident(name)}"
+            for original, name in zip(info.header, prepared.columns, strict=True)
+        )
+        record = f"cast(json_object({pairs}) as varchar)"
+    else:
+        record = "'{}'"
     index = "_check"
     values = {
         "row_number": "_row_number",
         "rule": row_rules.rule_sql(prepared.checks, index),
         "column_name": row_rules.column_sql(prepared.checks, index),
         "message": row_rules.message_sql(prepared.checks, index),
-        "raw_record": f"cast(to_json(struct_pack({record})) as varchar)" if record else "'{}'",
+        "raw_record": record,
     }
-    return list(values), f"select {', '.join(values.values())} from {table}"
+    return list(values), f"select {', '.join(values.values())} from {source}"
 
 
 def _reject(outcome: BatchOutcome, error: FileRejected, held: dict[str, int]) -> None:
@@ -341,9 +343,23 @@ def _reject(outcome: BatchOutcome, error: FileRejected, held: dict[str, int]) ->
 
 
 def load_delivery(
-    wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int = DEFAULT_MAX_VALUE_LENGTH
+    wh: Warehouse,
+    fs,
+    delivery: DeliveryFolder,
+    max_length: int = DEFAULT_MAX_VALUE_LENGTH,
+    home: Path | None = None,
 ) -> BatchOutcome:
-    """Load one extract-date batch. Returns its outcome; never raises for bad input."""
+    """Load one extract-date batch. Returns its outcome; never raises for bad input.
+
+    The files are copied under `home` (default: the settings' KINERJA_HOME) while they are read.
+    """
+    with snapshot_folder(home or get_settings().home_dir) as snapshots:
+        return _load_delivery(wh, fs, delivery, max_length, snapshots)
+
+
+def _load_delivery(
+    wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int, snapshots: Path
+) -> BatchOutcome:
     extract = EXTRACTS[delivery.extract]
     day = delivery.extraction_date
     if delivery.waiting and delivery.manifest is None and not delivery.problems:
@@ -352,17 +368,19 @@ def load_delivery(
     checksums: dict[str, str] = {}
     problem = delivery.problems[0] if delivery.problems else None
     rejection = FileRejected(problem.path, problem.reason, problem.rule) if problem else None
-    for path in delivery.files:
+    for number, path in enumerate(delivery.files):
+        # Read once, by its literal path: DuckDB reads the snapshot under a generated name.
+        snapshot = snapshots / f"{number:05d}{posixpath.splitext(path)[1].lower()}"
         try:
-            infos[path] = inspect_file(fs, path)
+            infos[path] = inspect_file(fs, path, snapshot)
             checksums[path] = infos[path].sha256
         except FileRejected as exc:
             rejection = rejection or exc
-            checksums[path] = _sha256_if_readable(fs, path)
+            checksums[path] = exc.sha256 or ""
         except _LANDING_ERRORS as exc:
             reason = f"cannot be read ({type(exc).__name__}: {exc})"
             rejection = rejection or FileRejected(path, reason, "UNREADABLE")
-            checksums[path] = _sha256_if_readable(fs, path)
+            checksums[path] = ""
     # What was found beside the files is part of the batch's identity: adding a link to a loaded
     # folder is a different delivery, not an unchanged one.
     found = {p.path: f"{p.rule}:{p.reason}" for p in delivery.problems}
@@ -383,7 +401,7 @@ def load_delivery(
         if rejection:
             raise rejection
         con = wh.staging()
-        prepared = [_prepare(con, fs, extract, infos[p], day, max_length) for p in delivery.files]
+        prepared = [_prepare(con, extract, infos[p], day, max_length) for p in delivery.files]
         ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the load transaction
         _commit(wh, delivery, outcome, prepared, checksums, delivered)
     except (FileRejected, OSError) as exc:
@@ -395,13 +413,6 @@ def load_delivery(
         if latest != (batch_id, REJECTED):
             _write_audit(wh, outcome, checksums, datetime.now(UTC))
     return _note_waiting(outcome, delivery)
-
-
-def _sha256_if_readable(fs, path: str) -> str:
-    try:
-        return file_sha256(fs, path)
-    except OSError:
-        return ""
 
 
 def _waiting(delivery: DeliveryFolder) -> BatchOutcome:
@@ -634,7 +645,7 @@ def _load_date(
         delivery = delivery_folder(fs, root, extract.name, day, settings.landing_settle_seconds)
         if delivery is None:
             return None
-        return load_delivery(wh, fs, delivery, settings.max_value_length)
+        return load_delivery(wh, fs, delivery, settings.max_value_length, settings.home_dir)
     except _LANDING_ERRORS as exc:
         folder = posixpath.join(root, extract.name, day.isoformat())
         reason = f"the delivery cannot be read ({type(exc).__name__}: {exc})"

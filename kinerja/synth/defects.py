@@ -541,7 +541,13 @@ def _invalid_timestamp(inj, extract, day, row):
     column = inj._choose(_columns(extract, Kind.TIMESTAMP))
     stamp = _text(row[column])
     wall = datetime.fromisoformat(stamp[:19]) if stamp else datetime(day.year, day.month, day.day)
-    return column, inj._choose([f"{wall:%d/%m/%Y %H:%M}", f"{wall:%d-%b-%Y} jam {wall:%H.%M}"])
+    return column, inj._choose(
+        [
+            f"{wall:%d/%m/%Y %H:%M}",
+            f"{wall:%d-%b-%Y} jam {wall:%H.%M}",
+            f"{wall:%Y-%m-%dT%H:%M}+99:99",
+        ]
+    )
 
 
 def _invalid_number(inj, extract, day, row):

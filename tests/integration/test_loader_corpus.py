@@ -116,6 +116,9 @@ def test_corpus_case(case, target, monkeypatch):
         }
         assert record["row_number"] >= 1 and record["batch_id"] == batch.batch_id
         assert record["message"]
+    # The quarantined record is the record exactly as delivered.
+    for expected in case.get("raw_records", []):
+        assert expected in set(quarantine["raw_record"]), list(quarantine["raw_record"])
     for column, value in case.get("raw_values", {}).items():
         assert value in set(raw[column]), (column, value)
     assert batch.extra_columns == case.get("extra_columns", [])
