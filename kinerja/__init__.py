@@ -11,6 +11,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Personal data everywhere under KINERJA_HOME: every file and folder this process (and the
 # Airflow, dbt and MLflow processes it starts, which inherit the umask) creates is owner-only.
-from kinerja.private_files import restrict_new_files  # noqa: E402
+from kinerja.private_files import restrict_new_files
 
 restrict_new_files()
