@@ -8,3 +8,9 @@ import os
 # little when the machine is idle. Set here because it is read once, when the OpenMP runtime
 # loads, and every entry point (CLI, DAG, tests) imports this package first.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# Personal data everywhere under KINERJA_HOME: every file and folder this process (and the
+# Airflow, dbt and MLflow processes it starts, which inherit the umask) creates is owner-only.
+from kinerja.private_files import restrict_new_files
+
+restrict_new_files()

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from kinerja.night_events import EventTail, events_path, start_file
 from kinerja.orchestration import INLINE_RUN_VARIABLE, POOL_SLOTS, WAREHOUSE_POOL
+from kinerja.private_files import private_home
+from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
@@ -68,7 +70,16 @@ def _prepared_marker(settings: Settings) -> tuple[Path, str]:
 
 
 def prepare_airflow(settings: Settings) -> None:
-    """The dbt manifest, the metadata DB and the warehouse pool (skipped when already done)."""
+    """The dbt manifest, the metadata DB and the warehouse pool (skipped when already done).
+
+    Refuses to start, in one line, an installation without its pseudonym key: a night would
+    fail at dbt only after loading and validating.
+    """
+    private_home(settings)
+    try:
+        installation_key(settings)
+    except MissingPseudonymKey as exc:
+        raise SystemExit(str(exc)) from None
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     write_manifest(settings)
     marker, stamp = _prepared_marker(settings)

@@ -49,23 +49,36 @@ def dbt_profiles_yml() -> Path:
     return DBT_PROJECT_DIR / "profiles.yml"
 
 
+# Cosmos shows `env_vars` in every dbt task's rendered fields and keeps them in the serialized
+# DAG: secrets stay out and reach dbt through the task process's own environment instead (the
+# pseudonym key through kinerja.pseudonym.hand_key_to_dbt; the password is inherited).
+SECRET_VARIABLES = frozenset({"KINERJA_PG_PASSWORD", "KINERJA_PSEUDONYM_KEY"})
+
+
 def dbt_env() -> dict[str, str]:
-    """The variables dbt's profile and models read (paths, target, pseudonym key)."""
+    """The non-secret variables dbt's profile and models read (paths, target, DuckDB limits)."""
     keep = (
         "KINERJA_",
         "DBT_",
         "DO_NOT_TRACK",
     )
-    return {k: v for k, v in tool_environment(get_settings()).items() if k.startswith(keep)}
+    return {
+        k: v
+        for k, v in tool_environment(get_settings()).items()
+        if k.startswith(keep) and k not in SECRET_VARIABLES
+    }
 
 
 def dbt_producer_args() -> dict[str, Any]:
     """The one task that runs `dbt build` (Cosmos' watcher producer) writes the warehouse.
 
     No retries: Cosmos' producer skips itself on a second try (a second build could overlap the
-    first), so a retry would only add the retry delay before the night fails.
+    first), so a retry would only add the retry delay before the night fails. The pseudonym key
+    is handed to dbt in the producer's own process right before it runs (`pre_execute`).
     """
-    return {"pool": WAREHOUSE_POOL, "retries": 0}
+    from kinerja.pseudonym import hand_key_to_dbt
+
+    return {"pool": WAREHOUSE_POOL, "retries": 0, "pre_execute": hand_key_to_dbt}
 
 
 def dbt_sensor_args() -> dict[str, Any]:

@@ -48,7 +48,6 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "KINERJA_PG_USER": settings.pg_user,
         "KINERJA_PG_PASSWORD": settings.pg_password,
         "KINERJA_PG_DATABASE": settings.pg_database,
-        "KINERJA_PSEUDONYM_KEY": settings.pseudonym_key,
         "MLFLOW_TRACKING_URI": settings.mlflow_uri,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         # dbt's file log in JSON lines, in one place per installation: the night follows it for
@@ -62,6 +61,10 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Jakarta",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+        # Task logs hold personal data (NIPs in messages): owner-only, not Airflow's group-
+        # writable default for impersonation, which Kinerja does not use.
+        "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FOLDER_PERMISSIONS": "0o700",
+        "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FILE_PERMISSIONS": "0o600",
         # Cosmos keeps dbt's partial-parse state here; in the shared /tmp default another
         # installation's state (another profile) forces a full parse of the project every night.
         "AIRFLOW__COSMOS__CACHE_DIR": str(home / "dbt" / "cosmos"),

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
@@ -39,9 +39,10 @@ class Settings(BaseSettings):
     # PostgreSQL, which serves concurrent sessions, 1 on DuckDB, whose file takes one writer.
     dbt_threads: int | None = Field(default=None, ge=1)
 
-    # Secret for the pseudonymous employee key in BI marts. The default is for the embedded demo
-    # only; production sets its own and keeps it out of the warehouse.
-    pseudonym_key: str = "kinerja-demo-key-change-me"
+    # Secret for the pseudonymous employee key in BI marts (kinerja.pseudonym): unset, the
+    # embedded demo generates its own per installation and any other installation refuses to
+    # start. Never a default in code: a shared secret re-identifies every BI row.
+    pseudonym_key: SecretStr | None = None
 
     mlflow_tracking_uri: str | None = None  # default: SQLite store under <home>/mlflow
     model_name: str = "kinerja_risiko_kinerja"

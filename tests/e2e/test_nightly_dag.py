@@ -144,11 +144,18 @@ def test_night_on_duckdb_then_rerun_is_idempotent(duckdb_night, landing):
 
 @pytest.mark.postgres
 def test_night_on_postgres(tmp_path, landing, pg_database):
-    env = _night_env(tmp_path, landing, "postgres", pg_database)
+    key = "kunci-uji-e2e postgres"  # a space: libpq's PGOPTIONS must carry it escaped
+    env = {**_night_env(tmp_path, landing, "postgres", pg_database), "KINERJA_PSEUDONYM_KEY": key}
     result = _kinerja(env, "run", "--date", NIGHT.isoformat())
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     settings = Settings(home=tmp_path / "home", target="postgres", pg_database=pg_database)
     _check_night(env, settings)
+    with connect(settings) as wh:
+        keys = wh.query_df("select nip, pegawai_key from marts.dim_pegawai")
+    assert len(keys) > 50 and all(
+        pk == hashlib.md5(f"{key}{nip}".encode()).hexdigest()
+        for nip, pk in keys.itertuples(index=False, name=None)
+    )
 
 
 # Both read the one DuckDB night of the module fixture: one worker builds it once.
@@ -281,3 +288,81 @@ def test_a_delivery_with_too_many_bad_rows_stops_the_night_and_keeps_every_row(t
     airflow_log = (tmp_path / "home" / "runs" / "2025-03-07.airflow.log").read_text()
     assert "AirflowFailException" in airflow_log
     assert "up_for_retry" not in airflow_log.lower()
+
+
+# The constant every installation shared before keys were per installation.
+OLD_SHARED_KEY = "kinerja-demo-key-change-me"
+
+
+def _airflow_db_texts(home: Path):
+    """Every value of every row of the night's Airflow metadata DB, the serialized DAG's
+    compressed copy decompressed: (table, text) pairs."""
+    import sqlite3
+    import zlib
+    from contextlib import closing
+
+    # Closed before the modes are read: closing removes SQLite's -wal and -shm files.
+    with closing(sqlite3.connect(home / "airflow" / "airflow.db")) as con:
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+        for table in tables:
+            for row in con.execute(f'select * from "{table}"'):
+                for value in row:
+                    if isinstance(value, bytes):
+                        try:
+                            value = zlib.decompress(value)
+                        except zlib.error:
+                            pass
+                        yield table, value.decode("utf-8", "replace")
+                    elif value is not None:
+                        yield table, str(value)
+
+
+# Reads the one DuckDB night of the module fixture (and its rerun): one worker builds it once.
+@pytest.mark.xdist_group("e2e_duckdb_night")
+def test_night_keeps_the_pseudonym_key_secret_and_every_file_private(duckdb_night):
+    """A new embedded installation made its own key, kept it owner-only, and hashed every
+    pegawai_key with it; the key is nowhere else under KINERJA_HOME (Airflow's rendered fields,
+    serialized DAG and XComs, task logs, run reports, dbt's compiled SQL), and no file or folder
+    there is open to group or others."""
+    from kinerja.pseudonym import key_file
+
+    settings, first = duckdb_night.settings, duckdb_night.first
+    assert first.returncode == 0, first.stdout[-5000:]
+    home = settings.home_dir
+    path = key_file(settings)
+    key = path.read_text().strip()
+    assert len(key) >= 40 and key != OLD_SHARED_KEY
+    assert (path.stat().st_mode & 0o777, path.parent.stat().st_mode & 0o777) == (0o600, 0o700)
+
+    with connect(settings) as wh:
+        keys = wh.query_df("select nip, pegawai_key from marts.dim_pegawai")
+    assert len(keys) > 50
+    assert all(
+        pk == hashlib.md5(f"{key}{nip}".encode()).hexdigest()
+        for nip, pk in keys.itertuples(index=False, name=None)
+    )
+    old = {hashlib.md5(f"{OLD_SHARED_KEY}{nip}".encode()).hexdigest() for nip in keys["nip"]}
+    assert old.isdisjoint(keys["pegawai_key"])
+
+    seen = {}
+    for table, text in _airflow_db_texts(home):
+        seen[table] = seen.get(table, 0) + 1
+        assert key not in text, table
+    # What Airflow shows and keeps of the dbt tasks was read, not an empty database.
+    assert seen["rendered_task_instance_fields"] > 50 and seen["serialized_dag"] > 0
+    assert seen["xcom"] > 50
+
+    files = [p for p in home.rglob("*") if p.is_file() and not p.is_symlink()]
+    logs = [p for p in files if p.suffix == ".log"]
+    reports = list((home / "runs").glob("*.json*"))
+    assert logs and reports
+    holding_key = [p for p in files if p != path and key.encode() in p.read_bytes()]
+    assert holding_key == []
+    assert key not in first.stdout + first.stderr
+
+    open_to_others = [
+        f"{oct(p.stat().st_mode & 0o777)} {p.relative_to(home.parent)}"
+        for p in [home, *home.rglob("*")]
+        if not p.is_symlink() and p.stat().st_mode & 0o077
+    ]
+    assert open_to_others == []

@@ -23,6 +23,7 @@ import pytest
 from psycopg import sql
 
 from kinerja.contract.extracts import EXTRACTS
+from kinerja.pseudonym import postgres_options
 from kinerja.settings import PROJECT_ROOT, Settings
 from kinerja.transform.seeds import GENERATED_SEEDS, SEED_DIR, holiday_seed_text, stale_seeds
 from kinerja.warehouse import connect
@@ -307,6 +308,9 @@ def _dbt_env(settings: Settings, work: Path) -> dict[str, str]:
         "KINERJA_PG_PASSWORD": settings.pg_password,
         "KINERJA_PG_DATABASE": settings.pg_database,
         "KINERJA_PSEUDONYM_KEY": PSEUDONYM_KEY,
+        # PostgreSQL sessions take the key as a setting (kinerja.pseudonym); DuckDB's plugin
+        # reads KINERJA_PSEUDONYM_KEY itself.
+        "PGOPTIONS": postgres_options(PSEUDONYM_KEY),
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),

@@ -29,4 +29,6 @@ def test_the_digest_follows_what_shapes_the_graph_not_where_it_lives(tmp_path):
     other_key = Settings(home=tmp_path / "a", target="duckdb", pseudonym_key="another")
     assert manifest_digest(duckdb_a) == manifest_digest(duckdb_b)
     assert manifest_digest(duckdb_a) != manifest_digest(postgres)
-    assert manifest_digest(duckdb_a) != manifest_digest(other_key)
+    # The secret never reaches dbt's parse (models read it from the session), so manifests
+    # shared between installations hold no key and one key's manifest serves every other.
+    assert manifest_digest(duckdb_a) == manifest_digest(other_key)
