@@ -6,6 +6,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -81,6 +82,22 @@ class Warehouse(ABC):
 
         A no-op where the engine keeps its statistics up to date as it writes (DuckDB).
         """
+
+    def prepare_batch_columns(self, qualified_table: str, columns: Iterable[str]) -> None:
+        """Make `columns` cheap to fill with one value per batch (the `constants` of the inserts).
+
+        DDL: call before, never inside, a load transaction. A no-op where constants cost
+        nothing extra (DuckDB).
+        """
+
+    def batch_lock(self, extract: str, day: date) -> None:
+        """Wait until no other load of this extract and date is running, and keep them out until
+        the current transaction ends. A no-op where there is only one writer (DuckDB)."""
+
+    def ddl_lock(self) -> None:
+        """Serialise schema changes (create a table, add a column) with those of other loads
+        until the current transaction ends, so that two loads started together do not both
+        create one table. A no-op where there is only one writer (DuckDB)."""
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         frame = self.query_df(sql, params)
