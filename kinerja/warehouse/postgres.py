@@ -40,9 +40,13 @@ _BATCH_FUNCTION_OF_TYPE = {  # information_schema data_type -> function
 }
 
 
-def _lock_key(name: str) -> int:
+def advisory_key(name: str) -> int:
     """A stable signed 64-bit advisory lock key for a name (same on every client and version)."""
     return int.from_bytes(hashlib.sha256(f"kinerja {name}".encode()).digest()[:8], signed=True)
+
+
+def batch_lock_key(extract: str, day: date) -> int:
+    return advisory_key(f"load {extract} {day.isoformat()}")
 
 
 def _connect(settings: Settings, dbname: str | None = None) -> psycopg.Connection:
@@ -247,12 +251,10 @@ class PostgresWarehouse(Warehouse):
         return dict(zip(constants, row, strict=True))
 
     def batch_lock(self, extract: str, day: date) -> None:
-        self.con.execute(
-            "select pg_advisory_xact_lock(%s)", (_lock_key(f"load {extract} {day.isoformat()}"),)
-        )
+        self.con.execute("select pg_advisory_xact_lock(%s)", (batch_lock_key(extract, day),))
 
     def ddl_lock(self) -> None:
-        self.con.execute("select pg_advisory_xact_lock(%s)", (_lock_key("ddl"),))
+        self.con.execute("select pg_advisory_xact_lock(%s)", (advisory_key("ddl"),))
 
     def insert_checked(
         self,
