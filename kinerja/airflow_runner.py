@@ -166,10 +166,32 @@ POLL_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10
 
 
+# Started in place of a command: asks the kernel to SIGKILL this process when its parent dies
+# (prctl PR_SET_PDEATHSIG, Linux), then becomes the command; the request survives the exec.
+_DIE_WITH_PARENT = """
+import ctypes, os, signal, sys
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)  # the parent died before the request: nobody would have asked
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
+
+def _dying_with_us(command: list[str]) -> list[str]:
+    """`command`, killed by the kernel when this process dies, even by SIGKILL, when none of
+    our handlers can stop it. The kernel ties the request to the thread that starts the child,
+    which here waits for it to end."""
+    if not sys.platform.startswith("linux"):
+        return command
+    return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
+
+
 @contextmanager
 def _stopped_with_us(child: subprocess.Popen) -> Iterator[None]:
     """The child runs in its own process group: stopping `kinerja run` (Ctrl-C, SIGTERM) stops it
-    and everything it started, instead of leaving a night writing the warehouse behind."""
+    and everything it started, instead of leaving a night writing the warehouse behind. A
+    SIGKILL of `kinerja run` leaves no time for that: then the kernel kills the child
+    (`_dying_with_us`)."""
 
     def _terminate(signum, frame):
         raise SystemExit(128 + signum)
@@ -217,7 +239,7 @@ def run_night(
     tail = EventTail(events_file)
     with log_file.open("w") as log:
         child = subprocess.Popen(
-            [airflow, "dags", "test", DAG_ID, logical_date_for(as_of)],
+            _dying_with_us([airflow, "dags", "test", DAG_ID, logical_date_for(as_of)]),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

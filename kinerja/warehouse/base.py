@@ -18,6 +18,10 @@ from kinerja.settings import Settings, get_settings
 _NAMED_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse (DuckDB takes one writing process at a time)."""
+
+
 class Warehouse(ABC):
     """A connection to the warehouse. SQL parameters are written `:name` on both engines."""
 
