@@ -95,8 +95,7 @@ def ensure_raw_table(wh: Warehouse, extract: Extract) -> None:
     A PostgreSQL table of a partitioned extract created unpartitioned (by an earlier version) is
     converted here, before any load transaction.
     """
-    with wh.transaction():
-        wh.ddl_lock()
+    with wh.schema_change():
         wh.ensure_schema(RAW_SCHEMA)
         _create_or_complete_raw_table(wh, extract)
         wh.prepare_batch_columns(raw_table(extract), BATCH_CONSTANT_COLUMNS)
@@ -171,8 +170,7 @@ def ensure_partitions(wh: Warehouse, extract: Extract, days: Iterable[date]) -> 
     have = existing_partitions(wh, extract)
     if all(partition_name(extract, m) in have for m in months):
         return  # the usual case: no DDL, so no lock
-    with wh.transaction():
-        wh.ddl_lock()
+    with wh.schema_change():
         have = existing_partitions(wh, extract)
         for month in months:
             if partition_name(extract, month) not in have:
@@ -221,8 +219,7 @@ def _ensure_table(wh: Warehouse, table: str, columns: tuple[tuple[str, str], ...
 
 def ensure_audit_table(wh: Warehouse) -> None:
     """The load audit and the quarantine, created or brought up to date in place."""
-    with wh.transaction():
-        wh.ddl_lock()
+    with wh.schema_change():
         wh.ensure_schema(RAW_SCHEMA)
         _ensure_table(wh, "load_audit", AUDIT_COLUMNS)
         _ensure_table(wh, "quarantine", QUARANTINE_COLUMNS)

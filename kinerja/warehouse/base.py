@@ -98,10 +98,12 @@ class Warehouse(ABC):
         """Wait until no other load of this extract and date is running, and keep them out until
         the current transaction ends. A no-op where there is only one writer (DuckDB)."""
 
-    def ddl_lock(self) -> None:
-        """Serialise schema changes (create a table, add a column) with those of other loads
-        until the current transaction ends, so that two loads started together do not both
-        create one table. A no-op where there is only one writer (DuckDB)."""
+    @contextmanager
+    def schema_change(self) -> Iterator[None]:
+        """Create tables, columns or partitions inside, one process at a time, so that two loads
+        started together do not both create one table. DDL: never inside a load transaction.
+        Nothing to serialise where there is only one writer (DuckDB)."""
+        yield
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         frame = self.query_df(sql, params)

@@ -253,8 +253,11 @@ class PostgresWarehouse(Warehouse):
     def batch_lock(self, extract: str, day: date) -> None:
         self.con.execute("select pg_advisory_xact_lock(%s)", (batch_lock_key(extract, day),))
 
-    def ddl_lock(self) -> None:
-        self.con.execute("select pg_advisory_xact_lock(%s)", (advisory_key("ddl"),))
+    @contextmanager
+    def schema_change(self) -> Iterator[None]:
+        with self.transaction():
+            self.con.execute("select pg_advisory_xact_lock(%s)", (advisory_key("ddl"),))
+            yield
 
     def insert_checked(
         self,
