@@ -106,6 +106,10 @@ def test_a_second_duckdb_writer_is_told_who_holds_the_warehouse(held_warehouse, 
     [line] = result.output.splitlines()
     assert line.startswith("kinerja: the warehouse ") and f"process {held_warehouse.pid}" in line
     assert "Traceback" not in result.output
+    # `kinerja run` says so before it starts a night that could not write.
+    result = runner.invoke(app, ["run", "--date", DAY.isoformat(), "--target", "duckdb"])
+    assert result.exit_code == EXIT_BUSY, result.output
+    assert f"process {held_warehouse.pid}" in result.output and "Traceback" not in result.output
 
     # Once the other process ends, the same command loads.
     held_warehouse.kill()

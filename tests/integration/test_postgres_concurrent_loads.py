@@ -160,6 +160,24 @@ def test_loads_of_different_dates_and_extracts_run_together(settings):
     ]
 
 
+def test_batches_loaded_one_after_the_other_in_one_session_keep_their_own_constants(settings):
+    night = load_night(settings, DAY_B, catch_up=True)  # A then B, one connection
+    batches = {o.extraction_date: o.batch_id for o in night.outcomes if o.extract == "presensi"}
+    with connect(settings) as wh:
+        rows = wh.query_df(
+            "select _extraction_date, _batch_id, _source_file, count(*) as n "
+            "from raw.presensi group by 1, 2, 3"
+        )
+    assert sorted(zip(rows["_extraction_date"], rows["_batch_id"], rows["n"], strict=True)) == [
+        (DAY_A, batches[DAY_A], PUNCHES),
+        (DAY_B, batches[DAY_B], PUNCHES),
+    ]
+    assert all(
+        day.isoformat() in path
+        for day, path in zip(rows["_extraction_date"], rows["_source_file"], strict=True)
+    )
+
+
 def test_loads_of_one_date_take_turns_and_leave_one_copy(settings):
     load_night(settings, DAY_B, catch_up=False)  # tables exist: the loads meet at the date
     with _session(settings) as holder:
