@@ -127,9 +127,10 @@ class PostgresWarehouse(Warehouse):
         """Stream DuckDB's result as CSV into COPY, batch by batch, while PostgreSQL parses it.
 
         The Arrow CSV writer quotes empty strings and leaves NULL unquoted, which is how COPY's
-        CSV format tells them apart, so text arrives exactly as delivered. Constant columns
-        travel in the stream: setting them as column defaults would be DDL, whose exclusive lock
-        would stop every reader of the table until the load commits.
+        CSV format tells them apart, so text arrives exactly as delivered. Constants reach the
+        columns `prepare_batch_columns` prepared through transaction-local settings; any other
+        constant column travels in the stream. Never ALTER the defaults here: DDL's exclusive
+        lock would stop every reader of the table until the load commits.
         """
         reader = self.staging().sql(query).to_arrow_reader(COPY_BATCH_ROWS)
         return self._copy_batches(qualified_table, columns, reader, constants)
