@@ -166,21 +166,26 @@ POLL_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10
 
 
-# Started in place of a command: asks the kernel to SIGKILL this process when its parent dies
-# (prctl PR_SET_PDEATHSIG, Linux), then becomes the command; the request survives the exec.
+# Runs a command as its parent and dies with the process that started it, taking its whole process
+# group along (the command and what it started, e.g. the dbt build): the kernel sends SIGUSR1 when
+# that process dies (prctl PR_SET_PDEATHSIG, Linux), even by SIGKILL. A SIGTERM to the group (the
+# runner's own graceful stop) reaches the command directly; this process just waits for it.
 _DIE_WITH_PARENT = """
-import ctypes, os, signal, sys
-ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+import ctypes, os, signal, subprocess, sys
+signal.signal(signal.SIGUSR1, lambda *_: os.killpg(0, signal.SIGKILL))
+signal.signal(signal.SIGTERM, lambda *_: None)
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGUSR1)
 if os.getppid() != int(sys.argv[1]):
-    sys.exit(1)  # the parent died before the request: nobody would have asked
-os.execv(sys.argv[2], sys.argv[2:])
+    os.killpg(0, signal.SIGKILL)  # the parent died before the request: nobody would have asked
+code = subprocess.Popen(sys.argv[2:]).wait()
+sys.exit(code if code >= 0 else 128 - code)
 """
 
 
 def _dying_with_us(command: list[str]) -> list[str]:
-    """`command`, killed by the kernel when this process dies, even by SIGKILL, when none of
-    our handlers can stop it. The kernel ties the request to the thread that starts the child,
-    which here waits for it to end."""
+    """`command` under a small guard that kills its process group when this process dies, even
+    by SIGKILL, when none of our handlers can stop it. The kernel ties the request to the thread
+    that starts the guard, which here waits for it to end. Start it in a new session."""
     if not sys.platform.startswith("linux"):
         return command
     return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]

@@ -1,5 +1,6 @@
 """`kinerja run` SIGKILLed mid-night: its `airflow dags test` child and everything in the child's
-session end with it (the kernel's parent-death signal), and the DuckDB warehouse is free again."""
+session end with it (the kernel's parent-death signal), and the DuckDB
+warehouse is free again."""
 
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ def _session(sid: int) -> list[int]:
     ]
 
 
+def _depth(pid: int) -> int:
+    """How many parents up to init: orders a session from its leader down."""
+    depth = 0
+    while pid > 1 and (fields := _stat(pid)):
+        pid, depth = int(fields[1]), depth + 1
+    return depth
+
+
 def _holds(pid: int, path: Path) -> bool:
     try:
         return any(os.readlink(fd) == str(path) for fd in (PROC / str(pid) / "fd").iterdir())
@@ -75,15 +84,17 @@ def test_sigkill_of_kinerja_run_ends_its_airflow_child(tmp_path):
     )
     try:
         deadline = time.monotonic() + NIGHT_STARTS_WITHIN
-        child = None
-        # Wait for the moment that matters: the night's child writing the warehouse.
-        while child is None or not any(_holds(pid, warehouse) for pid in _session(child)):
+        session: list[int] = []
+        # Wait for the moment that matters: the night writing the warehouse.
+        while not any(_holds(pid, warehouse) for pid in session):
             assert parent.poll() is None, "kinerja run ended before its night wrote anything"
             assert time.monotonic() < deadline, "the night never opened the warehouse"
-            airflow = [pid for pid in _children(parent.pid) if _stat(pid)]
-            child = airflow[0] if airflow else None
+            guards = [pid for pid in _children(parent.pid) if _stat(pid)]
+            session = sorted(_session(guards[0]), key=_depth) if guards else []
             time.sleep(0.05)
-        assert "dags" in (PROC / str(child) / "cmdline").read_bytes().decode().split("\0")
+        child = session[0]
+        commands = [(PROC / str(pid) / "cmdline").read_bytes().split(b"\0") for pid in session]
+        assert any(b"dags" in words and b"test" in words for words in commands)
         parent.send_signal(signal.SIGKILL)
         parent.wait()
         deadline = time.monotonic() + CHILD_ENDS_WITHIN
@@ -94,4 +105,11 @@ def test_sigkill_of_kinerja_run_ends_its_airflow_child(tmp_path):
         if parent.poll() is None:
             parent.kill()
             parent.wait()
-    duckdb.connect(str(warehouse)).close()  # nobody holds the warehouse any more
+    # Nobody holds the warehouse any more, once the killed threads have all exited.
+    while True:
+        try:
+            duckdb.connect(str(warehouse)).close()
+            break
+        except duckdb.IOException:
+            assert time.monotonic() < deadline, "the warehouse is still locked"
+            time.sleep(0.1)
