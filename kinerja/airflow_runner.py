@@ -177,10 +177,37 @@ POLL_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10
 
 
+# Runs a command as its parent and dies with the process that started it, taking its whole process
+# group along (the command and what it started, e.g. the dbt build): the kernel sends SIGUSR1 when
+# that process dies (prctl PR_SET_PDEATHSIG, Linux), even by SIGKILL. A SIGTERM to the group (the
+# runner's own graceful stop) reaches the command directly; this process just waits for it.
+_DIE_WITH_PARENT = """
+import ctypes, os, signal, subprocess, sys
+signal.signal(signal.SIGUSR1, lambda *_: os.killpg(0, signal.SIGKILL))
+signal.signal(signal.SIGTERM, lambda *_: None)
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGUSR1)
+if os.getppid() != int(sys.argv[1]):
+    os.killpg(0, signal.SIGKILL)  # the parent died before the request: nobody would have asked
+code = subprocess.Popen(sys.argv[2:]).wait()
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def _dying_with_us(command: list[str]) -> list[str]:
+    """`command` under a small guard that kills its process group when this process dies, even
+    by SIGKILL, when none of our handlers can stop it. The kernel ties the request to the thread
+    that starts the guard, which here waits for it to end. Start it in a new session."""
+    if not sys.platform.startswith("linux"):
+        return command
+    return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
+
+
 @contextmanager
 def _stopped_with_us(child: subprocess.Popen) -> Iterator[None]:
     """The child runs in its own process group: stopping `kinerja run` (Ctrl-C, SIGTERM) stops it
-    and everything it started, instead of leaving a night writing the warehouse behind."""
+    and everything it started, instead of leaving a night writing the warehouse behind. A
+    SIGKILL of `kinerja run` leaves no time for that: then the kernel kills the child
+    (`_dying_with_us`)."""
 
     def _terminate(signum, frame):
         raise SystemExit(128 + signum)
@@ -228,7 +255,7 @@ def run_night(
     tail = EventTail(events_file)
     with log_file.open("w") as log:
         child = subprocess.Popen(
-            [airflow, "dags", "test", DAG_ID, logical_date_for(as_of)],
+            _dying_with_us([airflow, "dags", "test", DAG_ID, logical_date_for(as_of)]),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -14,18 +14,56 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from kinerja.runtime import silence_telemetry
 from kinerja.settings import Settings, get_settings
 
 silence_telemetry()
 
+# Exit codes besides 0 (done) and 1 (done, but something was rejected or failed).
+EXIT_BAD_ARGUMENT = 2  # as click's own usage errors
+EXIT_BUSY = 75  # EX_TEMPFAIL: another process holds the warehouse; try again later
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+class BadArgument(ValueError):
+    """A command-line value the command cannot use; the message says which and why."""
+
+
+class _PlainErrors(TyperGroup):
+    """Bad arguments and a busy warehouse end in one plain line and an exit code, not a
+    traceback: they are the user's to fix, not the program's."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BadArgument as exc:
+            _fail(f"kinerja: {exc}", EXIT_BAD_ARGUMENT)
+        except Exception as exc:
+            # Imported here: the warehouse engines are slow to import and most commands
+            # (--help, generate) never open them.
+            from kinerja.warehouse import WarehouseBusy
+
+            if isinstance(exc, WarehouseBusy):
+                _fail(f"kinerja: {exc}", EXIT_BUSY)
+            raise
+
+
+def _fail(message: str, code: int) -> None:
+    # Not markup, and never wrapped: one line however long.
+    error_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
 app = typer.Typer(
+    cls=_PlainErrors,
     help="Kinerja: nightly ASN performance warehouse and fair, explainable scores.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
 
 LandingOpt = Annotated[
     str | None, typer.Option("--landing", help="Landing area: folder or fsspec URL.")
@@ -41,9 +79,25 @@ def _settings(landing: str | None = None, target: str | None = None) -> Settings
         os.environ["KINERJA_LANDING"] = landing
     if target:
         if target not in ("duckdb", "postgres"):
-            raise typer.BadParameter("target must be duckdb or postgres")
+            raise BadArgument(f"--target {target!r}: use duckdb or postgres")
         os.environ["KINERJA_TARGET"] = target
     return get_settings()
+
+
+def _date(option: str, value: str) -> date:
+    """An ISO date from the command line (YYYY-MM-DD), or a BadArgument naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadArgument(f"{option} {value!r} is not a date YYYY-MM-DD ({exc})") from None
+
+
+def _date_range(first: str | None, last: str | None) -> tuple[date | None, date | None]:
+    start = _date("--start", first) if first else None
+    end = _date("--end", last) if last else None
+    if start and end and start > end:
+        raise BadArgument(f"--start {start} is after --end {end}")
+    return start, end
 
 
 def _yesterday() -> date:
@@ -98,10 +152,12 @@ def generate(
     from kinerja.synth import generate as generate_extracts
 
     settings = _settings(landing)
+    first, last = _date_range(start, end)
     fs, root = open_landing(settings.landing_url)
     if if_empty and fs.exists(root) and fs.ls(root):
         console.print(
-            f"[dim]Landing area {settings.landing_url} already has deliveries; not generating.[/]"
+            f"[dim]Landing area {escape(settings.landing_url)} already has deliveries; "
+            "not generating.[/]"
         )
         return
     with _progress() as progress:
@@ -109,14 +165,16 @@ def generate(
         summary = generate_extracts(
             settings.landing_url,
             employees=employees,
-            start=date.fromisoformat(start) if start else None,
-            end=date.fromisoformat(end) if end else None,
+            start=first,
+            end=last,
             seed=seed,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             defects=defects,
             fraud=fraud,
         )
-    table = Table(title=f"Generated {summary.start} .. {summary.end} into {summary.landing}")
+    table = Table(
+        title=f"Generated {summary.start} .. {summary.end} into {escape(str(summary.landing))}"
+    )
     table.add_column("extract")
     table.add_column("rows", justify="right")
     for extract, rows in summary.rows_per_extract.items():
@@ -143,7 +201,7 @@ def _print_defects(summary) -> None:
         outcome, rule = expected_outcome(defect)
         table.add_row(defect, f"{count:,}", f"{outcome} {rule or ''}".strip())
     console.print(table)
-    console.print(f"Ground truth: {summary.landing / DEFECTS_GROUND_TRUTH}")
+    console.print(f"Ground truth: {escape(str(summary.landing / DEFECTS_GROUND_TRUTH))}")
     if summary.defects_not_placed:
         console.print(
             "[yellow]Range too short to place:[/] " + ", ".join(summary.defects_not_placed)
@@ -162,9 +220,10 @@ def load(
     """Load one night's deliveries into the raw layer and show what happened to each batch."""
     from kinerja.load import load_night
 
+    day = _date("--date", date_)
     settings = _settings(landing, target)
-    night = load_night(settings, date.fromisoformat(date_), catch_up=catch_up)
-    table = Table(title=f"Load {date_} into {settings.target}")
+    night = load_night(settings, day, catch_up=catch_up)
+    table = Table(title=f"Load {day} into {settings.target}")
     for column in ("file", "extract", "date", "status", "delivered", "loaded", "quarantined"):
         table.add_column(
             column, justify="right" if column in ("delivered", "loaded", "quarantined") else "left"
@@ -179,16 +238,19 @@ def load(
                 "WAITING": "yellow",
                 "UNCHANGED": "dim",
             }.get(f.status, "")
+            # Names and messages come from the delivery (file and column names): never markup.
             table.add_row(
-                Path(f.path).name,
+                escape(Path(f.path).name),
                 o.extract,
                 o.extraction_date.isoformat(),
                 f"[{style}]{f.status}[/]" if style else f.status,
                 f"{f.rows_delivered:,}",
                 f"{f.rows_loaded:,}",
                 f"{f.rows_quarantined:,}",
-                ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.quarantine_rules.items())),
-                f.message,
+                escape(
+                    ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.quarantine_rules.items()))
+                ),
+                escape(f.message),
             )
     console.print(table)
     for finding in night.findings:
@@ -209,10 +271,7 @@ def retract(
     from kinerja.load.retract import RetractRefused
     from kinerja.load.retract import retract as retract_date
 
-    try:
-        day = date.fromisoformat(date_)
-    except ValueError:
-        raise typer.BadParameter(f"{date_!r} is not a date YYYY-MM-DD", param_hint="DATE")
+    day = _date("DATE", date_)
     settings = _settings(target=target)
     try:
         done = retract_date(settings, extract, day, reason, by)
@@ -292,13 +351,13 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
         "validate",
         f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed; "
         f"{validate.get('delivery_checks', 0)} delivery checks, {len(breaches)} breach(es)"
-        + "".join(f"\n  {b}" for b in breaches[:5])
-        + f"\nData Docs {settings.data_docs_dir / 'index.html'}",
+        + "".join(f"\n  {escape(str(b))}" for b in breaches[:5])
+        + f"\nData Docs {escape(str(settings.data_docs_dir / 'index.html'))}",
     )
     table.add_row("dbt (cosmos)", _dbt_summary(settings, run))
     train = report.get("train", {})
     if train.get("skipped"):
-        table.add_row("train", f"skipped: {train.get('reason')}")
+        table.add_row("train", f"skipped: {escape(str(train.get('reason')))}")
     elif train:
         metrics = train.get("metrics", {})
         nan = float("nan")
@@ -309,27 +368,28 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
             f"PR-AUC {metrics.get('val_pr_auc', nan):.3f} (baselines: last predikat "
             f"{metrics.get('baseline_last_predikat_pr_auc', nan):.3f}, logistic "
             f"{metrics.get('baseline_logreg_pr_auc', nan):.3f}), Brier "
-            f"{metrics.get('val_brier', nan):.3f}; {train.get('reason')}",
+            f"{metrics.get('val_brier', nan):.3f}; {escape(str(train.get('reason')))}",
         )
     publish = report.get("publish", {})
     if publish.get("skipped"):
-        table.add_row("publish", f"skipped: {publish.get('reason')}")
+        table.add_row("publish", f"skipped: {escape(str(publish.get('reason')))}")
     elif publish:
         table.add_row(
             "publish",
             f"{publish.get('rows_published', 0):,} scores by "
             f"{publish.get('model_name')} v{publish.get('model_version')}; "
-            f"outbox {publish.get('outbox')}",
+            f"outbox {escape(str(publish.get('outbox')))}",
         )
         if publish.get("drifted_features"):
             table.add_row(
                 "[yellow]feature drift[/]",
-                "PSI past KINERJA_DRIFT_PSI_THRESHOLD: " + ", ".join(publish["drifted_features"]),
+                "PSI past KINERJA_DRIFT_PSI_THRESHOLD: "
+                + escape(", ".join(publish["drifted_features"])),
             )
     table.add_row("wall time", f"{seconds:.1f} s")
     if run.failed_tasks:
-        table.add_row("[red]failed tasks[/]", ", ".join(run.failed_tasks))
-        table.add_row("log", str(run.log_file))
+        table.add_row("[red]failed tasks[/]", escape(", ".join(run.failed_tasks)))
+        table.add_row("log", escape(str(run.log_file)))
     return table
 
 
@@ -348,21 +408,28 @@ def run(
     from kinerja.night_progress import NightProgress, ProgressPrinter, follow
     from kinerja.run_report import clear_report
 
-    settings = _settings(landing, target)
     if (start is None) != (end is None):
-        raise typer.BadParameter("--start and --end go together")
-    if start and end:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        raise BadArgument("--start and --end go together")
+    if date_ and start:
+        raise BadArgument("give either --date or --start and --end")
+    first, last = _date_range(start, end)
+    chosen = _date("--date", date_) if date_ else None
+    settings = _settings(landing, target)
+    if first and last:
         nights = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     else:
-        night = date.fromisoformat(date_) if date_ else _latest_delivery(settings)
+        night = chosen or _latest_delivery(settings)
         if night is None:
             console.print(
-                f"[red]No deliveries in {settings.landing_url}.[/] Run `kinerja generate` first."
+                f"[red]No deliveries in {escape(settings.landing_url)}.[/] "
+                "Run `kinerja generate` first."
             )
             raise typer.Exit(2)
         nights = [night]
-    console.print(f"Warehouse target [bold]{settings.target}[/], landing {settings.landing_url}")
+    _check_warehouse_free(settings)
+    console.print(
+        f"Warehouse target [bold]{settings.target}[/], landing {escape(settings.landing_url)}"
+    )
     with console.status("Preparing Airflow metadata DB"):
         prepare_airflow(settings)
     failed = 0
@@ -378,6 +445,15 @@ def run(
         failed += not result.succeeded
     if failed:
         raise typer.Exit(1)
+
+
+def _check_warehouse_free(settings: Settings) -> None:
+    """Raise WarehouseBusy before a night starts, rather than in its first writing task."""
+    from kinerja.warehouse import connect
+
+    if settings.target == "duckdb":
+        with connect(settings):
+            pass
 
 
 @app.command()
@@ -404,7 +480,7 @@ def info() -> None:
         ("GX Data Docs", settings.data_docs_dir / "index.html"),
         ("night reports", settings.home_dir / "runs"),
     ):
-        table.add_row(what, str(where))
+        table.add_row(what, escape(str(where)))
     console.print(table)
 
 
@@ -421,11 +497,11 @@ def train(
     from ml.train import train_and_register
 
     settings = get_settings()
-    night = date.fromisoformat(as_of) if as_of else _yesterday()
+    night = _date("--as-of", as_of) if as_of else _yesterday()
     with console.status(f"training {settings.model_name} on what was known by {night}"):
         result = train_and_register(settings, night, force=force)
     if result.skipped:
-        console.print(f"[yellow]not trained[/]: {result.reason}")
+        console.print(f"[yellow]not trained[/]: {escape(result.reason)}")
         return
     metrics = result.metrics
     console.print(
@@ -434,7 +510,7 @@ def train(
         f"{metrics['val_roc_auc']:.3f}, Brier {metrics['val_brier']:.3f}; worst fold's PR-AUC gain "
         f"over the best baseline {metrics['backtest_min_pr_auc_gain']:+.3f}"
     )
-    console.print(result.reason)
+    console.print(escape(result.reason))
 
 
 @app.command()
@@ -462,7 +538,7 @@ def models(
     newest = rows[0]
     for label, key in (("promotion", "promotion_reason"), ("fairness gate", "fairness_reason")):
         if newest.get(key):
-            console.print(f"v{newest['version']} {label}: {newest[key]}")
+            console.print(f"v{newest['version']} {label}: {escape(str(newest[key]))}")
 
 
 def _model_versions(settings: Settings, limit: int) -> list[dict]:

@@ -543,6 +543,7 @@ def _commit(
         "_loaded_at": f"cast('{loaded_at.isoformat()}' as timestamptz)",
     }
     with wh.transaction():
+        wh.batch_lock(extract.name, day)  # a concurrent load of this date finishes first
         wh.execute(f"delete from {raw_table(extract)} where _extraction_date = :day", {"day": day})
         wh.execute(
             f"delete from {QUARANTINE_TABLE} where extract = :extract and extraction_date = :day",

@@ -32,6 +32,15 @@ METADATA_DDL = (
     ("_loaded_at", "timestamp with time zone not null"),
     ("_extra", "varchar"),
 )
+# Columns every row of a batch shares (given as `constants` to the inserts).
+BATCH_CONSTANT_COLUMNS = ("_batch_id", "_extraction_date", "_source_file", "_loaded_at")
+QUARANTINE_CONSTANT_COLUMNS = (
+    "batch_id",
+    "extract",
+    "extraction_date",
+    "source_file",
+    "quarantined_at",
+)
 
 # One row per batch attempt. Columns after `loaded_at` came later: tables created by an earlier
 # version gain them in place (see ensure_audit_table), never by being recreated.
@@ -86,7 +95,13 @@ def ensure_raw_table(wh: Warehouse, extract: Extract) -> None:
     A PostgreSQL table of a partitioned extract created unpartitioned (by an earlier version) is
     converted here, before any load transaction.
     """
-    wh.ensure_schema(RAW_SCHEMA)
+    with wh.schema_change():
+        wh.ensure_schema(RAW_SCHEMA)
+        _create_or_complete_raw_table(wh, extract)
+        wh.prepare_batch_columns(raw_table(extract), BATCH_CONSTANT_COLUMNS)
+
+
+def _create_or_complete_raw_table(wh: Warehouse, extract: Extract) -> None:
     existing = wh.table_columns(RAW_SCHEMA, extract.name)
     if not existing:
         columns = [f'"{c.name}" varchar' for c in extract.columns]
@@ -151,10 +166,15 @@ def ensure_partitions(wh: Warehouse, extract: Extract, days: Iterable[date]) -> 
     """
     if not is_partitioned(wh, extract):
         return
+    months = sorted({_month(d) for d in days})
     have = existing_partitions(wh, extract)
-    for month in sorted({_month(d) for d in days}):
-        if partition_name(extract, month) not in have:
-            _create_partition(wh, extract, month)
+    if all(partition_name(extract, m) in have for m in months):
+        return  # the usual case: no DDL, so no lock
+    with wh.schema_change():
+        have = existing_partitions(wh, extract)
+        for month in months:
+            if partition_name(extract, month) not in have:
+                _create_partition(wh, extract, month)
 
 
 def _partition_in_place(wh: Warehouse, extract: Extract) -> None:
@@ -199,6 +219,8 @@ def _ensure_table(wh: Warehouse, table: str, columns: tuple[tuple[str, str], ...
 
 def ensure_audit_table(wh: Warehouse) -> None:
     """The load audit and the quarantine, created or brought up to date in place."""
-    wh.ensure_schema(RAW_SCHEMA)
-    _ensure_table(wh, "load_audit", AUDIT_COLUMNS)
-    _ensure_table(wh, "quarantine", QUARANTINE_COLUMNS)
+    with wh.schema_change():
+        wh.ensure_schema(RAW_SCHEMA)
+        _ensure_table(wh, "load_audit", AUDIT_COLUMNS)
+        _ensure_table(wh, "quarantine", QUARANTINE_COLUMNS)
+        wh.prepare_batch_columns(QUARANTINE_TABLE, QUARANTINE_CONSTANT_COLUMNS)

@@ -6,6 +6,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -15,6 +16,10 @@ import pyarrow as pa
 from kinerja.settings import Settings, get_settings
 
 _NAMED_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse (DuckDB takes one writing process at a time)."""
 
 
 class Warehouse(ABC):
@@ -81,6 +86,24 @@ class Warehouse(ABC):
 
         A no-op where the engine keeps its statistics up to date as it writes (DuckDB).
         """
+
+    def prepare_batch_columns(self, qualified_table: str, columns: Iterable[str]) -> None:
+        """Make `columns` cheap to fill with one value per batch (the `constants` of the inserts).
+
+        DDL: call before, never inside, a load transaction. A no-op where constants cost
+        nothing extra (DuckDB).
+        """
+
+    def batch_lock(self, extract: str, day: date) -> None:
+        """Wait until no other load of this extract and date is running, and keep them out until
+        the current transaction ends. A no-op where there is only one writer (DuckDB)."""
+
+    @contextmanager
+    def schema_change(self) -> Iterator[None]:
+        """Create tables, columns or partitions inside, one process at a time, so that two loads
+        started together do not both create one table. DDL: never inside a load transaction.
+        Nothing to serialise where there is only one writer (DuckDB)."""
+        yield
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         frame = self.query_df(sql, params)

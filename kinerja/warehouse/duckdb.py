@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kinerja.settings import Settings
-from kinerja.warehouse.base import Warehouse, to_engine_params
+from kinerja.warehouse.base import Warehouse, WarehouseBusy, to_engine_params
 
 
 def _ident(name: str) -> str:
@@ -28,6 +29,36 @@ def _json_key(text: str) -> str:
     return json.dumps(text)
 
 
+# DuckDB's error when another process holds the file: "... Conflicting lock is held in
+# <program> (PID <pid>) ...".
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in .* \(PID (?P<pid>\d+)\)")
+COMMAND_SHOWN_CHARS = 160
+
+
+def _command_line(pid: int) -> str | None:
+    """The process's command line as it was started, when this user may read it (Linux)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    words = [w.decode(errors="replace") for w in raw.split(b"\0") if w]
+    if not words:
+        return None
+    command = " ".join(" ".join(words).split())  # one line, whatever the arguments hold
+    if len(command) > COMMAND_SHOWN_CHARS:
+        command = command[: COMMAND_SHOWN_CHARS - 3] + "..."
+    return command
+
+
+def _busy_message(path: Path, pid: int) -> str:
+    command = _command_line(pid)
+    holder = f"process {pid}" + (f" ({command})" if command else "")
+    return (
+        f"the warehouse {path} is in use by {holder}; DuckDB takes one writing process at a "
+        "time: wait for it to finish, or stop it, and try again"
+    )
+
+
 def open_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse file with the settings' memory, threads and spill folder.
 
@@ -35,7 +66,13 @@ def open_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     a file open in the same process with another configuration, and dbt-duckdb (in the same
     process under `airflow dags test`) connects with none and SETs its profile's settings.
     """
-    con = duckdb.connect(str(path))
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        holder = _LOCK_HOLDER.search(str(exc))
+        if holder is None:
+            raise
+        raise WarehouseBusy(_busy_message(path, int(holder["pid"]))) from exc
     for name, value in settings.duckdb_config.items():
         quoted = str(value).replace("'", "''")
         con.execute(f"set {name} = '{quoted}'")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -20,6 +22,31 @@ from kinerja.settings import Settings
 from kinerja.warehouse.base import Warehouse, to_engine_params
 
 COPY_BATCH_ROWS = 100_000
+
+# Batch constants (batch id, extraction date, source file, load time) reach COPY through
+# transaction-local settings read by column defaults (see prepare_batch_columns).
+_BATCH_SETTING_PREFIX = "kinerja_batch."
+_BATCH_FUNCTION_PREFIX = "kinerja_batch_"
+_BATCH_FUNCTIONS = {  # function -> the type it returns
+    "kinerja_batch_text": "text",
+    "kinerja_batch_date": "date",
+    "kinerja_batch_timestamptz": "timestamptz",
+}
+_BATCH_FUNCTION_OF_TYPE = {  # information_schema data_type -> function
+    "character varying": "kinerja_batch_text",
+    "text": "kinerja_batch_text",
+    "date": "kinerja_batch_date",
+    "timestamp with time zone": "kinerja_batch_timestamptz",
+}
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit advisory lock key for a name (same on every client and version)."""
+    return int.from_bytes(hashlib.sha256(f"kinerja {name}".encode()).digest()[:8], signed=True)
+
+
+def batch_lock_key(extract: str, day: date) -> int:
+    return advisory_key(f"load {extract} {day.isoformat()}")
 
 
 def _connect(settings: Settings, dbname: str | None = None) -> psycopg.Connection:
@@ -100,9 +127,10 @@ class PostgresWarehouse(Warehouse):
         """Stream DuckDB's result as CSV into COPY, batch by batch, while PostgreSQL parses it.
 
         The Arrow CSV writer quotes empty strings and leaves NULL unquoted, which is how COPY's
-        CSV format tells them apart, so text arrives exactly as delivered. Constant columns are
-        column defaults for the duration of the COPY (inside the caller's transaction), so they
-        are neither sent nor parsed a million times.
+        CSV format tells them apart, so text arrives exactly as delivered. Constants reach the
+        columns `prepare_batch_columns` prepared through transaction-local settings; any other
+        constant column travels in the stream. Never ALTER the defaults here: DDL's exclusive
+        lock would stop every reader of the table until the load commits.
         """
         reader = self.staging().sql(query).to_arrow_reader(COPY_BATCH_ROWS)
         return self._copy_batches(qualified_table, columns, reader, constants)
@@ -117,25 +145,120 @@ class PostgresWarehouse(Warehouse):
         constants = constants or {}
         schema, table = qualified_table.split(".")
         target = pgsql.SQL("{}.{}").format(pgsql.Identifier(schema), pgsql.Identifier(table))
-        names = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns)
+        prepared = self._batch_columns(schema, table)
+        streamed = {c: v for c, v in constants.items() if c not in prepared}
+        names = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in [*columns, *streamed])
         copy = pgsql.SQL("copy {} ({}) from stdin with (format csv)").format(target, names)
         options = pacsv.WriteOptions(include_header=False)
         count = 0
         with self.transaction():
-            for column, literal in constants.items():
-                self._set_default(target, column, pgsql.SQL(literal))
+            self._set_batch_values({c: v for c, v in constants.items() if c in prepared})
+            values = self._constant_texts(streamed)
             # A queued writer sends from its own thread, so PostgreSQL parses one batch while
             # DuckDB checks and formats the next instead of each waiting for the other.
             with self.con.cursor() as cur, cur.copy(copy, writer=QueuedLibpqWriter(cur)) as writer:
                 for batch in batches:
                     if batch.num_rows:
+                        for column, text in values.items():
+                            batch = batch.append_column(
+                                column, pa.repeat(pa.scalar(text, pa.string()), batch.num_rows)
+                            )
                         buffer = io.BytesIO()
                         pacsv.write_csv(batch, buffer, options)
                         writer.write(buffer.getbuffer())
                         count += batch.num_rows
-            for column in constants:
-                self._set_default(target, column, None)
         return count
+
+    def prepare_batch_columns(self, qualified_table: str, columns: Iterable[str]) -> None:
+        """Give each column a default that reads the value `_copy_batches` sets for the batch.
+
+        The default calls a function declared immutable although it reads a setting: PostgreSQL
+        then evaluates it once when it plans each COPY instead of once per row, so a million
+        rows cost what a constant default costs. Every COPY is planned afresh, so each sees its
+        own batch's values; nothing else may rely on these defaults (a prepared INSERT would
+        keep the value it was planned with).
+        """
+        schema, table = qualified_table.split(".")
+        prepared = self._batch_columns(schema, table)
+        kinds = dict(
+            self.con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = %s and table_name = %s",
+                (schema, table),
+            ).fetchall()
+        )
+        wanted = [
+            c for c in columns if c not in prepared and kinds.get(c) in _BATCH_FUNCTION_OF_TYPE
+        ]
+        if not wanted:
+            return
+        for function, kind in _BATCH_FUNCTIONS.items():
+            self.con.execute(
+                pgsql.SQL(
+                    "create or replace function {}.{}(name text) returns {} language sql "
+                    "immutable parallel safe as $$ select cast(current_setting({} || name) as {}) $$"
+                ).format(
+                    pgsql.Identifier(schema),
+                    pgsql.Identifier(function),
+                    pgsql.SQL(kind),
+                    pgsql.Literal(_BATCH_SETTING_PREFIX),
+                    pgsql.SQL(kind),
+                )
+            )
+        for column in wanted:
+            self.con.execute(
+                pgsql.SQL("alter table {}.{} alter column {} set default {}.{}({})").format(
+                    pgsql.Identifier(schema),
+                    pgsql.Identifier(table),
+                    pgsql.Identifier(column),
+                    pgsql.Identifier(schema),
+                    pgsql.Identifier(_BATCH_FUNCTION_OF_TYPE[kinds[column]]),
+                    pgsql.Literal(column),
+                )
+            )
+
+    def _batch_columns(self, schema: str, table: str) -> set[str]:
+        """The columns `prepare_batch_columns` gave a batch-value default."""
+        rows = self.con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = %s and table_name = %s and column_default like %s",
+            (schema, table, f"%{_BATCH_FUNCTION_PREFIX}%"),
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _set_batch_values(self, constants: Mapping[str, str]) -> None:
+        """Set each constant for the rest of the transaction, where the columns' defaults read
+        it; a setting, unlike a default, takes no lock."""
+        if not constants:
+            return
+        assignments = pgsql.SQL(", ").join(
+            pgsql.SQL("set_config({}, cast({} as text), true)").format(
+                pgsql.Literal(_BATCH_SETTING_PREFIX + column), pgsql.SQL(literal)
+            )
+            for column, literal in constants.items()
+        )
+        self.con.execute(pgsql.SQL("select {}").format(assignments))
+
+    def _constant_texts(self, constants: Mapping[str, str]) -> dict[str, str | None]:
+        """Each constant's SQL literal as PostgreSQL prints it, which COPY reads back as the same
+        value in this session."""
+        if not constants:
+            return {}
+        texts = pgsql.SQL(", ").join(
+            pgsql.SQL("cast({} as text)").format(pgsql.SQL(literal))
+            for literal in constants.values()
+        )
+        row = self.con.execute(pgsql.SQL("select {}").format(texts)).fetchone()
+        return dict(zip(constants, row, strict=True))
+
+    def batch_lock(self, extract: str, day: date) -> None:
+        self.con.execute("select pg_advisory_xact_lock(%s)", (batch_lock_key(extract, day),))
+
+    @contextmanager
+    def schema_change(self) -> Iterator[None]:
+        with self.transaction():
+            self.con.execute("select pg_advisory_xact_lock(%s)", (advisory_key("ddl"),))
+            yield
 
     def insert_checked(
         self,
@@ -162,18 +285,6 @@ class PostgresWarehouse(Warehouse):
 
         count = self._copy_batches(qualified_table, columns, clean_batches(), constants)
         return read, count, pa.Table.from_batches(broken, schema=reader.schema)
-
-    def _set_default(self, target: pgsql.Composable, column: str, value) -> None:
-        action = (
-            pgsql.SQL("drop default")
-            if value is None
-            else pgsql.SQL("set default {}").format(value)
-        )
-        self.con.execute(
-            pgsql.SQL("alter table {} alter column {} {}").format(
-                target, pgsql.Identifier(column), action
-            )
-        )
 
     def analyze(self, qualified_tables: Iterable[str]) -> None:
         """ANALYZE, so that the next dbt build plans with the rows just loaded: a freshly loaded
