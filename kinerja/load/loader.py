@@ -390,12 +390,7 @@ def _load_delivery(
         return _note_waiting(_empty(wh, delivery, outcome), delivery)
     latest = _latest_audit(wh, extract.name, day)
     if rejection is None and latest == (batch_id, LOADED):
-        outcome.status = UNCHANGED
-        outcome.message = "same files as the batch already loaded for this date"
-        outcome.file_outcomes = [
-            FileOutcome(p, UNCHANGED, message="already loaded") for p in delivery.files
-        ]
-        return _note_waiting(outcome, delivery)
+        return _note_waiting(_unchanged(outcome, delivery), delivery)
     delivered: dict[str, int] = {}
     try:
         if rejection:
@@ -525,6 +520,15 @@ def _load_file(
     return outcome
 
 
+def _unchanged(outcome: BatchOutcome, delivery: DeliveryFolder) -> BatchOutcome:
+    outcome.status = UNCHANGED
+    outcome.message = "same files as the batch already loaded for this date"
+    outcome.file_outcomes = [
+        FileOutcome(p, UNCHANGED, message="already loaded") for p in delivery.files
+    ]
+    return outcome
+
+
 def _commit(
     wh: Warehouse,
     delivery: DeliveryFolder,
@@ -544,6 +548,9 @@ def _commit(
     }
     with wh.transaction():
         wh.batch_lock(extract.name, day)  # a concurrent load of this date finishes first
+        if _latest_audit(wh, extract.name, day) == (batch_id, LOADED):
+            _unchanged(outcome, delivery)  # that load brought these very files
+            return
         wh.execute(f"delete from {raw_table(extract)} where _extraction_date = :day", {"day": day})
         wh.execute(
             f"delete from {QUARANTINE_TABLE} where extract = :extract and extraction_date = :day",

@@ -63,6 +63,7 @@ def retract(
         on_date = "extraction_date = :day and extract = :extract"
         now = datetime.now(UTC)
         with wh.transaction():
+            wh.batch_lock(extract, day)  # a load of this date in progress finishes first
             raw_rows = _count(wh, table, "_extraction_date = :day", {"day": day})
             quarantined = _count(wh, QUARANTINE_TABLE, on_date, params)
             wh.execute(f"delete from {table} where _extraction_date = :day", {"day": day})
