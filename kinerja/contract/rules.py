@@ -139,6 +139,13 @@ FILE_RULES: tuple[Rule, ...] = (
         "a row with more fields than the header",
     ),
     Rule(
+        "DUPLICATE_COLUMN",
+        Level.FILE,
+        "Two columns (CSV header, JSON key, Parquet column) name the same column once trimmed "
+        "and lower-cased: which one holds the value cannot be told.",
+        "`nip` and `NIP` in one header",
+    ),
+    Rule(
         "MISSING_COLUMN",
         Level.FILE,
         "A required column is missing from the header.",

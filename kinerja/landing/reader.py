@@ -277,7 +277,11 @@ def repeated_column(info: FileInfo) -> FileRejected | None:
                 else f"columns {first!r} and {name!r} both name column {key!r}"
             )
             return FileRejected(
-                info.path, reason, line=1 if info.suffix == ".csv" else None, column=key
+                info.path,
+                reason,
+                "DUPLICATE_COLUMN",
+                line=1 if info.suffix == ".csv" else None,
+                column=key,
             )
         seen[key] = name
     return None
@@ -310,7 +314,11 @@ def parser_failure(info: FileInfo, error: Exception) -> FileRejected:
     if match := _JSON_DUPLICATE.search(text):
         key = match.group(2)
         return FileRejected(
-            info.path, f"a record holds key {key!r} twice", line=int(match.group(1)), column=key
+            info.path,
+            f"a record holds key {key!r} twice",
+            "DUPLICATE_COLUMN",
+            line=int(match.group(1)),
+            column=key,
         )
     if match := _CSV_LINE.search(text):
         line = int(match.group(1))

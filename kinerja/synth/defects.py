@@ -53,6 +53,7 @@ FILE_RULE_EXTRACT = {
     "ENCODING": "pegawai",
     "UNREADABLE": "presensi",
     "TRUNCATED": "presensi",
+    "DUPLICATE_COLUMN": "presensi",
     "MISSING_COLUMN": "pegawai",
     "MANIFEST_MISMATCH": "presensi",
     "UNSUPPORTED_TYPE": "presensi",
@@ -438,6 +439,12 @@ class DefectInjector:
             column = self._choose(EXTRACTS[extract].required_columns)
             data = render_csv(out.drop(columns=column)).encode("utf-8")
             files = [DeliveredFile(name, data, n)]
+        elif rule == "DUPLICATE_COLUMN":
+            # A spreadsheet merge: the same column again, in upper case, at the end.
+            column = self._choose(EXTRACTS[extract].required_columns)
+            twice = out.assign(**{column.upper(): out[column]})
+            files = [DeliveredFile(name, render_csv(twice).encode("utf-8"), n)]
+            column = column.lower()
         elif rule == "MANIFEST_MISMATCH":
             data = render_csv(out).encode("utf-8")
             return self._file_folder(

@@ -41,7 +41,7 @@ def test_the_corpus_covers_the_issue():
         "NIP_PROFILE_MISMATCH", "INVALID_DATE", "DATE_OUT_OF_RANGE", "LAT_LON_OUT_OF_RANGE",
         "INVALID_CHARACTERS", "VALUE_TOO_LONG", "MANIFEST_INVALID", "NOT_A_REGULAR_FILE",
         "UPLOAD_IN_PROGRESS", "EMPTY_DELIVERY", "EMPTY_REDELIVERY", "EXTRACT_FOLDER_CASE",
-        "DATE_FOLDER_NAME",
+        "DATE_FOLDER_NAME", "DUPLICATE_COLUMN", "INVALID_TIMESTAMP",
     ):  # fmt: skip
         assert rule in outcomes, rule
 
