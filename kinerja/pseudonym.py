@@ -10,7 +10,7 @@ differ per installation and never sit in code, in the warehouse or in Airflow's 
 - Any other installation refuses to start without it.
 
 dbt never sees the secret as text: the models read it from a session variable (DuckDB:
-`getvariable`, set by the dbt-duckdb plugin `kinerja.transform.dbt_pseudonym`; PostgreSQL:
+`getvariable`, set by the dbt-duckdb plugin `kinerja.transform.dbt_duckdb_session`; PostgreSQL:
 `current_setting('kinerja.pseudonym_key')`, set through libpq's PGOPTIONS), so compiled SQL, which
 Cosmos shows in Airflow's rendered fields and XComs, holds only the variable's name.
 """

@@ -74,9 +74,20 @@ def open_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
             raise
         raise WarehouseBusy(_busy_message(path, int(holder["pid"]))) from exc
     for name, value in settings.duckdb_config.items():
+        if name == "temp_directory":
+            set_spill_folder(con, str(value))
+            continue
         quoted = str(value).replace("'", "''")
         con.execute(f"set {name} = '{quoted}'")
     return con
+
+
+def set_spill_folder(con: duckdb.DuckDBPyConnection, folder: str) -> None:
+    """A second connection in this process shares the first one's database, and DuckDB refuses
+    to set the spill folder again once a query has spilled into it: set it only when it differs."""
+    current = con.execute("select current_setting('temp_directory')").fetchone()[0]
+    if current != folder:
+        con.execute("set temp_directory = ?", [folder])
 
 
 class DuckDBWarehouse(Warehouse):

@@ -76,3 +76,19 @@ def test_dbt_runs_duckdb_within_the_limits(limited, monkeypatch, tmp_path):
     with connect(limited) as wh:
         after = wh.query_df(SETTINGS_SQL).iloc[0]
     assert after["memory_limit"] == "512.0 MiB"
+
+
+def test_a_second_connection_after_a_spill_keeps_the_spill_folder(kinerja_home, monkeypatch):
+    """DuckDB refuses to set the spill folder again once a query spilled into it; a second
+    connection in the same process (the next task under `airflow dags test`) must still open."""
+    monkeypatch.setenv("KINERJA_DUCKDB_MEMORY_LIMIT", "64MiB")
+    monkeypatch.setenv("KINERJA_DUCKDB_THREADS", "1")
+    settings = get_settings()
+    with connect(settings) as first:
+        first.execute(
+            "create table spilled as select range as r, md5(cast(range as varchar)) as m "
+            "from range(2000000) order by m"
+        )
+        with connect(settings) as second:
+            row = second.query_df(SETTINGS_SQL).iloc[0]
+    assert row["temp_directory"] == str(settings.duckdb_temp_directory)
