@@ -12,6 +12,7 @@
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan(-1) }}",
         on_schema_change='append_new_columns',
+        indexes=[{'columns': ['tanggal']}],
     )
 }}
 -- Incremental by local day, the expensive half of the rule (every punch of the history meets
