@@ -90,3 +90,27 @@
 {% macro relasi(model_name) -%}
     {{ graph.nodes['model.' ~ project_name ~ '.' ~ model_name].relation_name }}
 {%- endmacro %}
+
+
+
+{#- The attendance warnings (int_peringatan__*, mart_peringatan_presensi) rebuild the days from
+    `awal` of int_peringatan__jendela on, computed once a night for all of them. A model deletes
+    its rows of the window before its build (macro hapus_jendela_peringatan, a pre-hook in the
+    build's transaction) and appends what it computes for the window: a finding that no longer
+    holds (a leave cancelled, a punch corrected) disappears with its day, where delete+insert by
+    key would keep it, its key being absent from the new rows. `geser_hari` widens the window
+    for a rule whose day reads the days around it. -#}
+{% macro awal_jendela_peringatan(geser_hari=0) -%}
+    (select {{ add_days('awal', geser_hari) }} from {{ relasi('int_peringatan__jendela') }})
+{%- endmacro %}
+
+
+{#- The pre-hook: delete this model's rows of the window. Rows of other patterns than
+    `pola_per_hari` (when given) are not day-level: they are all deleted and rebuilt. -#}
+{% macro hapus_jendela_peringatan(geser_hari=0, pola_per_hari=none) -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where {% if pola_per_hari %}pola not in ('{{ pola_per_hari | join("', '") }}') or {% endif -%}
+        tanggal >= {{ awal_jendela_peringatan(geser_hari) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -61,9 +61,18 @@ def build_warehouse(
 
 
 def rerun_rules(settings: Settings, work: Path, dbt_vars: dict | None = None) -> None:
-    """Rebuild only the rules and the mart (its direct parents: views over unchanged tables)
-    with other thresholds; cheaper than a second build of the whole warehouse."""
-    invoke_dbt(settings, work, "run", "--select", f"1+{MART}", *_vars_args(dbt_vars))
+    """Rebuild only the rules and the mart with other thresholds; cheaper than a second build
+    of the whole warehouse. In full: the incremental rules keep the days outside tonight's
+    window, which other thresholds must change too."""
+    invoke_dbt(
+        settings,
+        work,
+        "run",
+        "--select",
+        f"int_peringatan__buddy_punching_harian 1+{MART}",
+        "--full-refresh",
+        *_vars_args(dbt_vars),
+    )
 
 
 def read_findings(settings: Settings) -> pd.DataFrame:

@@ -1,15 +1,18 @@
 """The night costs the day: an agency built night by night equals the same data built at once.
 
-A small generated agency is loaded and built incrementally over three nights; between them come
-what a real source does to old days: a late punch of a day weeks back, a re-delivered employee
-snapshot that moves people to another unit, and a leave decision cancelled after the fact. After
-the last night every incremental model is copied aside, the project is rebuilt with
-`--full-refresh` on the same raw layer, and the two must hold exactly the same rows.
+A small generated agency (with planted attendance fraud, so that every warning rule has
+findings) is loaded and built incrementally over three nights; between them come what a real
+source does to old days: a late punch of a day weeks back, a late phone punch far from the office
+(a new geofence and impossible-travel finding on an old day), a re-delivered employee snapshot
+that moves people to another unit, and leave decisions cancelled after the fact (one of them under
+a punch-on-leave finding, which must disappear). After the last night every incremental model is
+copied aside, the project is rebuilt with `--full-refresh` on the same raw layer, and the two must
+hold exactly the same rows.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,15 +34,25 @@ INCREMENTAL_MODELS = {
         "int_presensi__punch",
         "int_disiplin__tahunan",
         "int_fitur__presensi_harian",
+        "int_fitur__presensi_kuartal",
+        "int_peringatan__buddy_punching_harian",
+        "int_peringatan__luar_geofence",
+        "int_peringatan__perjalanan_mustahil",
+        "int_peringatan__presensi_saat_cuti",
     ],
-    "marts": ["fct_presensi_harian", "fct_disiplin_presensi", "fct_potongan_tukin"],
+    "marts": [
+        "fct_presensi_harian",
+        "fct_disiplin_presensi",
+        "fct_potongan_tukin",
+        "mart_peringatan_presensi",
+    ],
 }
 
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("incremental_landing")
-    generate(root, employees=60, start=START, end=END, seed=12, ground_truth=False)
+    generate(root, employees=60, start=START, end=END, seed=12, ground_truth=False, fraud=0.05)
     return root
 
 
@@ -60,6 +73,77 @@ def _dbt(settings: Settings, work: Path, *args: str) -> None:
     assert result.success, f"dbt {' '.join(args)} failed: {result.exception or failed}"
 
 
+def _cancel_izin(wh, id_izin_sql: str, night: date) -> None:
+    """A new version of the izin `id_izin_sql` selects, cancelled, delivered on `night`."""
+    columns = [c for c in wh.table_columns("raw", "izin") if c != "_loaded_at"]
+    listed = ", ".join(columns)
+    wh.execute(
+        f"""
+        insert into raw.izin ({listed}, _loaded_at)
+        select {
+            listed.replace("status", "'DIBATALKAN'")
+            .replace("diperbarui_pada", "'" + night.isoformat() + "T09:00:00+07:00'")
+            .replace("_extraction_date", "cast(:night as date)")
+        }, current_timestamp
+        from raw.izin
+        where id_izin = ({id_izin_sql})
+        """,
+        {"night": night},
+    )
+
+
+def _deliver_late_warnings(settings: Settings, night: date) -> dict[str, tuple[str, date]]:
+    """Late raw rows that change the warnings of days older than the lookback window: the leave
+    under the first punch-on-leave finding cancelled (the finding must go), and a phone punch
+    333 km from the office five minutes after someone's first terminal punch of an old day (a
+    geofence and an impossible-travel finding must appear)."""
+    with connect(settings) as wh:
+        on_leave = wh.query_df(
+            "select nip, tanggal from marts.mart_peringatan_presensi "
+            "where pola = 'PRESENSI_SAAT_CUTI' and tanggal < :day order by tanggal, nip limit 1",
+            {"day": LATE_BEFORE + timedelta(days=7)},
+        )
+        assert len(on_leave) == 1, "the planted agency has no punch on leave to cancel"
+        leave_nip, leave_day = str(on_leave["nip"].iloc[0]), _as_date(on_leave["tanggal"].iloc[0])
+        _cancel_izin(
+            wh,
+            "select min(id_izin) from raw.izin where status = 'DISETUJUI' "
+            f"and nip = '{leave_nip}' and cast(tanggal_mulai as date) <= date '{leave_day}' "
+            f"and cast(tanggal_selesai as date) >= date '{leave_day}'",
+            night,
+        )
+        present = wh.query_df(
+            "select nip, tanggal, waktu_lokal, lat_unit, lon_unit "
+            "from intermediate.int_presensi__punch "
+            "where tanggal < :day and sumber = 'FINGERPRINT' and lat_unit is not null "
+            "order by tanggal, nip, waktu_utc limit 1",
+            {"day": LATE_BEFORE},
+        )
+        assert len(present) == 1, "the agency has no terminal punch before the late day"
+        row = present.iloc[0]
+        far_nip, far_day = str(row["nip"]), _as_date(row["tanggal"])
+        wh.execute(
+            """
+            insert into raw.presensi (nip, waktu, sumber, id_perangkat, lat, lon,
+                _batch_id, _extraction_date, _source_file, _row_number, _loaded_at)
+            values (:nip, :waktu, 'MOBILE', 'HP-LATE', :lat, :lon,
+                'late-phone', :night, 'presensi/late-phone.csv', 1, current_timestamp)
+            """,
+            {
+                "nip": far_nip,
+                "waktu": (row["waktu_lokal"] + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S"),
+                "lat": str(float(row["lat_unit"]) + 3.0),
+                "lon": str(float(row["lon_unit"])),
+                "night": night,
+            },
+        )
+    return {"cancelled": (leave_nip, leave_day), "far": (far_nip, far_day)}
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
 def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
     """Raw rows as the loader writes them, delivered on `night` but about old days."""
     with connect(settings) as wh:
@@ -67,7 +151,9 @@ def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
         # uploaded late): the day, its month, year and quarter must all change.
         absent = wh.query_df(
             "select nip, tanggal from marts.fct_presensi_harian "
-            "where tanggal < :day and status = 'TANPA_KETERANGAN' order by tanggal, nip limit 1",
+            "where tanggal < :day and status = 'TANPA_KETERANGAN' "
+            "and nip in (select nip from raw.presensi) "  # not a planted ghost, who never punches
+            "order by tanggal, nip limit 1",
             {"day": LATE_BEFORE},
         )
         assert len(absent) == 1, "the generated agency has no unexcused day to correct"
@@ -108,30 +194,27 @@ def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
         )
         # An approved leave of an old day cancelled afterwards: the day turns back to what the
         # punches say.
-        izin_columns = [c for c in wh.table_columns("raw", "izin") if c != "_loaded_at"]
-        izin_listed = ", ".join(izin_columns)
         cancelled = wh.scalar(
             "select count(*) from raw.izin where status = 'DISETUJUI' and tanggal_mulai < :day",
             {"day": night.isoformat()},
         )
         assert cancelled, "the generated agency has no approved leave to cancel"
-        wh.execute(
-            f"""
-            insert into raw.izin ({izin_listed}, _loaded_at)
-            select {
-                izin_listed.replace("status", "'DIBATALKAN'")
-                .replace("diperbarui_pada", "'" + night.isoformat() + "T09:00:00+07:00'")
-                .replace("_extraction_date", "cast(:night as date)")
-            }, current_timestamp
-            from raw.izin
-            where id_izin = (
-                select min(id_izin) from raw.izin
-                where status = 'DISETUJUI' and tanggal_mulai < '2024-03-01'
-            )
-            """,
-            {"night": night},
+        _cancel_izin(
+            wh,
+            "select min(id_izin) from raw.izin "
+            "where status = 'DISETUJUI' and tanggal_mulai < '2024-03-01'",
+            night,
         )
     return nip, late_day
+
+
+def _patterns(settings: Settings, nip: str, day: date) -> set[str]:
+    with connect(settings) as wh:
+        frame = wh.query_df(
+            "select pola from marts.mart_peringatan_presensi where nip = :nip and tanggal = :day",
+            {"nip": nip, "day": day},
+        )
+    return set(frame["pola"])
 
 
 def _rows(settings: Settings, schema: str, model: str) -> set[tuple]:
@@ -150,6 +233,7 @@ def test_three_incremental_nights_equal_a_full_refresh(target_settings, landing,
             _dbt(settings, work, "seed")
         if number == 1:
             late_nip, late_day = _deliver_late_changes(settings, night)
+            warnings = _deliver_late_warnings(settings, night)
         _dbt(settings, work, "run")
 
     with connect(settings) as wh:
@@ -160,6 +244,10 @@ def test_three_incremental_nights_equal_a_full_refresh(target_settings, landing,
         )
     assert corrected["jumlah_punch"].tolist() == [1], "the late punch did not reach its day"
     assert corrected["status"].iloc[0] != "TANPA_KETERANGAN"
+    assert _patterns(settings, *warnings["cancelled"]) == set(), (
+        "the cancelled leave's finding stayed"
+    )
+    assert _patterns(settings, *warnings["far"]) >= {"LUAR_GEOFENCE", "PERJALANAN_MUSTAHIL"}
 
     incremental = {
         (schema, model): _rows(settings, schema, model)

@@ -4,15 +4,53 @@
 -- The PP 94/2021 year-to-date count adds up the quarters of the year so far, each as known at
 -- its own end: still nothing from after this quarter's end.
 
-with days as (
+{{
+    config(
+        materialized='incremental',
+        unique_key='periode_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by quarter, like its input int_fitur__presensi_harian: a run builds the quarters
+-- not built yet and rebuilds, whole, every quarter ending on or after the first day whose
+-- inputs changed since the previous run (macro hari_pertama_dibangun_ulang); the quarter before
+-- each of them is read too, for delta_rasio_terlambat. Every other quarter is left as it is.
 
-    select * from {{ ref('int_fitur__presensi_harian') }}
+with quarters as (
+
+    select * from {{ ref('int_periode__kuartal') }}
 
 ),
 
-quarters as (
+{% if is_incremental() %}
+rebuilt_quarters as (
 
-    select * from {{ ref('int_periode__kuartal') }}
+    select periode_id, tanggal_mulai_periode
+    from quarters
+    where tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
+       or periode_id not in (select periode_id from {{ this }})
+
+),
+
+read_quarters as (
+
+    select periode_id from rebuilt_quarters
+    union
+    select previous_quarter.periode_id
+    from rebuilt_quarters
+    inner join quarters as previous_quarter
+        on previous_quarter.tanggal_akhir_periode = {{ add_days('rebuilt_quarters.tanggal_mulai_periode', -1) }}
+
+),
+{% endif %}
+
+days as (
+
+    select * from {{ ref('int_fitur__presensi_harian') }}
+    {% if is_incremental() %}
+    where periode_id in (select periode_id from read_quarters)
+    {% endif %}
 
 ),
 
@@ -46,7 +84,8 @@ per_quarter as (
                     then 1 else 0
             end
         ) as hari_absen_pendek_menempel_libur,
-        max(days.tanggal) as tanggal_presensi_terakhir
+        max(days.tanggal) as tanggal_presensi_terakhir,
+        max(days._dimuat_pada) as _dimuat_pada
     from days
     inner join status_groups
         on days.status = status_groups.status_presensi
@@ -88,8 +127,12 @@ select
     this_quarter.hari_cuti_sakit,
     this_quarter.rasio_izin_menempel_libur,
     this_quarter.rasio_terlambat - previous_quarter.rasio_terlambat as delta_rasio_terlambat,
-    this_quarter.tanggal_presensi_terakhir
+    this_quarter.tanggal_presensi_terakhir,
+    this_quarter._dimuat_pada
 from ratios as this_quarter
 left join ratios as previous_quarter
     on this_quarter.nip = previous_quarter.nip
     and previous_quarter.tanggal_akhir_periode = {{ add_days('this_quarter.tanggal_mulai_periode', -1) }}
+{% if is_incremental() %}
+where this_quarter.periode_id in (select periode_id from rebuilt_quarters)
+{% endif %}

@@ -5,90 +5,18 @@
 -- apart at one moment now and then (on about one shared day in sixteen in the synthetic
 -- agency); meeting at both ends of the day, again and again, is what chance does not explain.
 -- Grain: unordered pair (nip < nip_terkait).
--- Scale: punches are matched within (device, time bucket of the window's width) and the two
--- neighbouring buckets, an equi-join, never a cross join of a day's punches.
+-- The days are found incrementally in int_peringatan__buddy_punching_harian; this model adds
+-- them up per pair over the whole history and is rebuilt every night, not incrementally: a
+-- pair's count, span and main device follow every day it met, and its rasio_kejadian divides
+-- by the days the less present of the two punched at all, which grows each night for nearly
+-- every pair. It reads the buddy days (a small share of all meetings) and, for the NIPs of
+-- the pairs found, their punch days.
 {%- set window_s = var('peringatan_buddy_detik_maks') %}
 {%- set shown = 10 %}
 
-with punches as (
+with buddy_days as (
 
-    select
-        nip,
-        waktu_utc,
-        waktu_lokal,
-        tanggal,
-        id_perangkat,
-        cast(floor({{ epoch_seconds('waktu_utc') }} / {{ window_s }}) as bigint) as ember
-    from {{ ref('int_presensi__punch') }}
-    where id_perangkat is not null
-
-),
-
-days_present as (
-
-    select nip, count(distinct tanggal) as jumlah_hari_hadir
-    from {{ ref('int_presensi__punch') }}
-    group by nip
-
-),
-
-punches_with_neighbour_buckets as (
-
-    -- a punch meets every punch of its own bucket and of the buckets either side; each pair of
-    -- punches is met exactly once, in the other punch's own bucket
-    select punches.*, punches.ember + offsets.geser as ember_tetangga
-    from punches
-    cross join (values (-1), (0), (1)) as offsets (geser)
-
-),
-
-meetings as (
-
-    select
-        own.nip,
-        other.nip as nip_terkait,
-        own.id_perangkat,
-        own.tanggal,
-        own.waktu_utc,
-        own.waktu_lokal,
-        other.waktu_utc as waktu_utc_terkait,
-        other.waktu_lokal as waktu_lokal_terkait,
-        abs({{ seconds_between('own.waktu_utc', 'other.waktu_utc') }}) as selisih_detik
-    from punches_with_neighbour_buckets as own
-    inner join punches as other
-        on own.id_perangkat = other.id_perangkat
-        and own.ember_tetangga = other.ember
-    where own.nip < other.nip
-      and abs({{ seconds_between('own.waktu_utc', 'other.waktu_utc') }}) <= {{ window_s }}
-
-),
-
-meeting_days as (
-
-    -- separate moments: distinct punches on both sides (one punch next to a double punch of
-    -- the other is still one moment)
-    select
-        nip,
-        nip_terkait,
-        tanggal,
-        least(count(distinct waktu_utc), count(distinct waktu_utc_terkait)) as jumlah_pertemuan,
-        avg(cast(selisih_detik as {{ type_double() }})) as selisih_detik_rata,
-        min(id_perangkat) as id_perangkat,
-        {{ dbt.listagg(
-            as_text('cast(waktu_lokal as time)') ~ " || '/' || "
-                ~ as_text('cast(waktu_lokal_terkait as time)'),
-            "', '",
-            'order by waktu_utc, waktu_utc_terkait'
-        ) }} as daftar_pertemuan
-    from meetings
-    group by nip, nip_terkait, tanggal
-
-),
-
-buddy_days as (
-
-    select * from meeting_days
-    where jumlah_pertemuan >= {{ var('peringatan_buddy_pertemuan_min') }}
+    select * from {{ ref('int_peringatan__buddy_punching_harian') }}
 
 ),
 
@@ -125,6 +53,15 @@ pairs as (
     from buddy_days
     group by nip, nip_terkait
     having count(*) >= {{ var('peringatan_buddy_hari_min') }}
+
+),
+
+days_present as (
+
+    select nip, count(distinct tanggal) as jumlah_hari_hadir
+    from {{ ref('int_presensi__punch') }}
+    where nip in (select nip from pairs union all select nip_terkait from pairs)
+    group by nip
 
 )
 

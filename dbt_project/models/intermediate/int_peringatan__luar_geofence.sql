@@ -2,12 +2,25 @@
 -- peringatan_geofence_toleransi_m (GPS drift; a phone indoors is often off by hundreds of
 -- metres). One finding per employee and local day, measured at the farthest punch.
 -- A MOBILE punch without position is not a distance and is left to int_presensi__harian.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ hapus_jendela_peringatan() }}",
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by local day: a finding is one employee's day, judged on that day's punches
+-- alone, so only the days of int_peringatan__jendela's window are recomputed and replaced.
+-- depends_on: {{ ref('int_peringatan__jendela') }}
 {%- set tolerance_m = var('peringatan_geofence_toleransi_m') %}
 
 with punches as (
 
     select * from {{ ref('int_presensi__punch') }}
     where sumber = 'MOBILE'
+      {% if is_incremental() %}and tanggal >= {{ awal_jendela_peringatan() }}{% endif %}
       and lat is not null and lon is not null
       and lat_unit is not null and lon_unit is not null
       and radius_presensi_m is not null

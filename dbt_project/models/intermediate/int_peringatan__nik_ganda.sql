@@ -2,6 +2,8 @@
 -- pegawai snapshot: one person on the payroll twice, or a record made up with a real NIK.
 -- Grain: unordered pair (nip < nip_terkait); three NIPs on one NIK give three pairs. The NIK
 -- itself never leaves this model: the evidence names the NIPs, their status and units.
+-- Rebuilt whole every night (a view on DuckDB, a table on PostgreSQL), not incrementally: it
+-- reads the latest snapshot only, one row per employee, whatever the length of the history.
 
 with identities as (
 

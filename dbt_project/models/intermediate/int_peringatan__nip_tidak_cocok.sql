@@ -3,6 +3,9 @@
 -- loader quarantines such pegawai rows (rule NIP_PROFILE_MISMATCH, so they never reach the
 -- snapshot); any that reach the snapshot anyway (a rule switched off, an older load) are
 -- checked here again. Grain: nip.
+-- Rebuilt whole every night, not incrementally: its inputs are the refused pegawai rows and the
+-- employee states (a row per change, not per delivery), which grow with staff and their
+-- changes, not with days; and a finding adds up all of an employee's refusals and snapshots.
 
 with quarantined as (
 

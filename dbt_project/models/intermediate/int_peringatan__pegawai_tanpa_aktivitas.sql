@@ -3,6 +3,10 @@
 -- punched, was never rated (SKP) and never trained: a record that may have nobody behind it.
 -- The data runs from the first to the last local date with any punch: outside it nobody's
 -- absence of punches says anything. Grain: nip.
+-- Rebuilt whole every night, not incrementally: a finding spans the whole data window, which
+-- every new day widens for every active employee (a silent stretch can reach the threshold, or
+-- a punch anywhere in it clear it). It reads two columns of the punches (nip, day) against the
+-- employees, none of the matching work of the day-level rules.
 
 with punches as (
 

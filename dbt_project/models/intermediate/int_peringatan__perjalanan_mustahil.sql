@@ -5,12 +5,25 @@
 -- office); a MANUAL punch has none and is skipped. One finding per employee and day, measured
 -- at the fastest hop. The distance floor keeps GPS jitter between close punches from reading
 -- as speed.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ hapus_jendela_peringatan() }}",
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by local day: a finding is one employee's day, the hops between that day's
+-- punches, so only the days of int_peringatan__jendela's window are recomputed and replaced.
+-- depends_on: {{ ref('int_peringatan__jendela') }}
 {%- set min_distance_m = var('peringatan_perjalanan_jarak_min_m') %}
 {%- set max_speed_kmh = var('peringatan_perjalanan_kecepatan_maks_kmh') %}
 
 with punches as (
 
     select * from {{ ref('int_presensi__punch') }}
+    {% if is_incremental() %}where tanggal >= {{ awal_jendela_peringatan() }}{% endif %}
 
 ),
 

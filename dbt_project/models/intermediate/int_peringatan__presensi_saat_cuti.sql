@@ -3,11 +3,25 @@
 -- travel). Either the punch was made for them, or the leave was not taken. One finding per
 -- employee and day; the latest version of each izin counts (stg_simpeg__izin), so leave that
 -- was rejected or cancelled afterwards raises nothing.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ hapus_jendela_peringatan() }}",
+        on_schema_change='append_new_columns',
+    )
+}}
+-- Incremental by local day: a finding is one employee's day, its punches and the leave that
+-- covers it (a leave version loaded later moves the window back to the leave's first day), so
+-- only the days of int_peringatan__jendela's window are recomputed and replaced.
+-- depends_on: {{ ref('int_peringatan__jendela') }}
 {%- set kinds = var('peringatan_jenis_izin_tidak_hadir') %}
 
 with punches as (
 
     select * from {{ ref('int_presensi__punch') }}
+    {% if is_incremental() %}where tanggal >= {{ awal_jendela_peringatan() }}{% endif %}
 
 ),
 

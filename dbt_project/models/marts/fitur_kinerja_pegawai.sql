@@ -7,6 +7,11 @@
 -- features already carry, and would let the model treat grade groups differently.
 -- tests/integration/test_feature_point_in_time.py plants data dated after a quarter's end in
 -- every source and proves that quarter's rows do not change.
+-- A table rebuilt whole every night, not incrementally: it holds one row per employee and
+-- quarter (its history grows by quarters, not days), its attendance block comes from the
+-- incremental int_fitur__presensi_kuartal, and a past quarter's row changes whenever a later
+-- SKP rating arrives (its label is the next quarter's predikat), which the attendance windows
+-- do not track.
 
 with employee_quarters as (
 
