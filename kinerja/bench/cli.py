@@ -235,7 +235,13 @@ def _verdict(met: bool) -> str:
 @bench_app.command("night")
 def bench_night(
     employees: Annotated[int, typer.Option(min=10, help="Employees of the generated agency.")],
-    months: Annotated[int, typer.Option(min=1, help="Months of history.")] = 3,
+    months: Annotated[
+        int | None, typer.Option(min=1, help="Months of history (default 3 unless --days).")
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(min=2, help="Days of history instead: e.g. 2 for one day's delivery."),
+    ] = None,
     target: Annotated[str, typer.Option(help="Warehouse: duckdb or postgres.")] = "duckdb",
     both: Annotated[
         bool, typer.Option("--both", help="Run on DuckDB and on PostgreSQL, side by side.")
@@ -259,11 +265,14 @@ def bench_night(
     """A generated agency's first (catch-up) night and one-day increment through the real DAG:
     per task wall, CPU and peak RSS, phase totals, and the bare `dbt build` of the same increment.
     The landing is cached per parameters under the cache dir (KINERJA_CACHE)."""
-    from kinerja.bench.night import NightBenchFailed, run_night_bench
+    from kinerja.bench.night import History, NightBenchFailed, run_night_bench
     from kinerja.bench.night_report import notes, summary_table, tasks_table, write_json
 
     if target not in ("duckdb", "postgres"):
         raise typer.BadParameter("target must be duckdb or postgres")
+    if months and days:
+        raise typer.BadParameter("give --months or --days, not both")
+    history = History(days=days) if days else History(months=months or 3)
     settings = get_settings()
     targets = ["duckdb", "postgres"] if both else [target]
     plain = not console.is_terminal
@@ -281,7 +290,7 @@ def bench_night(
                     settings,
                     engine,
                     employees,
-                    months,
+                    history,
                     seed,
                     work_dir or settings.home_dir / "bench" / "night",
                     pg_database=pg_database,

@@ -1,7 +1,7 @@
 """`kinerja bench night`: a generated agency's catch-up night and one-day increment, through the
 real DAG, with per-task wall, CPU and peak RSS, against a bare `dbt build` of the same increment.
 
-The landing is cached per (employees, months, seed, generator source), so a repeated bench only
+The landing is cached per (employees, history, seed, generator source), so a repeated bench only
 pays for the nights. Each bench starts from an empty warehouse and a fresh Airflow home; the
 catch-up night runs up to the day before the last, the increment night the last day. Before the
 increment the warehouse is copied (the DuckDB file; a PostgreSQL `create database ... template`),
@@ -36,12 +36,36 @@ PHASES = ("load", "validate", "transform")
 Report = Callable[[str], None]
 
 
-def bench_range(months: int, last_day: date = LAST_DAY) -> tuple[date, date]:
-    """`months` calendar months of history ending on `last_day` (inclusive)."""
-    import pandas as pd
+@dataclass(frozen=True)
+class History:
+    """How much history the landing holds, ending on `LAST_DAY`: calendar months, or days (a
+    national-scale bench delivers a day or two of a million staff, not months)."""
 
-    after = pd.Timestamp(last_day + timedelta(days=1))
-    return (after - pd.DateOffset(months=months)).date(), last_day
+    months: int = 0
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        if (self.months > 0) == (self.days > 0):
+            raise ValueError("give months or days of history, not both")
+        if self.days == 1:
+            raise ValueError("a night bench needs two days at least: a catch-up and an increment")
+
+    @property
+    def key(self) -> str:
+        return f"m{self.months}" if self.months else f"d{self.days}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.months} months" if self.months else f"{self.days} days"
+
+    def range(self, last_day: date = LAST_DAY) -> tuple[date, date]:
+        """The landing's first and last day (inclusive)."""
+        import pandas as pd
+
+        if self.days:
+            return last_day - timedelta(days=self.days - 1), last_day
+        after = pd.Timestamp(last_day + timedelta(days=1))
+        return (after - pd.DateOffset(months=self.months)).date(), last_day
 
 
 def generator_version() -> str:
@@ -66,15 +90,15 @@ class Landing:
 def ensure_landing(
     settings: Settings,
     employees: int,
-    months: int,
+    history: History,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> Landing:
     """The cached landing of these parameters, generated first when missing."""
     from kinerja.synth import generate
 
-    start, end = bench_range(months)
-    key = f"n{employees}-m{months}-s{seed}-g{generator_version()}"
+    start, end = history.range()
+    key = f"n{employees}-{history.key}-s{seed}-g{generator_version()}"
     folder = settings.cache_dir / "bench-landings" / key
     summary_file = folder / "_bench_summary.json"
     if summary_file.exists():
@@ -200,7 +224,7 @@ class BareBuild:
 class NightBench:
     target: str
     employees: int
-    months: int
+    history: History
     seed: int
     landing: Landing
     catch_up: NightFigures
@@ -218,7 +242,8 @@ class NightBench:
         return {
             "target": self.target,
             "employees": self.employees,
-            "months": self.months,
+            "months": self.history.months or None,
+            "days": self.history.days or None,
             "seed": self.seed,
             "landing": {
                 "path": str(self.landing.path),
@@ -378,7 +403,7 @@ def run_night_bench(
     base: Settings,
     target: Target,
     employees: int,
-    months: int,
+    history: History,
     seed: int,
     work_dir: Path,
     *,
@@ -394,7 +419,7 @@ def run_night_bench(
     from kinerja.airflow_runner import prepare_airflow
     from kinerja.runtime import tool_environment
 
-    landing = ensure_landing(base, employees, months, seed, generation_progress)
+    landing = ensure_landing(base, employees, history, seed, generation_progress)
     work = Path(work_dir) / target
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -442,7 +467,7 @@ def run_night_bench(
         if target == "postgres":
             for name in throwaway:
                 drop_database(settings, name)
-    return NightBench(target, employees, months, seed, landing, catch_up, increment, build)
+    return NightBench(target, employees, history, seed, landing, catch_up, increment, build)
 
 
 class NightBenchFailed(RuntimeError):

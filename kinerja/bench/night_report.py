@@ -80,7 +80,7 @@ def summary_table(benches: list[NightBench], plain: bool = False) -> Table:
     """The nights' totals and phases, one column per engine (side by side with `--both`)."""
     first = benches[0]
     table = Table(
-        title=f"kinerja bench night: {first.employees:,} employees x {first.months} months, "
+        title=f"kinerja bench night: {first.employees:,} employees x {first.history.label}, "
         f"seed {first.seed}",
         box=_box(plain),
         collapse_padding=True,

@@ -1,4 +1,4 @@
-"""`kinerja bench night` on a tiny agency (60 employees, 1 month) on DuckDB: the real DAG's two
+"""`kinerja bench night` on a tiny agency (60 employees, 8 days) on DuckDB: the real DAG's two
 nights, the bare build, and the figures printed and written as JSON."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ KINERJA = str(Path(sys.executable).parent / "kinerja")
 def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
     out = tmp_path / "night.json"
     env = {**os.environ, "KINERJA_HOME": str(tmp_path / "home"), "COLUMNS": "80"}
-    args = [KINERJA, "bench", "night", "--employees", "60", "--months", "1", "--json", str(out)]
+    args = [KINERJA, "bench", "night", "--employees", "60", "--days", "8", "--json", str(out)]
     result = subprocess.run(
         args, check=False, env=env, capture_output=True, text=True, timeout=1200
     )
@@ -40,10 +41,11 @@ def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
         phases = night["phases"]
         assert all(phases[p]["wall_s"] > 0 for p in ("load", "validate", "transform"))
         assert phases["transform"]["wall_s"] < night["wall_s"]
-    # The catch-up loads the month before the last day, the increment that day alone.
-    assert sum(increment["rows_loaded"].values()) > 0
+    # The catch-up loads the week before the last day (five working days), the increment that
+    # day alone.
+    assert bench["landing"]["start"] == "2025-06-23" and bench["days"] == 8
     assert increment["rows_loaded"]["presensi"] > 0
-    assert sum(catch_up["rows_loaded"].values()) > 10 * sum(increment["rows_loaded"].values())
+    assert catch_up["rows_loaded"]["presensi"] > 4 * increment["rows_loaded"]["presensi"]
 
     bare = bench["bare_dbt_build"]
     assert bare["dbt_build_s"] > 0 and bare["nodes"] > 100
@@ -64,14 +66,34 @@ def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
 
 
 def test_landing_is_generated_once_per_parameters(tmp_path):
-    from kinerja.bench.night import ensure_landing
+    from kinerja.bench.night import History, ensure_landing
     from kinerja.settings import Settings
 
     settings = Settings(home=tmp_path / "home", cache=tmp_path / "cache")
-    first = ensure_landing(settings, employees=40, months=1, seed=3)
-    again = ensure_landing(settings, employees=40, months=1, seed=3)
-    other = ensure_landing(settings, employees=40, months=1, seed=4)
+    month = History(months=1)
+    first = ensure_landing(settings, employees=40, history=month, seed=3)
+    again = ensure_landing(settings, employees=40, history=month, seed=3)
+    other = ensure_landing(settings, employees=40, history=month, seed=4)
     assert not first.cached and again.cached and again.path == first.path
     assert again.rows == first.rows and first.rows["presensi"] > 0
     assert other.path != first.path and not other.cached
     assert (first.path / "presensi" / "2025-06-30").is_dir()
+    assert first.start == date(2025, 6, 1)
+    two_days = ensure_landing(settings, employees=40, history=History(days=2), seed=3)
+    assert (two_days.start, two_days.end) == (date(2025, 6, 29), date(2025, 6, 30))
+    assert not two_days.cached and two_days.path != first.path
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ({"months": 1, "days": 3}, "not both"),
+        ({}, "not both"),
+        ({"days": 1}, "two days at least"),
+    ],
+)
+def test_history_is_months_or_days(history, message):
+    from kinerja.bench.night import History
+
+    with pytest.raises(ValueError, match=message):
+        History(**history)
