@@ -739,15 +739,17 @@ def _key(nip: str) -> str:
     return hashlib.md5(f"{PSEUDONYM_KEY}{nip}".encode()).hexdigest()
 
 
-def _dbt_invoke(built: BuiltWarehouse, work: Path, args: list[str]):
+def _dbt_invoke_result(built: BuiltWarehouse, work: Path, args: list[str]):
     from dbt.cli.main import dbtRunner
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in _dbt_env(built.settings, work).items():
             patch.setenv(key, value)
-        result = dbtRunner().invoke(
-            ["--no-use-colors", *args, "--project-dir", str(DBT_PROJECT_DIR)]
-        )
+        return dbtRunner().invoke(["--no-use-colors", *args, "--project-dir", str(DBT_PROJECT_DIR)])
+
+
+def _dbt_invoke(built: BuiltWarehouse, work: Path, args: list[str]):
+    result = _dbt_invoke_result(built, work, args)
     assert result.success, f"dbt {args} failed: {result.exception or result.result}"
     return result
 
@@ -850,7 +852,10 @@ def test_snapshots_keep_scd2_history_of_employees(built, tmp_path):
     frame["_batch_id"] = "uji-snapshot"
     with connect(built.settings) as wh:
         wh.bulk_insert("raw.pegawai", frame)
+    # The current state is a table: the night builds it before the snapshot reads it.
+    current_state = ["run", "--select", "stg_simpeg__pegawai"]
     try:
+        _dbt_invoke(built, tmp_path, current_state)
         _dbt_invoke(built, tmp_path, ["snapshot", "--select", "snp_simpeg__pegawai"])
         with connect(built.settings) as wh:
             after = wh.query_df(
@@ -860,6 +865,7 @@ def test_snapshots_keep_scd2_history_of_employees(built, tmp_path):
     finally:
         with connect(built.settings) as wh:
             wh.execute("delete from raw.pegawai where _batch_id = 'uji-snapshot'")
+        _dbt_invoke(built, tmp_path, current_state)
     assert after["golongan"].tolist() == ["III/b", "III/c"]
     assert after["kode_unit"].tolist() == ["U01", "U02"]
     assert not _is_null(after["dbt_valid_to"].iloc[0]) and _is_null(after["dbt_valid_to"].iloc[1])
@@ -958,13 +964,18 @@ def test_broken_marts_are_named_invariant_by_invariant(built):
 
 def test_postgres_builds_analysed_indexed_tables_and_duckdb_views_without_indexes(built):
     if built.settings.target == "duckdb":
-        # The `indexes` config is PostgreSQL's; the intermediate layer stays views.
+        # The `indexes` config is PostgreSQL's; the intermediate layer stays views, except the
+        # history lookups that many models read, which are computed once.
         assert built.query("select count(*) as n from duckdb_indexes()")["n"].iat[0] == 0
         kinds = built.query(
-            "select table_type from information_schema.tables "
-            "where table_schema = 'intermediate' and table_name = 'int_pegawai__riwayat'"
+            "select table_name, table_type from information_schema.tables "
+            "where table_schema = 'intermediate' and table_name in "
+            "('int_pegawai__riwayat', 'int_fitur__skp_kuartal')"
         )
-        assert list(kinds["table_type"]) == ["VIEW"]
+        assert dict(zip(kinds["table_name"], kinds["table_type"], strict=True)) == {
+            "int_pegawai__riwayat": "BASE TABLE",
+            "int_fitur__skp_kuartal": "VIEW",
+        }
         return
     indexes = built.query(
         "select tablename, indexdef from pg_indexes where schemaname in ('intermediate', 'marts')"
@@ -984,3 +995,31 @@ def test_postgres_builds_analysed_indexed_tables_and_duckdb_views_without_indexe
     assert "int_pegawai__riwayat" in set(tables["table_name"])  # a table on PostgreSQL
     never = tables.loc[tables["last_analyze"].isna(), "table_name"].tolist()
     assert never == [], f"built without statistics: {never}"
+
+
+def test_data_tests_read_the_nightly_slice_and_everything_on_sundays(built, tmp_path):
+    """A bad punch delivered long before the nightly slice: a weekday night's tests do not read
+    it, a Sunday night's (the weekly full run) and a forced full run do, naming the test."""
+    punch = {**_punch(NIP_A, "2024-01-08T12:00:00+07:00"), "sumber": "MERPATI_POS"}
+    bad = _raw_frame("presensi", [(date(2024, 1, 8), punch)])
+    bad["_batch_id"] = "uji-irisan"
+    with connect(built.settings) as wh:
+        wh.bulk_insert("raw.presensi", bad)
+    select = ["--select", "stg_presensi__punches,test_type:data"]
+    try:
+        runs = {
+            name: _dbt_invoke_result(built, tmp_path / name, ["test", *select, "--vars", nights])
+            for name, nights in (
+                ("weekday", "{tanggal_malam: 2024-05-07}"),
+                ("sunday", "{tanggal_malam: 2024-05-05}"),
+                ("forced", "{tanggal_malam: 2024-05-07, uji_penuh: true}"),
+            )
+        }
+    finally:
+        with connect(built.settings) as wh:
+            wh.execute("delete from raw.presensi where _batch_id = 'uji-irisan'")
+    assert runs["weekday"].success
+    for run in (runs["sunday"], runs["forced"]):
+        failed = [r.node.name for r in run.result if str(r.status) == "fail"]
+        assert not run.success and failed, failed
+        assert all(name.startswith("kode_kontrak_stg_presensi__punches_sumber") for name in failed)
