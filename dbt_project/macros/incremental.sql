@@ -83,6 +83,71 @@
 
 
 
+{#- The days an employee-day model (int_presensi__pegawai_hari, fct_presensi_harian, incremental
+    by tanggal) builds, from the covered days (`int_presensi__hari_tercakup`: tanggal,
+    _dimuat_pada): all of them on a first run; afterwards the last `presensi_lookback_hari` days
+    of the model, every day from the first one an employee snapshot loaded since changes (macro
+    hari_pertama_berubah), every day whose presensi was loaded since (a late punch, a backfilled
+    day) and every day a leave record loaded since covers. The watermark is the model's own
+    newest `_dimuat_pada`. Emits the CTEs up to "days_to_build as (...)"; the model's CTE list
+    goes on after it. -#}
+{% macro hari_presensi_dibangun() %}
+covered_days as (
+
+    select * from {{ ref('int_presensi__hari_tercakup') }}
+
+),
+
+{% if is_incremental() %}
+already_built as (
+
+    select
+        max(tanggal) as last_day,
+        max(_dimuat_pada) as loaded_until
+    from {{ this }}
+
+),
+
+snapshot_changed_from as (
+
+    -- employee snapshots loaded since change who is expected, and in which unit, from here on
+    select {{ hari_pertama_berubah('(select loaded_until from already_built)', ['pegawai']) }} as first_day
+
+),
+
+leave_loaded_since as (
+
+    select leave_records.tanggal_mulai, leave_records.tanggal_selesai
+    from {{ relasi('stg_simpeg__izin') }} as leave_records
+    cross join already_built
+    where leave_records._loaded_at > already_built.loaded_until
+
+),
+{% endif %}
+
+days_to_build as (
+
+    select covered_days.tanggal, covered_days._dimuat_pada
+    from covered_days
+    {% if is_incremental() %}
+    cross join already_built
+    cross join snapshot_changed_from
+    where already_built.last_day is null
+       or covered_days.tanggal >= {{ add_days('already_built.last_day', -1 * var('presensi_lookback_hari')) }}
+       or covered_days.tanggal >= snapshot_changed_from.first_day
+       or covered_days._dimuat_pada > already_built.loaded_until
+       or exists (
+            select 1
+            from leave_loaded_since
+            where covered_days.tanggal between leave_loaded_since.tanggal_mulai and leave_loaded_since.tanggal_selesai
+        )
+    {% endif %}
+
+)
+{%- endmacro %}
+
+
+
 {#- A model's relation read without ref(): the window macros run only inside is_incremental(),
     where a ref would need a `-- depends_on` hint, and that hint would make every unit test of
     the model supply these inputs. Each of them is upstream of its callers anyway (the staging

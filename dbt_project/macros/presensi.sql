@@ -13,6 +13,15 @@
 {%- endmacro %}
 
 
+{#- Whether an employee's working day is judged at all: on a day the employee's unit delivered
+    (a punch of one of its employees that local day) always; otherwise only with a known status,
+    an approved leave or permit or the employee's own punches. A missing upload must never count
+    as absence without valid reason. In one place for the same two readers as above. -#}
+{% macro hari_dinilai(unit_tercakup, leave_status, jumlah_punch) -%}
+    ({{ unit_tercakup }} or {{ leave_status }} is not null or {{ jumlah_punch }} > 0)
+{%- endmacro %}
+
+
 {#- The punches an incremental attendance model rebuilds from: a `rebuild` CTE holding
     `first_day`, the earliest day the inputs changed for since the model's last run (macro
     hari_pertama_berubah: punches and employee snapshots loaded since) or the lookback window,
