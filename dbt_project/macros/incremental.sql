@@ -83,6 +83,17 @@
 
 
 
+{#- Whether a quarter (a row of int_periode__kuartal) is built in this incremental run of a
+    model keyed by periode_id: a quarter the model does not hold yet, or one ending on or after
+    the first day to rebuild (macro hari_pertama_dibangun_ulang). The quarter models rebuild such
+    a quarter whole. -#}
+{% macro kuartal_dibangun_ulang() -%}
+    (tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
+        or periode_id not in (select periode_id from {{ this }}))
+{%- endmacro %}
+
+
+
 {#- The days an employee-day model (int_presensi__pegawai_hari, fct_presensi_harian, incremental
     by tanggal) builds, from the covered days (`int_presensi__hari_tercakup`: tanggal,
     _dimuat_pada): all of them on a first run; afterwards the last `presensi_lookback_hari` days

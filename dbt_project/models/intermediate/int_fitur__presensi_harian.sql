@@ -23,7 +23,7 @@
 -- A table: the quarter features and the look-ahead data tests all read it, and as a view the
 -- employee-day joins would run for each of them. Incremental by quarter: a run builds the
 -- quarters that became complete since the previous run and rebuilds, whole, every quarter ending
--- on or after the first day whose inputs changed (macro hari_pertama_dibangun_ulang: late
+-- on or after the first day whose inputs changed (macro kuartal_dibangun_ulang: late
 -- punches, snapshots and leave versions loaded since, the lookback window). On most nights that
 -- is no quarter at all: only complete quarters are featurised.
 
@@ -31,8 +31,7 @@ with quarters as (
 
     select * from {{ ref('int_periode__kuartal') }}
     {% if is_incremental() %}
-    where tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
-       or periode_id not in (select periode_id from {{ this }})
+    where {{ kuartal_dibangun_ulang() }}
     {% endif %}
 
 ),
