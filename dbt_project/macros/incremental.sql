@@ -181,12 +181,12 @@ days_to_build as (
 {%- endmacro %}
 
 
-{#- The pre-hook: delete this model's rows of the window. Rows of other patterns than
-    `pola_per_hari` (when given) are not day-level: they are all deleted and rebuilt. -#}
-{% macro hapus_jendela_peringatan(geser_hari=0, pola_per_hari=none) -%}
+{#- The pre-hook: delete this model's rows of the window. A finding without a day (tanggal NULL:
+    a pair- or employee-level pattern of mart_peringatan_presensi) is not day-level: all of them
+    are deleted and rebuilt. -#}
+{% macro hapus_jendela_peringatan(geser_hari=0) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where {% if pola_per_hari %}pola not in ('{{ pola_per_hari | join("', '") }}') or {% endif -%}
-        tanggal >= {{ awal_jendela_peringatan(geser_hari) }}
+    where tanggal is null or tanggal >= {{ awal_jendela_peringatan(geser_hari) }}
     {%- endif -%}
 {%- endmacro %}
