@@ -83,6 +83,17 @@
 
 
 
+{#- The first day of the first `periode` ('year', 'month') a model keyed by years or months
+    rebuilds: the start of the period holding hari_pertama_dibangun_ulang. A scalar subquery. -#}
+{% macro awal_periode_dibangun_ulang(periode) -%}
+    (
+        select cast({{ dbt.date_trunc(periode, 'cast(first_day as timestamp)') }} as date)
+        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
+    )
+{%- endmacro %}
+
+
+
 {#- Whether a quarter (a row of int_periode__kuartal) is built in this incremental run of a
     model keyed by periode_id: a quarter the model does not hold yet, or one ending on or after
     the first day to rebuild (macro hari_pertama_dibangun_ulang). The quarter models rebuild such

@@ -24,10 +24,7 @@ with employee_days as (
     select * from {{ ref('int_presensi__pegawai_hari') }}
     where dinilai
     {% if is_incremental() %}
-      and tanggal >= (
-        select cast({{ dbt.date_trunc('year', 'cast(first_day as timestamp)') }} as date)
-        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
-    )
+      and tanggal >= {{ awal_periode_dibangun_ulang('year') }}
     {% endif %}
 
 ),

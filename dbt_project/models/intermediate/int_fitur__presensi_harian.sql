@@ -98,31 +98,25 @@ leave_known_at_quarter_end as (
 
 ),
 
+latest_known_leave as (
+
+    select * from leave_known_at_quarter_end
+    where version_rank = 1
+
+),
+
 approved_leave as (
 
-    -- only an approved record is a valid reason; overlapping records: the latest-starting wins
-    select
-        quarter_days.periode_id,
-        quarter_days.nip,
-        quarter_days.tanggal,
-        leave_known_at_quarter_end.jenis,
-        leave_known_at_quarter_end.diketahui_pada,
-        leave_kinds.status_presensi,
-        leave_kinds.absen_pendek,
-        row_number() over (
-            partition by quarter_days.nip, quarter_days.tanggal
-            order by leave_known_at_quarter_end.tanggal_mulai desc, leave_known_at_quarter_end.id_izin
-        ) as leave_rank
-    from quarter_days
-    inner join leave_known_at_quarter_end
-        on quarter_days.periode_id = leave_known_at_quarter_end.periode_id
-        and quarter_days.nip = leave_known_at_quarter_end.nip
-        and quarter_days.tanggal between leave_known_at_quarter_end.tanggal_mulai
-            and leave_known_at_quarter_end.tanggal_selesai
-    inner join leave_kinds
-        on leave_known_at_quarter_end.jenis = leave_kinds.jenis
-    where leave_known_at_quarter_end.version_rank = 1
-      and leave_known_at_quarter_end.status = 'DISETUJUI'
+    {{ izin_berlaku(
+        'quarter_days', 'latest_known_leave', 'leave_kinds',
+        [
+            'latest_known_leave.jenis',
+            'latest_known_leave.diketahui_pada',
+            'leave_kinds.status_presensi',
+            'leave_kinds.absen_pendek',
+        ],
+        on='quarter_days.periode_id = latest_known_leave.periode_id',
+    ) }}
 
 )
 
@@ -150,7 +144,6 @@ from quarter_days
 left join approved_leave
     on quarter_days.nip = approved_leave.nip
     and quarter_days.tanggal = approved_leave.tanggal
-    and approved_leave.leave_rank = 1
 where {{ hari_dinilai(
     'quarter_days.unit_tercakup',
     'approved_leave.status_presensi',

@@ -87,23 +87,10 @@ employee_days as (
 
 approved_leave as (
 
-    -- only an approved record is a valid reason; overlapping records: the latest-starting wins
-    select
-        employee_days.nip,
-        employee_days.tanggal,
-        leave_records.id_izin,
-        leave_statuses.status_presensi,
-        row_number() over (
-            partition by employee_days.nip, employee_days.tanggal
-            order by leave_records.tanggal_mulai desc, leave_records.id_izin
-        ) as leave_rank
-    from employee_days
-    inner join leave_records
-        on employee_days.nip = leave_records.nip
-        and employee_days.tanggal between leave_records.tanggal_mulai and leave_records.tanggal_selesai
-    inner join leave_statuses
-        on leave_records.jenis = leave_statuses.jenis
-    where leave_records.status = 'DISETUJUI'
+    {{ izin_berlaku(
+        'employee_days', 'leave_records', 'leave_statuses',
+        ['leave_records.id_izin', 'leave_statuses.status_presensi'],
+    ) }}
 
 ),
 
@@ -135,7 +122,6 @@ attended as (
     left join approved_leave
         on employee_days.nip = approved_leave.nip
         and employee_days.tanggal = approved_leave.tanggal
-        and approved_leave.leave_rank = 1
     left join covered_unit_days
         on employee_days.kode_unit = covered_unit_days.kode_unit
         and employee_days.tanggal = covered_unit_days.tanggal
