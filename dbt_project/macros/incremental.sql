@@ -83,6 +83,93 @@
 
 
 
+{#- The first day of the first `periode` ('year', 'month') a model keyed by years or months
+    rebuilds: the start of the period holding hari_pertama_dibangun_ulang. A scalar subquery. -#}
+{% macro awal_periode_dibangun_ulang(periode) -%}
+    (
+        select cast({{ dbt.date_trunc(periode, 'cast(first_day as timestamp)') }} as date)
+        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
+    )
+{%- endmacro %}
+
+
+
+{#- Whether a quarter (a row of int_periode__kuartal) is built in this incremental run of a
+    model keyed by periode_id: a quarter the model does not hold yet, or one ending on or after
+    the first day to rebuild (macro hari_pertama_dibangun_ulang). The quarter models rebuild such
+    a quarter whole. -#}
+{% macro kuartal_dibangun_ulang() -%}
+    (tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
+        or periode_id not in (select periode_id from {{ this }}))
+{%- endmacro %}
+
+
+
+{#- The days an employee-day model (int_presensi__pegawai_hari, fct_presensi_harian, incremental
+    by tanggal) builds, from the covered days (`int_presensi__hari_tercakup`: tanggal,
+    _dimuat_pada): all of them on a first run; afterwards the last `presensi_lookback_hari` days
+    of the model, every day from the first one an employee snapshot loaded since changes (macro
+    hari_pertama_berubah), every day whose presensi was loaded since (a late punch, a backfilled
+    day) and every day a leave record loaded since covers. The watermark is the model's own
+    newest `_dimuat_pada`. Emits the CTEs up to "days_to_build as (...)"; the model's CTE list
+    goes on after it. -#}
+{% macro hari_presensi_dibangun() %}
+covered_days as (
+
+    select * from {{ ref('int_presensi__hari_tercakup') }}
+
+),
+
+{% if is_incremental() %}
+already_built as (
+
+    select
+        max(tanggal) as last_day,
+        max(_dimuat_pada) as loaded_until
+    from {{ this }}
+
+),
+
+snapshot_changed_from as (
+
+    -- employee snapshots loaded since change who is expected, and in which unit, from here on
+    select {{ hari_pertama_berubah('(select loaded_until from already_built)', ['pegawai']) }} as first_day
+
+),
+
+leave_loaded_since as (
+
+    select leave_records.tanggal_mulai, leave_records.tanggal_selesai
+    from {{ relasi('stg_simpeg__izin') }} as leave_records
+    cross join already_built
+    where leave_records._loaded_at > already_built.loaded_until
+
+),
+{% endif %}
+
+days_to_build as (
+
+    select covered_days.tanggal, covered_days._dimuat_pada
+    from covered_days
+    {% if is_incremental() %}
+    cross join already_built
+    cross join snapshot_changed_from
+    where already_built.last_day is null
+       or covered_days.tanggal >= {{ add_days('already_built.last_day', -1 * var('presensi_lookback_hari')) }}
+       or covered_days.tanggal >= snapshot_changed_from.first_day
+       or covered_days._dimuat_pada > already_built.loaded_until
+       or exists (
+            select 1
+            from leave_loaded_since
+            where covered_days.tanggal between leave_loaded_since.tanggal_mulai and leave_loaded_since.tanggal_selesai
+        )
+    {% endif %}
+
+)
+{%- endmacro %}
+
+
+
 {#- A model's relation read without ref(): the window macros run only inside is_incremental(),
     where a ref would need a `-- depends_on` hint, and that hint would make every unit test of
     the model supply these inputs. Each of them is upstream of its callers anyway (the staging
@@ -105,12 +192,12 @@
 {%- endmacro %}
 
 
-{#- The pre-hook: delete this model's rows of the window. Rows of other patterns than
-    `pola_per_hari` (when given) are not day-level: they are all deleted and rebuilt. -#}
-{% macro hapus_jendela_peringatan(geser_hari=0, pola_per_hari=none) -%}
+{#- The pre-hook: delete this model's rows of the window. A finding without a day (tanggal NULL:
+    a pair- or employee-level pattern of mart_peringatan_presensi) is not day-level: all of them
+    are deleted and rebuilt. -#}
+{% macro hapus_jendela_peringatan(geser_hari=0) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where {% if pola_per_hari %}pola not in ('{{ pola_per_hari | join("', '") }}') or {% endif -%}
-        tanggal >= {{ awal_jendela_peringatan(geser_hari) }}
+    where tanggal is null or tanggal >= {{ awal_jendela_peringatan(geser_hari) }}
     {%- endif -%}
 {%- endmacro %}

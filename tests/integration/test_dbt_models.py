@@ -871,30 +871,89 @@ def test_snapshots_keep_scd2_history_of_employees(built, tmp_path):
     assert not _is_null(after["dbt_valid_to"].iloc[0]) and _is_null(after["dbt_valid_to"].iloc[1])
 
 
-def test_docs_generate_and_bi_marts_hold_no_personal_data(built, tmp_path):
-    import json
+def _akses(node: dict) -> str | None:
+    return {**node.get("meta", {}), **node.get("config", {}).get("meta", {})}.get("akses")
 
-    _dbt_invoke(built, tmp_path, ["docs", "generate"])
-    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
-    marts = {
-        node["name"]: node
-        for node in manifest["nodes"].values()
+
+def _marts_schema(manifest: dict) -> dict[str, dict]:
+    """Every relation of the marts schema dbt knows of: the models it builds, and the tables
+    Python writes there, declared as sources (models/marts/_publish__sources.yml)."""
+    models = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
         if node["resource_type"] == "model" and node["schema"] == "marts"
     }
-    assert {"mart_distribusi_predikat", "mart_kelonggaran_penilai", "mart_talenta_9box",
-            "mart_kinerja_unit", "fct_pengembangan_kompetensi"} <= set(marts)  # fmt: skip
-    restricted = {name for name, node in marts.items() if node["meta"].get("akses") == "terbatas"}
-    assert restricted == RESTRICTED_MARTS
-    for unique_id, table in catalog["nodes"].items():
-        node = manifest["nodes"][unique_id]
-        if node["resource_type"] != "model" or node["name"] not in marts:
+    sources = {
+        unique_id: source
+        for unique_id, source in manifest["sources"].items()
+        if source["schema"] == "marts"
+    }
+    return {**models, **sources}
+
+
+def _personal_data_breaches(manifest: dict, catalog: dict) -> list[str]:
+    """A relation of the marts schema not marked restricted that holds a personal column, or any
+    that holds an undescribed column, as the docs catalog shows the built warehouse."""
+    relations = _marts_schema(manifest)
+    breaches = []
+    for unique_id, table in {**catalog["nodes"], **catalog["sources"]}.items():
+        node = relations.get(unique_id)
+        if node is None:
             continue
         columns = {c.lower() for c in table["columns"]}
-        if node["name"] not in restricted:
-            assert not PERSONAL_COLUMNS & columns, f"{node['name']} holds personal data"
+        if _akses(node) != "terbatas" and PERSONAL_COLUMNS & columns:
+            breaches.append(f"{node['name']} holds personal data {PERSONAL_COLUMNS & columns}")
         described = {n for n, c in node["columns"].items() if c.get("description", "").strip()}
-        assert columns <= described, f"{node['name']}: undescribed {columns - described}"
+        if columns - described:
+            breaches.append(f"{node['name']}: undescribed {columns - described}")
+    return breaches
+
+
+def test_docs_generate_and_bi_marts_hold_no_personal_data(built, tmp_path):
+    import copy
+    import json
+
+    from kinerja.publish.drift import ensure_drift_table
+    from kinerja.publish.warehouse import ensure_skor_table
+
+    # The tables the night's scoring writes, created by the code that writes them.
+    with connect(built.settings) as wh:
+        ensure_skor_table(wh)
+        ensure_drift_table(wh)
+        in_schema = set(
+            wh.query_df(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            )["table_name"]
+        )
+    try:
+        _dbt_invoke(built, tmp_path, ["docs", "generate"])
+    finally:
+        with connect(built.settings) as wh:
+            wh.execute("drop table if exists marts.skor_kinerja")
+            wh.execute("drop table if exists marts.drift_fitur")
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
+    relations = _marts_schema(manifest)
+    marts = {n["name"]: n for n in relations.values() if n["resource_type"] == "model"}
+    python_tables = {n["name"]: n for n in relations.values() if n["resource_type"] == "source"}
+    assert {"mart_distribusi_predikat", "mart_kelonggaran_penilai", "mart_talenta_9box",
+            "mart_kinerja_unit", "fct_pengembangan_kompetensi"} <= set(marts)  # fmt: skip
+    # Nothing in the marts schema is unknown to dbt: every table is a model or a declared source.
+    assert in_schema <= {n.get("alias") or n.get("identifier") or n["name"]
+                         for n in relations.values()}  # fmt: skip
+    assert {name for name, node in marts.items() if _akses(node) == "terbatas"} == RESTRICTED_MARTS
+    assert {n for n, node in python_tables.items() if _akses(node) == "terbatas"} == {
+        "skor_kinerja"
+    }
+    seen = {catalog["sources"][uid]["metadata"]["name"] for uid in catalog["sources"]}
+    assert {"skor_kinerja", "drift_fitur"} <= seen, "the catalog scan misses the Python tables"
+    assert _personal_data_breaches(manifest, catalog) == []
+    # The scan would catch a Python table holding nip that were declared public.
+    public = copy.deepcopy(manifest)
+    skor = public["sources"]["source.kinerja.publish.skor_kinerja"]
+    skor["meta"], skor["config"]["meta"] = {}, {}
+    assert any(b.startswith("skor_kinerja holds personal data") for b in
+               _personal_data_breaches(public, catalog))  # fmt: skip
     assert manifest["nodes"]["model.kinerja.mart_kinerja_unit"]["contract"]["enforced"] is True
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
     assert exposures["model_risiko_kinerja"]["type"] == "ml"
@@ -904,6 +963,7 @@ def test_docs_generate_and_bi_marts_hold_no_personal_data(built, tmp_path):
     )
     dashboards = {n for e in exposures.values() if e["type"] == "dashboard"
                   for n in e["depends_on"]["nodes"]}  # fmt: skip
+    restricted = {name for name, node in marts.items() if _akses(node) == "terbatas"}
     assert not {f"model.kinerja.{name}" for name in restricted} & dashboards
 
 

@@ -32,6 +32,7 @@ INCREMENTAL_MODELS = {
     "intermediate": [
         "int_presensi__harian",
         "int_presensi__punch",
+        "int_presensi__pegawai_hari",
         "int_disiplin__tahunan",
         "int_fitur__presensi_harian",
         "int_fitur__presensi_kuartal",

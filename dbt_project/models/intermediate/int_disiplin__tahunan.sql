@@ -3,7 +3,8 @@
 -- unexcused working days. A run is counted on the working-day sequence of the calendar, so a
 -- weekend or holiday between two unexcused days does not break it; any other working day
 -- breaks it - a day present or excused, and an uncovered day (unknown: a sanction cannot rest
--- on it). Runs are cut at the year end like the cumulative count.
+-- on it). Runs are cut at the year end like the cumulative count. Read from the judged
+-- employee-days (int_presensi__pegawai_hari), the same rows as fct_presensi_harian.
 
 {{
     config(
@@ -18,21 +19,13 @@
 -- snapshots and leave decisions loaded since, the lookback window). Both the count and the runs
 -- are per year, so the other years cannot change.
 
-with daily_attendance as (
+with employee_days as (
 
-    select * from {{ ref('fct_presensi_harian') }}
+    select * from {{ ref('int_presensi__pegawai_hari') }}
+    where dinilai
     {% if is_incremental() %}
-    where tanggal >= (
-        select cast({{ dbt.date_trunc('year', 'cast(first_day as timestamp)') }} as date)
-        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
-    )
+      and tanggal >= {{ awal_periode_dibangun_ulang('year') }}
     {% endif %}
-
-),
-
-calendar as (
-
-    select * from {{ ref('dim_tanggal') }}
 
 ),
 
@@ -45,18 +38,16 @@ status_groups as (
 judged_days as (
 
     select
-        daily_attendance.nip,
-        daily_attendance.tanggal,
-        cast(extract(year from daily_attendance.tanggal) as integer) as tahun,
-        daily_attendance.kode_unit,
-        daily_attendance._dimuat_pada,
+        employee_days.nip,
+        employee_days.tanggal,
+        cast(extract(year from employee_days.tanggal) as integer) as tahun,
+        employee_days.kode_unit,
+        employee_days._dimuat_pada,
         status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
-        calendar.urutan_hari_kerja
-    from daily_attendance
+        employee_days.urutan_hari_kerja
+    from employee_days
     inner join status_groups
-        on daily_attendance.status = status_groups.status_presensi
-    inner join calendar
-        on daily_attendance.tanggal = calendar.tanggal
+        on employee_days.status = status_groups.status_presensi
 
 ),
 

@@ -12,7 +12,8 @@
 -- fct_presensi_harian judges a day with the NEWEST leave decision; a leave approved (or
 -- cancelled) after the quarter's end was not known at it, and reading it would let the features
 -- see the future (and differ from what scoring sees on the night after a quarter ends). So the
--- day is judged here, by the same rule (macro status_presensi_hari) and the same coverage, with
+-- day is judged here, by the same rule (macros status_presensi_hari, hari_dinilai) on the same
+-- employee-days (int_presensi__pegawai_hari: who, unit coverage, punches, calendar), with
 -- each izin record's newest version known by the quarter's end (stg_simpeg__izin_versi,
 -- diketahui_pada). Punches are used as delivered: a punch is the device's record of an instant
 -- in the day, not a later decision, and a quarter is only featurised once its last working day
@@ -22,7 +23,7 @@
 -- A table: the quarter features and the look-ahead data tests all read it, and as a view the
 -- employee-day joins would run for each of them. Incremental by quarter: a run builds the
 -- quarters that became complete since the previous run and rebuilds, whole, every quarter ending
--- on or after the first day whose inputs changed (macro hari_pertama_dibangun_ulang: late
+-- on or after the first day whose inputs changed (macro kuartal_dibangun_ulang: late
 -- punches, snapshots and leave versions loaded since, the lookback window). On most nights that
 -- is no quarter at all: only complete quarters are featurised.
 
@@ -30,27 +31,8 @@ with quarters as (
 
     select * from {{ ref('int_periode__kuartal') }}
     {% if is_incremental() %}
-    where tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
-       or periode_id not in (select periode_id from {{ this }})
+    where {{ kuartal_dibangun_ulang() }}
     {% endif %}
-
-),
-
-covered_days as (
-
-    select * from {{ ref('int_presensi__hari_tercakup') }}
-
-),
-
-employee_history as (
-
-    select * from {{ ref('int_pegawai__riwayat') }}
-
-),
-
-daily_attendance as (
-
-    select * from {{ ref('int_presensi__harian') }}
 
 ),
 
@@ -66,37 +48,30 @@ leave_kinds as (
 
 ),
 
-calendar as (
-
-    select * from {{ ref('int_kalender__hari') }}
-
-),
-
-covered_unit_days as (
-
-    -- a (unit, day) with at least one punch: the unit's attendance was delivered that day
-    select distinct kode_unit, tanggal
-    from daily_attendance
-    where jumlah_punch > 0 and kode_unit is not null
-
-),
-
 employee_days as (
 
+    select * from {{ ref('int_presensi__pegawai_hari') }}
+
+),
+
+quarter_days as (
+
+    -- only who and what was punched: the status is judged below with the leave known then
     select
         quarters.periode_id,
         quarters.tanggal_akhir_periode,
-        covered_days.tanggal,
-        employee_history.nip,
-        employee_history.kode_unit
-    from covered_days
+        employee_days.nip,
+        employee_days.tanggal,
+        employee_days.kode_unit,
+        employee_days.unit_tercakup,
+        employee_days.jumlah_punch,
+        employee_days.menit_terlambat,
+        employee_days.menit_pulang_cepat,
+        employee_days.menempel_libur,
+        employee_days._presensi_dimuat_pada
+    from employee_days
     inner join quarters
-        on covered_days.tanggal between quarters.tanggal_mulai_periode and quarters.tanggal_akhir_periode
-    inner join employee_history
-        on covered_days.tanggal >= employee_history.berlaku_mulai
-        and covered_days.tanggal < employee_history.berlaku_sampai
-    where employee_history.aktif
-      and (employee_history.tmt_cpns is null or employee_history.tmt_cpns <= covered_days.tanggal)
+        on employee_days.tanggal between quarters.tanggal_mulai_periode and quarters.tanggal_akhir_periode
 
 ),
 
@@ -123,70 +98,54 @@ leave_known_at_quarter_end as (
 
 ),
 
+latest_known_leave as (
+
+    select * from leave_known_at_quarter_end
+    where version_rank = 1
+
+),
+
 approved_leave as (
 
-    -- only an approved record is a valid reason; overlapping records: the latest-starting wins
-    select
-        employee_days.periode_id,
-        employee_days.nip,
-        employee_days.tanggal,
-        leave_known_at_quarter_end.jenis,
-        leave_known_at_quarter_end.diketahui_pada,
-        leave_kinds.status_presensi,
-        leave_kinds.absen_pendek,
-        row_number() over (
-            partition by employee_days.nip, employee_days.tanggal
-            order by leave_known_at_quarter_end.tanggal_mulai desc, leave_known_at_quarter_end.id_izin
-        ) as leave_rank
-    from employee_days
-    inner join leave_known_at_quarter_end
-        on employee_days.periode_id = leave_known_at_quarter_end.periode_id
-        and employee_days.nip = leave_known_at_quarter_end.nip
-        and employee_days.tanggal between leave_known_at_quarter_end.tanggal_mulai
-            and leave_known_at_quarter_end.tanggal_selesai
-    inner join leave_kinds
-        on leave_known_at_quarter_end.jenis = leave_kinds.jenis
-    where leave_known_at_quarter_end.version_rank = 1
-      and leave_known_at_quarter_end.status = 'DISETUJUI'
+    {{ izin_berlaku(
+        'quarter_days', 'latest_known_leave', 'leave_kinds',
+        [
+            'latest_known_leave.jenis',
+            'latest_known_leave.diketahui_pada',
+            'leave_kinds.status_presensi',
+            'leave_kinds.absen_pendek',
+        ],
+        on='quarter_days.periode_id = latest_known_leave.periode_id',
+    ) }}
 
 )
 
 select
-    employee_days.periode_id,
-    employee_days.tanggal_akhir_periode,
-    employee_days.nip,
-    employee_days.tanggal,
-    employee_days.kode_unit,
+    quarter_days.periode_id,
+    quarter_days.tanggal_akhir_periode,
+    quarter_days.nip,
+    quarter_days.tanggal,
+    quarter_days.kode_unit,
     {{ status_presensi_hari(
         'approved_leave.status_presensi',
-        'daily_attendance.jumlah_punch',
-        'daily_attendance.menit_terlambat',
-        'daily_attendance.menit_pulang_cepat'
+        'quarter_days.jumlah_punch',
+        'quarter_days.menit_terlambat',
+        'quarter_days.menit_pulang_cepat'
     ) }} as status,
     approved_leave.jenis as jenis_izin,
     -- the look-ahead probe: when the leave decision used became known
     approved_leave.diketahui_pada as izin_diketahui_pada,
     coalesce(approved_leave.absen_pendek, false) as absen_pendek,
-    daily_attendance.menit_terlambat,
-    daily_attendance.menit_pulang_cepat,
-    not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur,
-    daily_attendance._dimuat_pada
-from employee_days
-left join daily_attendance
-    on employee_days.nip = daily_attendance.nip
-    and employee_days.tanggal = daily_attendance.tanggal
+    quarter_days.menit_terlambat,
+    quarter_days.menit_pulang_cepat,
+    quarter_days.menempel_libur,
+    quarter_days._presensi_dimuat_pada as _dimuat_pada
+from quarter_days
 left join approved_leave
-    on employee_days.nip = approved_leave.nip
-    and employee_days.tanggal = approved_leave.tanggal
-    and approved_leave.leave_rank = 1
-left join covered_unit_days
-    on employee_days.kode_unit = covered_unit_days.kode_unit
-    and employee_days.tanggal = covered_unit_days.tanggal
-left join calendar as day_before
-    on day_before.tanggal = {{ add_days('employee_days.tanggal', -1) }}
-left join calendar as day_after
-    on day_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
--- on an uncovered unit-day only a known status (approved izin, own punches) is kept
-where covered_unit_days.kode_unit is not null
-   or approved_leave.status_presensi is not null
-   or daily_attendance.jumlah_punch > 0
+    on quarter_days.nip = approved_leave.nip
+    and quarter_days.tanggal = approved_leave.tanggal
+where {{ hari_dinilai(
+    'quarter_days.unit_tercakup',
+    'approved_leave.status_presensi',
+    'quarter_days.jumlah_punch'
+) }}

@@ -14,7 +14,7 @@
 }}
 -- Incremental by quarter, like its input int_fitur__presensi_harian: a run builds the quarters
 -- not built yet and rebuilds, whole, every quarter ending on or after the first day whose
--- inputs changed since the previous run (macro hari_pertama_dibangun_ulang); the quarter before
+-- inputs changed since the previous run (macro kuartal_dibangun_ulang); the quarter before
 -- each of them is read too, for delta_rasio_terlambat. Every other quarter is left as it is.
 
 with quarters as (
@@ -28,8 +28,7 @@ rebuilt_quarters as (
 
     select periode_id, tanggal_mulai_periode
     from quarters
-    where tanggal_akhir_periode >= (select {{ hari_pertama_dibangun_ulang() }})
-       or periode_id not in (select periode_id from {{ this }})
+    where {{ kuartal_dibangun_ulang() }}
 
 ),
 

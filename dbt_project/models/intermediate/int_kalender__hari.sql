@@ -49,19 +49,33 @@ days as (
     cross join day_numbers
     where {{ add_days('calendar_bounds.first_day', 'day_numbers.n') }} <= calendar_bounds.last_day
 
+),
+
+flagged as (
+
+    select
+        days.tanggal,
+        {{ iso_weekday('days.tanggal') }} as hari_iso,
+        holidays.nama_libur,
+        holidays.kategori as kategori_libur,
+        working_hours.hari_iso is not null and holidays.tanggal is null as hari_kerja,
+        {% if var('jadwal_ramadan') %}ramadan.tanggal_mulai is not null{% else %}false{% endif %} as ramadan
+    from days
+    left join ramadan
+        on days.tanggal between ramadan.tanggal_mulai and ramadan.tanggal_selesai
+    left join holidays
+        on days.tanggal = holidays.tanggal
+    left join working_hours
+        on {{ iso_weekday('days.tanggal') }} = working_hours.hari_iso
+
 )
 
 select
-    days.tanggal,
-    {{ iso_weekday('days.tanggal') }} as hari_iso,
-    holidays.nama_libur,
-    holidays.kategori as kategori_libur,
-    working_hours.hari_iso is not null and holidays.tanggal is null as hari_kerja,
-    {% if var('jadwal_ramadan') %}ramadan.tanggal_mulai is not null{% else %}false{% endif %} as ramadan
-from days
-left join ramadan
-    on days.tanggal between ramadan.tanggal_mulai and ramadan.tanggal_selesai
-left join holidays
-    on days.tanggal = holidays.tanggal
-left join working_hours
-    on {{ iso_weekday('days.tanggal') }} = working_hours.hari_iso
+    *,
+    -- position among working days: consecutive working days differ by exactly 1, whatever
+    -- weekends and holidays lie between (runs of absence are counted on it)
+    case
+        when hari_kerja
+            then sum(case when hari_kerja then 1 else 0 end) over (order by tanggal)
+    end as urutan_hari_kerja
+from flagged

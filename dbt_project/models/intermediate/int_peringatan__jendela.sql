@@ -1,9 +1,9 @@
 -- The window the attendance warnings rebuild tonight: one row, `awal`, the first local day whose
 -- day-level findings can differ from the ones already built, and `_dimuat_pada`, the newest raw
--- load time this night sees (the watermark int_peringatan__tanda_air keeps once the warnings are
--- built). `awal` is the earliest day touched by punches, employee snapshots or leave versions
--- loaded since the last night whose warnings were built and tested (macro hari_pertama_berubah
--- over int_peringatan__tanda_air's watermark), or the lookback window before the newest punch
+-- load time this night sees (the watermark mart_peringatan_presensi_tanda_air keeps once the
+-- warnings are built). `awal` is the earliest day touched by punches, employee snapshots or
+-- leave versions loaded since the last night whose warnings were built and tested (macro
+-- hari_pertama_berubah over that watermark), or the lookback window before the newest punch
 -- day, whichever is earlier. Without a kept watermark (a new installation) it is the first day
 -- of the data: everything is rebuilt.
 -- One model computes it once a night for every warning model, and it must be a table: the rules
@@ -17,7 +17,7 @@
 {%- set punches = ref('int_presensi__punch') %}
 {%- set kept = none %}
 {%- if execute %}
-    {%- set state = graph.nodes['model.' ~ project_name ~ '.int_peringatan__tanda_air'] %}
+    {%- set state = graph.nodes['model.' ~ project_name ~ '.mart_peringatan_presensi_tanda_air'] %}
     {%- set kept = adapter.get_relation(database=state.database, schema=state.schema, identifier=state.alias) %}
 {%- endif %}
 {%- set watermark = '(select _dimuat_pada from ' ~ kept ~ ')' if kept else "cast('1900-01-01' as timestamp)" %}

@@ -42,12 +42,7 @@ select
                  - working_hours.menit_istirahat
         else 0
     end as menit_kerja_terjadwal,
-    -- position among working days: consecutive working days differ by exactly 1, whatever
-    -- weekends and holidays lie between (runs of absence are counted on it)
-    case
-        when calendar.hari_kerja
-            then sum(case when calendar.hari_kerja then 1 else 0 end) over (order by calendar.tanggal)
-    end as urutan_hari_kerja
+    calendar.urutan_hari_kerja
 from calendar
 left join working_hours
     on calendar.hari_iso = working_hours.hari_iso

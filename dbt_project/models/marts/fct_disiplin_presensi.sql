@@ -18,10 +18,7 @@ with yearly as (
 
     select * from {{ ref('int_disiplin__tahunan') }}
     {% if is_incremental() %}
-    where tahun >= (
-        select cast(extract(year from first_day) as integer)
-        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
-    )
+    where tahun >= cast(extract(year from {{ awal_periode_dibangun_ulang('year') }}) as integer)
     {% endif %}
 
 ),

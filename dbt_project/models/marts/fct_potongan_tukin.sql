@@ -18,10 +18,7 @@ with daily_attendance as (
 
     select * from {{ ref('fct_presensi_harian') }}
     {% if is_incremental() %}
-    where tanggal >= (
-        select cast({{ dbt.date_trunc('month', 'cast(first_day as timestamp)') }} as date)
-        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
-    )
+    where tanggal >= {{ awal_periode_dibangun_ulang('month') }}
     {% endif %}
 
 ),

@@ -3,26 +3,22 @@
 -- reason to look, not a verdict: the pattern's keterangan and tindak_lanjut come with it.
 -- id_peringatan is stable across rebuilds (a hash of the finding's grain), so HR can track a
 -- finding from night to night.
-{%- set day_rules = {
-    'int_peringatan__luar_geofence': 'LUAR_GEOFENCE',
-    'int_peringatan__perjalanan_mustahil': 'PERJALANAN_MUSTAHIL',
-    'int_peringatan__presensi_saat_cuti': 'PRESENSI_SAAT_CUTI',
-} %}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{{ hapus_jendela_peringatan(pola_per_hari=" ~ (day_rules.values() | list) ~ ") }}",
+        pre_hook="{{ hapus_jendela_peringatan() }}",
         on_schema_change='append_new_columns',
     )
 }}
--- Incremental: the day-level findings (one employee's local day) are replaced for the days of
--- int_peringatan__jendela's window only, as their rules rebuild them; the pair- and
--- employee-level findings are replaced whole every night. Those sum up the whole history (a
--- pair's buddy days and the share of its days present, an employee's silent days, a NIK's
--- NIPs) and can change with any new day or snapshot, but they are few: one row per pair or
--- employee flagged, against one per flagged day.
+-- Incremental: the day-level findings (one employee's local day: those with a tanggal) are
+-- replaced for the days of int_peringatan__jendela's window only, as their rules rebuild them;
+-- the pair- and employee-level findings (no tanggal) are replaced whole every night. Those sum
+-- up the whole history (a pair's buddy days and the share of its days present, an employee's
+-- silent days, a NIK's NIPs) and can change with any new day or snapshot, but they are few: one
+-- row per pair or employee flagged, against one per flagged day. No pattern code is named here:
+-- the codes and their texts are seed pola_peringatan, each rule model emits its own.
 -- depends_on: {{ ref('int_peringatan__jendela') }}
 {%- set rules = [
     'int_peringatan__buddy_punching',
@@ -43,7 +39,7 @@ with findings as (
 
     {% for rule in rules %}
     select {{ columns | join(', ') }} from {{ ref(rule) }}
-    {% if is_incremental() and rule in day_rules %}where tanggal >= {{ awal_jendela_peringatan() }}{% endif %}
+    {% if is_incremental() %}where tanggal is null or tanggal >= {{ awal_jendela_peringatan() }}{% endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

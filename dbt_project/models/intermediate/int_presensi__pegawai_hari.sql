@@ -1,0 +1,157 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='tanggal',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+-- The employee-day: who is expected at work on a covered working day, the one place that says
+-- so for the daily facts (fct_presensi_harian), the features (int_fitur__presensi_harian) and
+-- the discipline count (int_disiplin__tahunan). One row per covered working day and employee in
+-- active service that day (appointed: from tmt_cpns on), in the unit of that day, with:
+-- - unit_tercakup: coverage is per unit, so a delivered date counts for a unit only when at
+--   least one punch of that local day belongs to an employee of the unit (the unit held that
+--   day); otherwise the unit's terminal may simply not have uploaded;
+-- - the day's punches (int_presensi__harian) and its place in the working-day calendar;
+-- - the status judged with the NEWEST leave decision (macro status_presensi_hari), and
+--   `dinilai`, whether that status may be used at all (macro hari_dinilai): on an uncovered
+--   unit-day only a known status (approved izin, own punches) is. The features judge the same
+--   rows again with the leave decisions known at a quarter's end, so unjudged rows stay here.
+--
+-- Incremental: each run rebuilds the days of macro hari_presensi_dibangun (the lookback window,
+-- and every older day that raw rows loaded since touch: late punches, backfilled days, employee
+-- snapshots, leave approved afterwards), so reruns and backfills need no special path.
+-- `_dimuat_pada` is the watermark: the newest presensi load time behind the day. A rebuilt day
+-- replaces all of that day's rows (delete+insert keyed by tanggal; the grain nip + tanggal is
+-- tested), so an employee no longer expected on the day does not linger.
+
+with
+{{ hari_presensi_dibangun() }},
+
+employee_history as (
+
+    select * from {{ ref('int_pegawai__riwayat') }}
+
+),
+
+daily_attendance as (
+
+    select * from {{ ref('int_presensi__harian') }}
+
+),
+
+leave_records as (
+
+    select * from {{ ref('stg_simpeg__izin') }}
+
+),
+
+leave_statuses as (
+
+    select * from {{ ref('jenis_izin') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
+covered_unit_days as (
+
+    -- a (unit, day) with at least one punch: the unit's attendance was delivered that day
+    select distinct kode_unit, tanggal
+    from daily_attendance
+    where jumlah_punch > 0 and kode_unit is not null
+
+),
+
+employee_days as (
+
+    select
+        days_to_build.tanggal,
+        days_to_build._dimuat_pada,
+        employee_history.nip,
+        employee_history.kode_unit
+    from days_to_build
+    inner join employee_history
+        on days_to_build.tanggal >= employee_history.berlaku_mulai
+        and days_to_build.tanggal < employee_history.berlaku_sampai
+    where employee_history.aktif
+      and (employee_history.tmt_cpns is null or employee_history.tmt_cpns <= days_to_build.tanggal)
+
+),
+
+approved_leave as (
+
+    {{ izin_berlaku(
+        'employee_days', 'leave_records', 'leave_statuses',
+        ['leave_records.id_izin', 'leave_statuses.status_presensi'],
+    ) }}
+
+),
+
+attended as (
+
+    select
+        employee_days.tanggal,
+        employee_days.nip,
+        employee_days.kode_unit,
+        covered_unit_days.kode_unit is not null as unit_tercakup,
+        daily_attendance.jam_masuk,
+        daily_attendance.jam_pulang,
+        daily_attendance.menit_terlambat,
+        daily_attendance.menit_pulang_cepat,
+        daily_attendance.menit_kerja,
+        cast(coalesce(daily_attendance.jumlah_punch, 0) as integer) as jumlah_punch,
+        cast(coalesce(daily_attendance.jumlah_punch_luar_geofence, 0) as integer) as jumlah_punch_luar_geofence,
+        daily_attendance.jadwal,
+        approved_leave.status_presensi as status_izin,
+        approved_leave.id_izin,
+        calendar.urutan_hari_kerja,
+        not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur,
+        employee_days._dimuat_pada,
+        daily_attendance._dimuat_pada as _presensi_dimuat_pada
+    from employee_days
+    left join daily_attendance
+        on employee_days.nip = daily_attendance.nip
+        and employee_days.tanggal = daily_attendance.tanggal
+    left join approved_leave
+        on employee_days.nip = approved_leave.nip
+        and employee_days.tanggal = approved_leave.tanggal
+    left join covered_unit_days
+        on employee_days.kode_unit = covered_unit_days.kode_unit
+        and employee_days.tanggal = covered_unit_days.tanggal
+    left join calendar
+        on employee_days.tanggal = calendar.tanggal
+    left join calendar as day_before
+        on day_before.tanggal = {{ add_days('employee_days.tanggal', -1) }}
+    left join calendar as day_after
+        on day_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
+
+)
+
+select
+    tanggal,
+    nip,
+    kode_unit,
+    unit_tercakup,
+    jam_masuk,
+    jam_pulang,
+    menit_terlambat,
+    menit_pulang_cepat,
+    menit_kerja,
+    jumlah_punch,
+    jumlah_punch_luar_geofence,
+    jadwal,
+    {{ status_presensi_hari('status_izin', 'jumlah_punch', 'menit_terlambat', 'menit_pulang_cepat') }} as status,
+    id_izin,
+    {{ hari_dinilai('unit_tercakup', 'status_izin', 'jumlah_punch') }} as dinilai,
+    urutan_hari_kerja,
+    menempel_libur,
+    _dimuat_pada,
+    _presensi_dimuat_pada
+from attended
