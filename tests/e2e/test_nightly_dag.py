@@ -29,7 +29,7 @@ KINERJA = str(Path(sys.executable).parent / "kinerja")
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     root = tmp_path_factory.mktemp("landing")
     generate(root, employees=120, start=START, end=NIGHT, seed=7)
@@ -209,7 +209,7 @@ def test_a_failing_dbt_test_fails_the_night_naming_it(tmp_path):
     """An employee in a unit the unit extract does not have passes the loader and GX, and fails
     dbt's relationships test: the night fails at once (no retry waits), its test task fails, the
     build's downstream nodes and the steps after dbt do not run, and the summary names the test."""
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     landing = tmp_path / "landing"
     generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=5)
@@ -247,7 +247,7 @@ def _landing_rows(landing: Path, extract: str):
 def test_a_delivery_with_too_many_bad_rows_stops_the_night_and_keeps_every_row(tmp_path):
     """A fifth of one file's NIPs lose a digit: each such row is quarantined with its rule and
     line, and the share of quarantined rows stops the night before dbt runs."""
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     landing = tmp_path / "landing"
     generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=3)

@@ -20,8 +20,8 @@ from test_dbt_models import DBT_PROJECT_DIR, _dbt_env
 
 from kinerja.load import load_night
 from kinerja.settings import Settings
-from kinerja.synth import generate
 from kinerja.warehouse import connect
+from kinerja_dev.synth import generate
 
 START, END = date(2024, 3, 1), date(2024, 4, 12)
 NIGHTS = (date(2024, 4, 3), date(2024, 4, 8), date(2024, 4, 11))
