@@ -51,7 +51,7 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "MLFLOW_TRACKING_URI": settings.mlflow_uri,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         # dbt's file log in JSON lines, in one place per installation: the night follows it for
-        # each node's state (kinerja.dbt_log), whichever copy of the project Cosmos runs.
+        # each node's state (kinerja.night.dbt_log), whichever copy of the project Cosmos runs.
         "DBT_LOG_PATH": str(dbt_log_dir(settings)),
         "DBT_LOG_FORMAT_FILE": "json",
         "AIRFLOW_HOME": str(airflow_home),

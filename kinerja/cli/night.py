@@ -127,7 +127,7 @@ def _dbt_node_counts(settings: Settings) -> dict[str, int]:
 def _dbt_summary(settings: Settings, run) -> str:
     """Per-node states from the watcher's sensors (`<node>.run|_seed|_snapshot` and `<node>.test`),
     and the dbt nodes that failed, from the night's events."""
-    from kinerja.night_events import failed_nodes, read_events
+    from kinerja.night.events import failed_nodes, read_events
 
     sensors = {
         t: s
@@ -147,7 +147,7 @@ def _dbt_summary(settings: Settings, run) -> str:
 
 
 def _night_summary(settings: Settings, run, seconds: float) -> Table:
-    from kinerja.run_report import read_report
+    from kinerja.night.report import read_report
 
     report = read_report(settings, run.as_of)
     table = Table(
@@ -156,48 +156,49 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
     )
     table.add_column("step")
     table.add_column("result")
-    rows = report.get("load", {}).get("rows_loaded", {})
+    rows = report.load.rows_loaded if report.load else {}
     table.add_row("load", ", ".join(f"{k} {v:,}" for k, v in rows.items()) or "-")
-    validate = report.get("validate", {})
-    breaches = validate.get("delivery_stops", []) + validate.get("delivery_warnings", [])
+    validate = report.validate
+    breaches = validate.delivery_stops + validate.delivery_warnings if validate else []
     table.add_row(
         "validate",
-        f"{validate.get('passed', 0)}/{validate.get('validations', 0)} suites passed; "
-        f"{validate.get('delivery_checks', 0)} delivery checks, {len(breaches)} breach(es)"
+        f"{validate.passed if validate else 0}/{validate.validations if validate else 0} "
+        f"suites passed; {validate.delivery_checks if validate else 0} delivery checks, "
+        f"{len(breaches)} breach(es)"
         + "".join(f"\n  {escape(str(b))}" for b in breaches[:5])
         + f"\nData Docs {escape(str(settings.data_docs_dir / 'index.html'))}",
     )
     table.add_row("dbt (cosmos)", _dbt_summary(settings, run))
-    train = report.get("train", {})
-    if train.get("skipped"):
-        table.add_row("train", f"skipped: {escape(str(train.get('reason')))}")
+    train = report.train
+    if train and train.skipped:
+        table.add_row("train", f"skipped: {escape(str(train.reason))}")
     elif train:
-        metrics = train.get("metrics", {})
+        metrics = train.metrics
         nan = float("nan")
         table.add_row(
             "train",
-            f"{settings.model_name} v{train.get('model_version')} "
+            f"{settings.model_name} v{train.model_version} "
             f"ROC-AUC {metrics.get('val_roc_auc', nan):.3f} "
             f"PR-AUC {metrics.get('val_pr_auc', nan):.3f} (baselines: last predikat "
             f"{metrics.get('baseline_last_predikat_pr_auc', nan):.3f}, logistic "
             f"{metrics.get('baseline_logreg_pr_auc', nan):.3f}), Brier "
-            f"{metrics.get('val_brier', nan):.3f}; {escape(str(train.get('reason')))}",
+            f"{metrics.get('val_brier', nan):.3f}; {escape(str(train.reason))}",
         )
-    publish = report.get("publish", {})
-    if publish.get("skipped"):
-        table.add_row("publish", f"skipped: {escape(str(publish.get('reason')))}")
+    publish = report.publish
+    if publish and publish.skipped:
+        table.add_row("publish", f"skipped: {escape(str(publish.reason))}")
     elif publish:
         table.add_row(
             "publish",
-            f"{publish.get('rows_published', 0):,} scores by "
-            f"{publish.get('model_name')} v{publish.get('model_version')}; "
-            f"outbox {escape(str(publish.get('outbox')))}",
+            f"{publish.rows_published:,} scores by "
+            f"{publish.model_name} v{publish.model_version}; "
+            f"outbox {escape(str(publish.outbox))}",
         )
-        if publish.get("drifted_features"):
+        if publish.drifted_features:
             table.add_row(
                 "[yellow]feature drift[/]",
                 "PSI past KINERJA_DRIFT_PSI_THRESHOLD: "
-                + escape(", ".join(publish["drifted_features"])),
+                + escape(", ".join(publish.drifted_features)),
             )
     table.add_row("wall time", f"{seconds:.1f} s")
     if run.failed_tasks:
@@ -216,9 +217,9 @@ def run(
     end: Annotated[str | None, typer.Option(help="Backfill: last night.")] = None,
 ) -> None:
     """Run the nightly DAG in-process (`airflow dags test`) for one date or each date of a range."""
-    from kinerja.airflow_runner import prepare_airflow, run_night, task_counts
-    from kinerja.night_progress import NightProgress, ProgressPrinter, follow
-    from kinerja.run_report import clear_report
+    from kinerja.night.progress import NightProgress, ProgressPrinter, follow
+    from kinerja.night.report import clear_report
+    from kinerja.night.runner import prepare_airflow, run_night, task_counts
 
     if (start is None) != (end is None):
         raise BadArgument("--start and --end go together")

@@ -275,9 +275,9 @@ def run_measured_night(
 ) -> NightFigures:
     """One night of the real DAG (`kinerja run`'s machinery), measured from outside and, per
     task, from the listener's events file."""
-    from kinerja.airflow_runner import run_night
-    from kinerja.night_events import events_path, read_events
-    from kinerja.run_report import clear_report, read_report
+    from kinerja.night.events import events_path, read_events
+    from kinerja.night.report import clear_report, read_report
+    from kinerja.night.runner import run_night
 
     clear_report(settings, as_of)
     began, cpu_before = time.monotonic(), _children_cpu()
@@ -298,7 +298,8 @@ def run_measured_night(
 
     with PeakSampler() as sampler:
         run = run_night(settings, as_of, on_poll=polled)
-    loaded = read_report(settings, as_of).get("load", {}).get("rows_loaded", {})
+    report = read_report(settings, as_of)
+    loaded = report.load.rows_loaded if report.load else {}
     return NightFigures(
         label=label,
         as_of=as_of,
@@ -364,7 +365,7 @@ def bare_build(
     """The increment on the snapshot taken before it: the loader alone, then a bare `dbt build`
     in this process (after an untimed `dbt parse`, as the DAG's tasks read a parsed manifest)."""
     from kinerja.load import load_night
-    from kinerja.orchestration import NIGHT_EXCLUDE
+    from kinerja.night.dag_config import NIGHT_EXCLUDE
     from kinerja_dev.bench.dbt_incremental import invoke_dbt
 
     work.mkdir(parents=True, exist_ok=True)
@@ -416,7 +417,7 @@ def run_night_bench(
     """Generate (or reuse) the landing, run the catch-up and the increment night, then the bare
     build. `pg_database` names the PostgreSQL database (default: a throwaway one, dropped after
     unless `keep_database`)."""
-    from kinerja.airflow_runner import prepare_airflow
+    from kinerja.night.runner import prepare_airflow
     from kinerja.runtime import tool_environment
 
     landing = ensure_landing(base, employees, history, seed, generation_progress)

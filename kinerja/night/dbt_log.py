@@ -3,7 +3,7 @@
 The producer runs dbt as a subprocess (an in-process dbt hands every debug event to Cosmos'
 callback, which converts each to JSON: half the producer's CPU). The subprocess writes its file
 log as JSON lines (`DBT_LOG_FORMAT_FILE=json` from `kinerja.runtime`), and this follower turns
-each node start and finish in it into a `dbt_node` event of the night (`kinerja.night_events`),
+each node start and finish in it into a `dbt_node` event of the night (`kinerja.night.events`),
 for live progress and for naming the nodes that failed.
 """
 
@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from kinerja.night_events import append_event
+from kinerja.night.events import append_event
 
 # The two dbt events that carry a node's state; every other line is skipped unparsed.
 _NODE_EVENTS = ('"NodeStart"', '"NodeFinished"')

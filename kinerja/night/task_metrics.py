@@ -4,10 +4,10 @@ An Airflow listener (registered by `plugins/kinerja_task_metrics.py`): the Task 
 task's own process, under `airflow dags test` (every task in one process) as on a Celery worker
 (one process per task), so the figures are the task's and not the scheduler's. Peak RSS is the
 kernel's high-water mark (VmHWM), reset at task start through /proc/self/clear_refs, so no
-sampling thread is needed on Linux. Events go to `kinerja.night_events`.
+sampling thread is needed on Linux. Events go to `kinerja.night.events`.
 
 While the watcher producer runs `dbt build`, a follower of dbt's JSON log file adds one `dbt_node`
-event per node started and finished (`kinerja.dbt_log`), for live progress.
+event per node started and finished (`kinerja.night.dbt_log`), for live progress.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
-from kinerja.dbt_log import DbtLogFollower, dbt_log_file
-from kinerja.night_events import append_event, events_path, night_of, start_file
+from kinerja.night.dbt_log import DbtLogFollower, dbt_log_file
+from kinerja.night.events import append_event, events_path, night_of, start_file
 from kinerja.runtime import dbt_log_dir
 from kinerja.settings import get_settings
 

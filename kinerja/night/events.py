@@ -1,6 +1,6 @@
 """The night's per-task events file: `<home>/runs/<as_of>.tasks.jsonl`, one JSON object a line.
 
-Written from inside the process that runs each task (`kinerja.task_metrics`), read while the night
+Written from inside the process that runs each task (`kinerja.night.task_metrics`), read while the night
 runs by `kinerja run`'s progress and afterwards by `kinerja bench night`. Three events:
 
 - `task_start`: task_id, try, t

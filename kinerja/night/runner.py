@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from kinerja.night_events import EventTail, events_path, start_file
-from kinerja.orchestration import INLINE_RUN_VARIABLE, POOL_SLOTS, WAREHOUSE_POOL
+from kinerja.night.dag_config import INLINE_RUN_VARIABLE, POOL_SLOTS, WAREHOUSE_POOL
+from kinerja.night.events import EventTail, events_path, start_file
 from kinerja.private_files import private_home
 from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.runtime import tool_environment
@@ -244,7 +244,7 @@ def run_night(
     on_poll: Callable[[list[dict]], None] | None = None,
 ) -> NightRun:
     """One night through `airflow dags test`; while it runs, `on_poll` gets the events appended
-    to the night's events file (`kinerja.night_events`) every POLL_SECONDS, often none."""
+    to the night's events file (`kinerja.night.events`) every POLL_SECONDS, often none."""
     runs = settings.home_dir / "runs"
     log_file = runs / f"{as_of.isoformat()}.airflow.log"
     events_file = events_path(settings, as_of)
