@@ -20,17 +20,18 @@ import numpy as np
 import pandas as pd
 from xgboost import XGBClassifier
 
-from kinerja_dev.synth.fraud import POLA
+from kinerja.rules import pola, pola_peringatan
 
 THRESHOLD = 0.5
+# Patterns whose evidence means the same thing share a model; the codes are the seed's.
 FAMILY = {
-    "BUDDY_PUNCHING": "pasangan",
-    "LUAR_GEOFENCE": "lokasi",
-    "PERJALANAN_MUSTAHIL": "lokasi",
-    "PRESENSI_SAAT_CUTI": "cuti",
-    "NIK_GANDA": "identitas",
-    "PEGAWAI_TANPA_AKTIVITAS": "identitas",
-    "NIP_TIDAK_COCOK": "identitas",
+    pola("BUDDY_PUNCHING"): "pasangan",
+    pola("LUAR_GEOFENCE"): "lokasi",
+    pola("PERJALANAN_MUSTAHIL"): "lokasi",
+    pola("PRESENSI_SAAT_CUTI"): "cuti",
+    pola("NIK_GANDA"): "identitas",
+    pola("PEGAWAI_TANPA_AKTIVITAS"): "identitas",
+    pola("NIP_TIDAK_COCOK"): "identitas",
 }
 EVIDENCE = ("jumlah_kejadian", "jarak_m", "kecepatan_kmh", "selisih_detik", "rasio_kejadian")
 XGB_PARAMS = {
@@ -59,8 +60,8 @@ def features(findings: pd.DataFrame) -> pd.DataFrame:
     first = pd.to_datetime(findings.get("tanggal_mulai"), errors="coerce")
     last = pd.to_datetime(findings.get("tanggal_selesai"), errors="coerce")
     out["rentang_hari"] = (last - first).dt.days.astype(float)
-    for pola in POLA:
-        out[f"pola_{pola}"] = (findings["pola"] == pola).astype(float)
+    for code in pola_peringatan():
+        out[f"pola_{code}"] = (findings["pola"] == code).astype(float)
     return out
 
 

@@ -18,11 +18,7 @@ def info() -> None:
     table = Table(title="Kinerja installation", show_header=False)
     table.add_column("what")
     table.add_column("where")
-    warehouse = (
-        str(settings.duckdb_path)
-        if settings.target == "duckdb"
-        else f"postgresql://{settings.pg_user}@{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
-    )
+    warehouse = str(settings.duckdb_path) if settings.target == "duckdb" else settings.postgres_url
     for what, where in (
         ("KINERJA_HOME", settings.home_dir),
         ("warehouse target", settings.target),

@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
+from kinerja.project import DBT_PROJECT_DIR
+from kinerja.runtime import tool_environment
 from kinerja.settings import get_settings
-from kinerja.transform.manifest import DBT_EXECUTABLE, manifest_path
+from kinerja.transform.invoke import DBT_EXECUTABLE
+from kinerja.transform.manifest import manifest_path
 
 __all__ = [
     "DBT_EXECUTABLE",

@@ -10,18 +10,16 @@ the other marts are rebuilt whole every night and do grow with history.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from kinerja.contract.extracts import EXTRACTS
 from kinerja.load.raw_tables import ensure_raw_table
-from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
 from kinerja.settings import Settings
+from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
 
 FIRST_DAY = date(2024, 1, 1)
@@ -107,39 +105,6 @@ def _write_punches(wh, employees: int, first: date, days: int) -> int:
         """
     )
     return int(wh.scalar("select count(*) from raw.presensi")) - int(before)
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """`values` set in this process's environment, where in-process dbt and Airflow read them."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def invoke_dbt(settings: Settings, work: Path, *args: str):
-    """dbt in this process, with the tool environment of `settings` and its files under `work`."""
-    from dbt.cli.main import dbtRunner
-
-    env = {
-        **tool_environment(settings),
-        "DBT_TARGET_PATH": str(work / "target"),
-        "DBT_LOG_PATH": str(work / "logs"),
-    }
-    with environment(env):
-        result = dbtRunner().invoke(
-            ["--no-use-colors", "--quiet", *args, "--project-dir", str(DBT_PROJECT_DIR)]
-        )
-    if not result.success:
-        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or result.result}")
-    return result
 
 
 def bench_history(

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kinerja.settings import Settings, Target
-from kinerja_dev.bench.dbt_incremental import environment
+from kinerja.transform.invoke import environment
 from kinerja_dev.bench.process_tree import PeakSampler
 
 # Fixed, so that every bench of the same parameters sees the same days: a Monday (the increment
@@ -366,7 +366,7 @@ def bare_build(
     in this process (after an untimed `dbt parse`, as the DAG's tasks read a parsed manifest)."""
     from kinerja.load import load_night
     from kinerja.night.dag_config import NIGHT_EXCLUDE
-    from kinerja_dev.bench.dbt_incremental import invoke_dbt
+    from kinerja.transform.invoke import invoke_dbt
 
     work.mkdir(parents=True, exist_ok=True)
     if settings.target == "postgres":

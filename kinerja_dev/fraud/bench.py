@@ -15,18 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kinerja_dev.fraud.evaluate import candidate_counts
+from kinerja_dev.fraud.evaluate import Landing, candidate_counts
 from kinerja_dev.fraud.pipeline import build_warehouse, loose_vars, read_findings, rerun_rules
 from kinerja_dev.synth import generate
 from kinerja_dev.synth.fraud import load_fraud_truth
 from kinerja_dev.synth.timeline import add_months
-
-
-@dataclass(frozen=True)
-class Landing:
-    findings: pd.DataFrame  # the mart with the project's (strict) thresholds
-    candidates: pd.DataFrame  # the mart with loose_vars(): near misses of both classes
-    truth: pd.DataFrame
 
 
 @dataclass(frozen=True)

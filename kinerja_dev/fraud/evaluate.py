@@ -8,13 +8,20 @@ on one unit count once: HR reviews a case, not a row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
-from kinerja_dev.synth.fraud import PAIR_POLA, POLA
+from kinerja_dev.synth.fraud import (
+    LUAR_GEOFENCE,
+    PAIR_POLA,
+    PERJALANAN_MUSTAHIL,
+    POLA,
+    PRESENSI_SAAT_CUTI,
+)
 
-DAY_POLA = ("LUAR_GEOFENCE", "PERJALANAN_MUSTAHIL", "PRESENSI_SAAT_CUTI")
+DAY_POLA = (LUAR_GEOFENCE, PERJALANAN_MUSTAHIL, PRESENSI_SAAT_CUTI)
 TARGET_RECALL = 0.9
 TARGET_PRECISION = 0.8
 COLUMNS = (
@@ -28,6 +35,13 @@ COLUMNS = (
     "recall",
     "meets_target",
 )
+
+
+@dataclass(frozen=True)
+class Landing:
+    findings: pd.DataFrame  # the mart with the project's (strict) thresholds
+    candidates: pd.DataFrame  # the mart with loose_vars(): near misses of both classes
+    truth: pd.DataFrame
 
 
 def _as_date(value) -> date | None:

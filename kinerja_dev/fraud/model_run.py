@@ -13,8 +13,12 @@ import sklearn
 import xgboost
 
 from kinerja.settings import Settings
-from kinerja_dev.fraud.bench import Landing
-from kinerja_dev.fraud.evaluate import candidate_counts, evaluate_findings, label_findings
+from kinerja_dev.fraud.evaluate import (
+    Landing,
+    candidate_counts,
+    evaluate_findings,
+    label_findings,
+)
 from kinerja_dev.fraud.pipeline import loose_vars
 from ml.fraud_model import EVIDENCE, THRESHOLD, XGB_PARAMS, FraudScorer, fit_scorer
 from ml.registry import ensure_experiment, open_store

@@ -15,8 +15,8 @@ import pandas as pd
 
 from kinerja.load import load_night
 from kinerja.settings import Settings
+from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
-from kinerja_dev.bench.dbt_incremental import invoke_dbt
 
 MART = "mart_peringatan_presensi"
 

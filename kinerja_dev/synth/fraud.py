@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
+from kinerja.rules import pola, pola_peringatan
 from kinerja_dev.synth import positions as pos
 from kinerja_dev.synth import reference as ref
 from kinerja_dev.synth.attendance import BOTH_PUNCHES, AttendancePlan
@@ -48,24 +49,16 @@ from kinerja_dev.synth.presensi import METRES_PER_DEGREE, PunchFactory
 from kinerja_dev.synth.timeline import Timeline
 
 FRAUD_GROUND_TRUTH = "_ground_truth/fraud.jsonl"
-BUDDY_PUNCHING = "BUDDY_PUNCHING"
-LUAR_GEOFENCE = "LUAR_GEOFENCE"
-PERJALANAN_MUSTAHIL = "PERJALANAN_MUSTAHIL"
-PRESENSI_SAAT_CUTI = "PRESENSI_SAAT_CUTI"
-NIK_GANDA = "NIK_GANDA"
-PEGAWAI_TANPA_AKTIVITAS = "PEGAWAI_TANPA_AKTIVITAS"
-NIP_TIDAK_COCOK = "NIP_TIDAK_COCOK"
-POLA = (
-    BUDDY_PUNCHING,
-    LUAR_GEOFENCE,
-    PERJALANAN_MUSTAHIL,
-    PRESENSI_SAAT_CUTI,
-    NIK_GANDA,
-    PEGAWAI_TANPA_AKTIVITAS,
-    NIP_TIDAK_COCOK,
-)
+# The patterns are the seed's (kinerja.rules); the generator plants each one it names here.
+POLA = pola_peringatan()
+BUDDY_PUNCHING = pola("BUDDY_PUNCHING")
+LUAR_GEOFENCE = pola("LUAR_GEOFENCE")
+PERJALANAN_MUSTAHIL = pola("PERJALANAN_MUSTAHIL")
+PRESENSI_SAAT_CUTI = pola("PRESENSI_SAAT_CUTI")
+NIK_GANDA = pola("NIK_GANDA")
+PEGAWAI_TANPA_AKTIVITAS = pola("PEGAWAI_TANPA_AKTIVITAS")
+NIP_TIDAK_COCOK = pola("NIP_TIDAK_COCOK")
 PAIR_POLA = (BUDDY_PUNCHING, NIK_GANDA)
-ENTITY_POLA = (BUDDY_PUNCHING, NIK_GANDA, PEGAWAI_TANPA_AKTIVITAS, NIP_TIDAK_COCOK)
 
 BUDDY_DAYS = (7, 11)  # planned days per pair (high excluded); the signal needs >= 5
 BUDDY_LAG_S = (4, 50)  # B's punch this long after A's, on A's terminal

@@ -69,9 +69,6 @@ class Timeline:
     def n_quarters(self) -> int:
         return len(self.quarters)
 
-    def quarter_index(self, year: int, number: int) -> int:
-        return self._quarter_pos[(year, number)]
-
     def index(self, day: date) -> int:
         """Day offset from start (may fall outside 0..n_days-1)."""
         return (day - self.start).days

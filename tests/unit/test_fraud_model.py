@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from kinerja.runtime import DBT_PROJECT_DIR
+from kinerja.project import DBT_PROJECT_DIR
 from kinerja_dev.fraud.model_run import train_scorer
 from kinerja_dev.fraud.pipeline import loose_vars
 
