@@ -12,6 +12,7 @@ WORKDIR /opt/kinerja
 COPY pyproject.toml uv.lock README.md ./
 COPY kinerja ./kinerja
 COPY ml ./ml
+COPY kinerja_dev ./kinerja_dev
 RUN uv sync --frozen --no-dev
 COPY dags ./dags
 COPY plugins ./plugins

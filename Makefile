@@ -38,7 +38,7 @@ test: $(SYNCED)
 	$(VENV)/bin/pytest
 
 lint: $(SYNCED)
-	$(VENV)/bin/ruff check kinerja ml dags tests
+	$(VENV)/bin/ruff check kinerja kinerja_dev ml dags tests
 
 clean:
 	rm -rf .kinerja

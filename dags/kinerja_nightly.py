@@ -1,7 +1,8 @@
 """kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish, nightly.
 
-Thin on purpose: every task is one call into the tested `kinerja` package. The night's data
-interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date.
+Thin on purpose: every task is one call to a step of `kinerja.night.steps`, imported here. The
+night's data interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date,
+and every step receives it the same way (`_as_of`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from cosmos.constants import (
     TestIndirectSelection,
 )
 
-from kinerja.night_events import night_of
-from kinerja.orchestration import (
+from kinerja.night import steps
+from kinerja.night.dag_config import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
     NIGHT_EXCLUDE,
@@ -34,6 +35,8 @@ from kinerja.orchestration import (
     dbt_sensor_args,
     warehouse_target,
 )
+from kinerja.night.events import night_of
+from kinerja.night.results import LoadResult
 
 JAKARTA = pendulum.timezone("Asia/Jakarta")
 
@@ -49,13 +52,12 @@ def _as_of():
     return night_of(get_current_context()["data_interval_start"])
 
 
-def _step(name: str, *args):
-    """Run one step of kinerja.nightly; bad data fails the task at once, retrying cannot fix it."""
-    from kinerja import nightly
-
+def _run(step, *args) -> dict:
+    """Run one step with tonight's `as_of`; its typed result goes to XCom as JSON. Bad data fails
+    the task at once: retrying cannot fix it."""
     try:
-        return getattr(nightly, name)(*args)
-    except nightly.NightFailed as exc:
+        return step(_as_of(), *args).to_json()
+    except steps.NightFailed as exc:
         raise AirflowFailException(str(exc)) from exc
 
 
@@ -72,11 +74,11 @@ def _step(name: str, *args):
 def kinerja_nightly():
     @task
     def load_extracts() -> dict:
-        return _step("load_extracts", _as_of())
+        return _run(steps.load_extracts)
 
     @task
-    def validate_extracts(load_summary: dict) -> dict:
-        return _step("validate_extracts", load_summary)
+    def validate_extracts(loaded: dict) -> dict:
+        return _run(steps.validate_extracts, LoadResult.from_json(loaded))
 
     # One `dbt build` for the whole project (Cosmos' watcher producer) and one sensor per node that
     # shows the node's state as the build reports it: dbt starts once, not once per node.
@@ -116,15 +118,15 @@ def kinerja_nightly():
 
     @task
     def validate_marts() -> dict:
-        return _step("validate_marts", _as_of())
+        return _run(steps.validate_marts)
 
     @task
     def train_model() -> dict:
-        return _step("train_model", _as_of())
+        return _run(steps.train_model)
 
     @task
     def score_and_publish() -> dict:
-        return _step("score_and_publish", _as_of())
+        return _run(steps.score_and_publish)
 
     validated = validate_extracts(load_extracts())
     trained = train_model()

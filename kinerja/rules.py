@@ -8,9 +8,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 
-from kinerja.runtime import DBT_PROJECT_DIR
-
-SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+from kinerja.project import SEEDS_DIR
 
 
 @lru_cache(maxsize=1)
@@ -23,3 +21,18 @@ def predikat_matrix() -> dict[tuple[int, int], int]:
             )
             for row in csv.DictReader(fh)
         }
+
+
+@lru_cache(maxsize=1)
+def pola_peringatan() -> tuple[str, ...]:
+    """The attendance-fraud and ghost-employee pattern codes, in the seed's order."""
+    with (SEEDS_DIR / "pola_peringatan.csv").open(encoding="utf-8") as fh:
+        return tuple(row["pola"] for row in csv.DictReader(fh))
+
+
+def pola(code: str) -> str:
+    """`code`, once the seed confirms it is a pattern: code that handles one pattern names it
+    through this, so a pattern renamed or dropped in the seed fails at import, not silently."""
+    if code not in pola_peringatan():
+        raise KeyError(f"{code!r} is not a pattern of the pola_peringatan seed")
+    return code

@@ -9,7 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kinerja.settings import PROJECT_ROOT, Settings
+from kinerja.project import (
+    DAGS_FOLDER,
+    DBT_PROJECT_DIR,
+    PLUGINS_FOLDER,
+    PROJECT_DIR,
+    PROJECT_VARIABLE,
+)
+from kinerja.settings import Settings
 
 NO_TELEMETRY = {
     "DO_NOT_TRACK": "1",
@@ -20,10 +27,6 @@ NO_TELEMETRY = {
     "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
     "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
 }
-
-DAGS_FOLDER = PROJECT_ROOT / "dags"
-PLUGINS_FOLDER = PROJECT_ROOT / "plugins"
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
 def dbt_log_dir(settings: Settings) -> Path:
@@ -37,6 +40,7 @@ def tool_environment(settings: Settings) -> dict[str, str]:
     env = {
         **NO_TELEMETRY,
         "KINERJA_HOME": str(home),
+        PROJECT_VARIABLE: str(PROJECT_DIR),
         "KINERJA_TARGET": settings.target,
         "KINERJA_DUCKDB_PATH": str(settings.duckdb_path),
         # dbt-duckdb opens its own connection: profiles.yml passes these on as DuckDB settings.
@@ -51,7 +55,7 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "MLFLOW_TRACKING_URI": settings.mlflow_uri,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         # dbt's file log in JSON lines, in one place per installation: the night follows it for
-        # each node's state (kinerja.dbt_log), whichever copy of the project Cosmos runs.
+        # each node's state (kinerja.night.dbt_log), whichever copy of the project Cosmos runs.
         "DBT_LOG_PATH": str(dbt_log_dir(settings)),
         "DBT_LOG_FORMAT_FILE": "json",
         "AIRFLOW_HOME": str(airflow_home),
@@ -74,7 +78,7 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "PYTHONPATH": os.pathsep.join(
-            p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
+            p for p in (str(PROJECT_DIR), os.environ.get("PYTHONPATH", "")) if p
         ),
     }
     if settings.dbt_threads:
@@ -82,11 +86,6 @@ def tool_environment(settings: Settings) -> dict[str, str]:
     if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
         env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{airflow_home / 'airflow.db'}"
     return env
-
-
-def apply_tool_environment(settings: Settings) -> None:
-    """Export tool_environment() into this process (for in-process dbt, GX and MLflow calls)."""
-    os.environ.update(tool_environment(settings))
 
 
 def silence_telemetry() -> None:

@@ -14,8 +14,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from kinerja.project import PROJECT_DIR
 
 Target = Literal["duckdb", "postgres"]
 
@@ -23,7 +22,7 @@ Target = Literal["duckdb", "postgres"]
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KINERJA_", extra="ignore")
 
-    home: Path = Field(default=PROJECT_ROOT / ".kinerja")
+    home: Path = Field(default=PROJECT_DIR / ".kinerja")
     target: Target = "duckdb"
     landing: str | None = None  # a folder or an fsspec URL; default <home>/landing
     outbox: str | None = None  # default <home>/outbox
@@ -152,9 +151,9 @@ class Settings(BaseSettings):
         return self.home_dir / "dbt" / "target"
 
     @property
-    def postgres_dsn(self) -> str:
-        password = f":{self.pg_password}" if self.pg_password else ""
-        return f"postgresql://{self.pg_user}{password}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
+    def postgres_url(self) -> str:
+        """The PostgreSQL warehouse as a URL to show people: never with the password."""
+        return f"postgresql://{self.pg_user}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
 
 def get_settings() -> Settings:

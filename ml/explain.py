@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from xgboost import DMatrix, XGBClassifier
 
-from kinerja.settings import PROJECT_ROOT
+from kinerja.project import SEEDS_DIR
 from ml.features import FeatureSpec
 
-PHRASES_PATH = PROJECT_ROOT / "dbt_project" / "seeds" / "frasa_alasan.csv"
+PHRASES_PATH = SEEDS_DIR / "frasa_alasan.csv"
 RAISES = "naik"
 LOWERS = "turun"
 MISSING = "kosong"

@@ -3,7 +3,7 @@ scores each candidate from its numeric evidence (how often, how far, how fast, h
 time) and keeps those likely to be real.
 
 Candidates are the findings of the rules run with loosened thresholds
-(kinerja.fraud.pipeline.loose_vars): the real cases plus near misses such as colleagues who queue
+(`loose_vars` in the fraud evaluation, kinerja_dev.fraud): the real cases plus near misses such as colleagues who queue
 at a terminal together. The model learns from one generated landing's candidates labelled by
 that landing's ground truth, and is measured on another landing generated with another seed,
 next to the strict rules. Families group patterns whose evidence means the same thing; a family
@@ -13,34 +13,25 @@ the run says so.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import mlflow
 import numpy as np
 import pandas as pd
-import sklearn
-import xgboost
 from xgboost import XGBClassifier
 
-from kinerja.fraud.bench import Landing
-from kinerja.fraud.evaluate import candidate_counts, evaluate_findings, label_findings
-from kinerja.fraud.pipeline import loose_vars
-from kinerja.settings import Settings
-from kinerja.synth.fraud import POLA
-from ml.registry import ensure_experiment, open_store
+from kinerja.rules import pola, pola_peringatan
 
-EXPERIMENT_NAME = "kinerja-deteksi-presensi"
-MODEL_NAME = "kinerja_deteksi_presensi"
 THRESHOLD = 0.5
+# Patterns whose evidence means the same thing share a model; the codes are the seed's.
 FAMILY = {
-    "BUDDY_PUNCHING": "pasangan",
-    "LUAR_GEOFENCE": "lokasi",
-    "PERJALANAN_MUSTAHIL": "lokasi",
-    "PRESENSI_SAAT_CUTI": "cuti",
-    "NIK_GANDA": "identitas",
-    "PEGAWAI_TANPA_AKTIVITAS": "identitas",
-    "NIP_TIDAK_COCOK": "identitas",
+    pola("BUDDY_PUNCHING"): "pasangan",
+    pola("LUAR_GEOFENCE"): "lokasi",
+    pola("PERJALANAN_MUSTAHIL"): "lokasi",
+    pola("PRESENSI_SAAT_CUTI"): "cuti",
+    pola("NIK_GANDA"): "identitas",
+    pola("PEGAWAI_TANPA_AKTIVITAS"): "identitas",
+    pola("NIP_TIDAK_COCOK"): "identitas",
 }
 EVIDENCE = ("jumlah_kejadian", "jarak_m", "kecepatan_kmh", "selisih_detik", "rasio_kejadian")
 XGB_PARAMS = {
@@ -69,8 +60,8 @@ def features(findings: pd.DataFrame) -> pd.DataFrame:
     first = pd.to_datetime(findings.get("tanggal_mulai"), errors="coerce")
     last = pd.to_datetime(findings.get("tanggal_selesai"), errors="coerce")
     out["rentang_hari"] = (last - first).dt.days.astype(float)
-    for pola in POLA:
-        out[f"pola_{pola}"] = (findings["pola"] == pola).astype(float)
+    for code in pola_peringatan():
+        out[f"pola_{code}"] = (findings["pola"] == code).astype(float)
     return out
 
 
@@ -120,9 +111,9 @@ class FraudScorer(mlflow.pyfunc.PythonModel):
         return findings[self.score(findings) >= THRESHOLD]
 
 
-def train_scorer(candidates: pd.DataFrame, truth: pd.DataFrame) -> FraudScorer:
-    """One model per family, fitted on the candidates labelled by the ground truth."""
-    labels = label_findings(candidates, truth).astype(int)
+def fit_scorer(candidates: pd.DataFrame, labels: pd.Series) -> FraudScorer:
+    """One model per family, fitted on the candidates and their labels (1: a real case)."""
+    labels = labels.astype(int)
     matrix = features(candidates)
     family = candidates["pola"].map(FAMILY)
     models = {}
@@ -138,74 +129,3 @@ def train_scorer(candidates: pd.DataFrame, truth: pd.DataFrame) -> FraudScorer:
         model.fit(matrix[rows], y)
         models[name] = FamilyModel(name, model, float("nan"), int(rows.sum()), positives)
     return FraudScorer(models)
-
-
-@dataclass(frozen=True)
-class DetectionRun:
-    rules: pd.DataFrame  # evaluate_findings of the strict rules on the test landing
-    model: pd.DataFrame  # evaluate_findings of the test candidates the model keeps
-    families: dict[str, str]  # FamilyModel.describe() per family
-    run_id: str
-    version: str
-
-
-def _candidate_metrics(test: Landing) -> dict[str, float]:
-    out = {}
-    for row in candidate_counts(test.candidates, test.truth).itertuples(index=False):
-        out[f"candidates_positive_{row.pola}"] = float(row.positif)
-        out[f"candidates_negative_{row.pola}"] = float(row.negatif)
-    return out
-
-
-def _metrics(prefix: str, evaluation: pd.DataFrame) -> dict[str, float]:
-    out = {}
-    for row in evaluation.itertuples(index=False):
-        out[f"{prefix}_precision_{row.pola}"] = float(row.precision)
-        out[f"{prefix}_recall_{row.pola}"] = float(row.recall)
-    out[f"{prefix}_patterns_meeting_target"] = float(evaluation["meets_target"].sum())
-    return out
-
-
-def train_and_evaluate(
-    settings: Settings,
-    train: Landing,
-    test: Landing,
-    params: dict,
-) -> DetectionRun:
-    """Fit on the training landing's candidates, measure the strict rules (its findings) and the
-    model (the candidates it keeps) on the test landing, log both to MLflow and register the
-    scorer."""
-    scorer = train_scorer(train.candidates, train.truth)
-    rules = evaluate_findings(test.findings, test.truth)
-    model = evaluate_findings(scorer.keep(test.candidates), test.truth)
-    families = {name: m.describe() for name, m in scorer.families.items()}
-
-    client = open_store(settings)
-    experiment_id = ensure_experiment(client, settings, EXPERIMENT_NAME)
-    with mlflow.start_run(experiment_id=experiment_id, run_name="deteksi-presensi") as run:
-        mlflow.log_params(params)
-        mlflow.log_params({f"xgb_{k}": v for k, v in XGB_PARAMS.items()})
-        mlflow.log_params(
-            {f"family_{m.family}": "xgboost" if m.model else f"constant {m.constant:g}"
-             for m in scorer.families.values()}
-        )  # fmt: skip
-        mlflow.log_params({"loose_vars": json.dumps(loose_vars(), sort_keys=True)})
-        mlflow.log_metrics({**_metrics("rules", rules), **_metrics("model", model)})
-        mlflow.log_metrics(_candidate_metrics(test))
-        mlflow.log_text(rules.to_csv(index=False), "evaluation/rules.csv")
-        mlflow.log_text(model.to_csv(index=False), "evaluation/model.csv")
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=scorer,
-            registered_model_name=MODEL_NAME,
-            # Listing requirements skips MLflow's slow inference in a subprocess.
-            pip_requirements=[
-                f"mlflow=={mlflow.__version__}",
-                f"xgboost=={xgboost.__version__}",
-                f"scikit-learn=={sklearn.__version__}",
-                f"pandas=={pd.__version__}",
-            ],
-            # what it scores: rows of the mart built with these thresholds
-            metadata={"evidence": list(EVIDENCE), "threshold": THRESHOLD, "dbt_vars": loose_vars()},
-        )
-    return DetectionRun(rules, model, families, run.info.run_id, str(info.registered_model_version))

@@ -81,7 +81,6 @@ class ScoringResult:
     model_version: str | None = None
     run_id: str | None = None
     feature_periode_id: str | None = None
-    predicted_periode_id: str | None = None
     active_employees: int = 0
     active_without_features: int = 0
     # PSI per feature between the model's training data and tonight's scoring rows (ml.drift);
@@ -157,7 +156,6 @@ def score_active_employees(settings: Settings, as_of: date) -> ScoringResult:
         model_version=loaded.ref.version,
         run_id=loaded.ref.run_id,
         feature_periode_id=scoring_input.feature_periode_id,
-        predicted_periode_id=predicted,
         active_employees=scoring_input.active_employees,
         active_without_features=scoring_input.active_without_features,
         drift=drift,

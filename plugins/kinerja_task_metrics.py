@@ -1,4 +1,4 @@
-"""Registers Kinerja's per-task metrics listener (`kinerja.task_metrics`) with Airflow.
+"""Registers Kinerja's per-task metrics listener (`kinerja.night.task_metrics`) with Airflow.
 
 Airflow loads this folder (AIRFLOW__CORE__PLUGINS_FOLDER) in every component, task processes
 included, under `airflow dags test` as on Celery workers.
@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from airflow.plugins_manager import AirflowPlugin
 
-from kinerja import task_metrics
+from kinerja.night import task_metrics
 
 
 class KinerjaTaskMetrics(AirflowPlugin):

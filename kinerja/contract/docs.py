@@ -14,9 +14,9 @@ from kinerja.contract.extracts import (
     Kind,
 )
 from kinerja.contract.rules import DELIVERY_RULES, FILE_RULES, ROW_RULES, Rule
-from kinerja.settings import PROJECT_ROOT
+from kinerja.project import DOCS_DIR
 
-DOC_PATH = PROJECT_ROOT / "docs" / "extract_contract.md"
+DOC_PATH = DOCS_DIR / "extract_contract.md"
 
 KIND_TEXT = {
     Kind.TEXT: "text",

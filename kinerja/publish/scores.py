@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import pandas as pd
 
 from kinerja.publish.drift import write_drift
 from kinerja.publish.outbox import write_outbox
@@ -13,10 +15,20 @@ from kinerja.publish.warehouse import SKOR_TABLE, write_scores
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 
-if TYPE_CHECKING:
-    from ml.score import ScoringResult
-
 log = logging.getLogger(__name__)
+
+
+class ScoresToPublish(Protocol):
+    """What publishing receives: one night's scores and the model that made them. The scoring
+    layer (ml.score.ScoringResult) has this shape; publishing never imports it."""
+
+    skipped: bool
+    reason: str
+    frame: pd.DataFrame  # one row per employee: nip, skor, band and the reasons (SCORE_COLUMNS)
+    tanggal_data: date | None
+    model_name: str | None
+    model_version: str | None
+    drift: pd.DataFrame | None  # PSI per feature (ml.drift), or None
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,9 @@ class PublishResult:
     reason: str = ""
 
 
-def publish_scores(settings: Settings, scoring_result: ScoringResult, as_of: date) -> PublishResult:
+def publish_scores(
+    settings: Settings, scoring_result: ScoresToPublish, as_of: date
+) -> PublishResult:
     """Replace what was published for `as_of` with `scoring_result`, in both places.
 
     The warehouse goes first and in one transaction; the outbox follows, so a source system

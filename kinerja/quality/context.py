@@ -28,10 +28,10 @@ from great_expectations.data_context import AbstractDataContext
 from sqlalchemy.engine import URL
 
 from kinerja.contract.extracts import EXTRACTS, get_extract
+from kinerja.project import GX_CONFIG_FILE
 from kinerja.quality.suites import KEY_IN_BATCH, build_suite, key_in_batch_sql, suite_name
-from kinerja.settings import PROJECT_ROOT, Settings
+from kinerja.settings import Settings
 
-GX_CONFIG_FILE = PROJECT_ROOT / "expectations" / "gx" / "great_expectations.yml"
 DATA_DOCS_SITE = "local_site"
 FRAME_DATASOURCE = "raw_batch_frames"
 

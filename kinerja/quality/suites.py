@@ -13,7 +13,6 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 
 from kinerja.contract.extracts import (
     CONTRACT_VERSION,
-    EXTRACTS,
     RATING_CODES,
     RATING_WORDS,
     Column,
@@ -148,7 +147,3 @@ def build_suite(extract: Extract) -> gx.ExpectationSuite:
         expectations=expectations,
         meta={"extract": extract.name, "contract_version": CONTRACT_VERSION},
     )
-
-
-def build_all_suites() -> dict[str, gx.ExpectationSuite]:
-    return {name: build_suite(extract) for name, extract in EXTRACTS.items()}

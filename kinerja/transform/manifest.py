@@ -13,14 +13,13 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from kinerja.runtime import DBT_PROJECT_DIR, dbt_log_dir, tool_environment
+from kinerja.project import DBT_PROJECT_DIR
+from kinerja.runtime import dbt_log_dir, tool_environment
 from kinerja.settings import Settings
-
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+from kinerja.transform.invoke import DBT_EXECUTABLE
 
 
 def manifest_path(settings: Settings) -> Path:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from kinerja.calendar import hari_libur, ramadan
 from kinerja.contract.extracts import EXTRACTS, RATING_WORDS, UTC_OFFSET_HOURS
-from kinerja.settings import PROJECT_ROOT
+from kinerja.project import SEEDS_DIR
 
-SEED_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
+SEED_DIR = SEEDS_DIR
 HOLIDAY_YEARS = range(2015, 2031)
 
 

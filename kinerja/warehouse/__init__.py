@@ -3,6 +3,7 @@
 Nothing above this package asks which engine it is on.
 """
 
-from kinerja.warehouse.base import Warehouse, WarehouseBusy, connect, ensure_database
+from kinerja.warehouse.base import Warehouse, WarehouseBusy
+from kinerja.warehouse.factory import connect, ensure_database
 
 __all__ = ["Warehouse", "WarehouseBusy", "connect", "ensure_database"]

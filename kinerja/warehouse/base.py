@@ -13,8 +13,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kinerja.settings import Settings, get_settings
-
 _NAMED_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -136,30 +134,3 @@ def to_engine_params(sql: str, style: str) -> str:
     if style == "dollar":
         return _NAMED_PARAM.sub(r"$\1", sql)
     return _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
-
-
-def ensure_database(settings: Settings | None = None) -> None:
-    """Create the PostgreSQL database when it does not exist yet (DuckDB creates its file)."""
-    settings = settings or get_settings()
-    if settings.target != "postgres":
-        return
-    from kinerja.warehouse.postgres import create_database_if_missing
-
-    create_database_if_missing(settings)
-
-
-@contextmanager
-def connect(settings: Settings | None = None) -> Iterator[Warehouse]:
-    settings = settings or get_settings()
-    if settings.target == "postgres":
-        from kinerja.warehouse.postgres import PostgresWarehouse
-
-        warehouse: Warehouse = PostgresWarehouse(settings)
-    else:
-        from kinerja.warehouse.duckdb import DuckDBWarehouse
-
-        warehouse = DuckDBWarehouse(settings)
-    try:
-        yield warehouse
-    finally:
-        warehouse.close()

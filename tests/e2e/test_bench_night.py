@@ -66,8 +66,8 @@ def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
 
 
 def test_landing_is_generated_once_per_parameters(tmp_path):
-    from kinerja.bench.night import History, ensure_landing
     from kinerja.settings import Settings
+    from kinerja_dev.bench.night import History, ensure_landing
 
     settings = Settings(home=tmp_path / "home", cache=tmp_path / "cache")
     month = History(months=1)
@@ -93,7 +93,7 @@ def test_landing_is_generated_once_per_parameters(tmp_path):
     ],
 )
 def test_history_is_months_or_days(history, message):
-    from kinerja.bench.night import History
+    from kinerja_dev.bench.night import History
 
     with pytest.raises(ValueError, match=message):
         History(**history)

@@ -15,8 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from kinerja.airflow_runner import task_states
-from kinerja.night_events import read_events
+from kinerja.night.events import read_events
+from kinerja.night.report import read_report
+from kinerja.night.runner import task_states
 from kinerja.settings import Settings
 from kinerja.transform.manifest import manifest_path
 from kinerja.warehouse import connect
@@ -29,7 +30,7 @@ KINERJA = str(Path(sys.executable).parent / "kinerja")
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     root = tmp_path_factory.mktemp("landing")
     generate(root, employees=120, start=START, end=NIGHT, seed=7)
@@ -96,10 +97,10 @@ def _check_night(env: dict, settings: Settings) -> None:
     assert {"nip", "periode", "skor", "band", "alasan", "model_name", "model_version"} <= set(
         rows[0]
     )
-    report = json.loads((settings.home_dir / "runs" / f"{NIGHT.isoformat()}.json").read_text())
-    assert report["load"]["rows_loaded"]["presensi"] > 10_000
-    assert report["validate"]["passed"] == report["validate"]["validations"] > 0
-    assert report["train"]["metrics"]["val_roc_auc"] > 0.5
+    report = read_report(settings, NIGHT)
+    assert report.load.rows_loaded["presensi"] > 10_000
+    assert report.validate.passed == report.validate.validations > 0
+    assert report.train.metrics["val_roc_auc"] > 0.5
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +210,7 @@ def test_a_failing_dbt_test_fails_the_night_naming_it(tmp_path):
     """An employee in a unit the unit extract does not have passes the loader and GX, and fails
     dbt's relationships test: the night fails at once (no retry waits), its test task fails, the
     build's downstream nodes and the steps after dbt do not run, and the summary names the test."""
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     landing = tmp_path / "landing"
     generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=5)
@@ -247,7 +248,7 @@ def _landing_rows(landing: Path, extract: str):
 def test_a_delivery_with_too_many_bad_rows_stops_the_night_and_keeps_every_row(tmp_path):
     """A fifth of one file's NIPs lose a digit: each such row is quarantined with its rule and
     line, and the share of quarantined rows stops the night before dbt runs."""
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     landing = tmp_path / "landing"
     generate(landing, employees=40, start=date(2025, 3, 3), end=date(2025, 3, 7), seed=3)
@@ -264,10 +265,10 @@ def test_a_delivery_with_too_many_bad_rows_stops_the_night_and_keeps_every_row(t
     result = _kinerja(env, "run", "--date", "2025-03-07")
     assert result.returncode == 1
     assert "validate_extracts" in result.stdout
-    report = json.loads((tmp_path / "home" / "runs" / "2025-03-07.json").read_text())
-    [stop] = report["validate"]["delivery_stops"]
+    report = read_report(Settings(home=tmp_path / "home"), date(2025, 3, 7))
+    [stop] = report.validate.delivery_stops
     assert "presensi" in stop and "quarantine_share" in stop
-    assert "train" not in report and "publish" not in report
+    assert report.train is None and report.publish is None
 
     settings = Settings(home=tmp_path / "home", target="duckdb")
     with connect(settings) as wh:

@@ -68,7 +68,7 @@ def _holds(pid: int, path: Path) -> bool:
 
 @pytest.mark.skipif(not PROC.exists(), reason="needs Linux /proc")
 def test_sigkill_of_kinerja_run_ends_its_airflow_child(tmp_path):
-    from kinerja.synth import generate
+    from kinerja_dev.synth import generate
 
     landing = tmp_path / "landing"
     generate(landing, employees=40, start=date(2025, 3, 3), end=NIGHT, seed=3)

@@ -30,8 +30,8 @@ import pytest
 from kinerja.contract import EXTRACTS
 from kinerja.load import load_night
 from kinerja.settings import Settings
-from kinerja.synth import generate
 from kinerja.warehouse import connect
+from kinerja_dev.synth import generate
 
 START, END = date(2025, 3, 3), date(2025, 3, 12)
 TRIALS = 20

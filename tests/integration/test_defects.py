@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from kinerja.cli import app
 from kinerja.contract import EXTRACTS
 from kinerja.load import load_night
-from kinerja.synth import generate
-from kinerja.synth.defects import DELIVERY_CLASSES, FILE_RULES, LOADED_CLASSES, ROW_RULES
 from kinerja.warehouse import connect
+from kinerja_dev.synth import generate
+from kinerja_dev.synth.defects import DELIVERY_CLASSES, FILE_RULES, LOADED_CLASSES, ROW_RULES
 
 START, END = date(2025, 3, 3), date(2025, 3, 28)
 RATE = 0.05

@@ -17,6 +17,7 @@ from xgboost import XGBClassifier
 
 from kinerja.publish.drift import DRIFT_TABLE, DRIFT_TABLE_COLUMNS, write_drift
 from kinerja.warehouse import connect
+from kinerja_dev.synthetic import synthetic_features
 from ml.drift import (
     REFERENCE_ARTIFACT,
     DriftReference,
@@ -27,7 +28,6 @@ from ml.drift import (
     scoring_drift,
 )
 from ml.features import FeatureSpec, label_vector
-from ml.synthetic import synthetic_features
 
 DAY = date(2026, 10, 2)
 NEXT_DAY = date(2026, 10, 3)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
 from kinerja.settings import get_settings
+from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
 
 SETTINGS_SQL = (
@@ -43,27 +43,10 @@ def test_the_file_reader_on_postgres_runs_within_the_limits(limited, monkeypatch
     assert (memory, int(threads)) == ("512.0 MiB", 1)
 
 
-def test_dbt_runs_duckdb_within_the_limits(limited, monkeypatch, tmp_path):
-    from dbt.cli.main import dbtRunner
-
+def test_dbt_runs_duckdb_within_the_limits(limited, tmp_path):
     with connect(limited):  # the warehouse file dbt opens
         pass
-    env = tool_environment(limited) | {
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    result = dbtRunner().invoke(
-        [
-            "--no-use-colors",
-            "show",
-            "--inline",
-            SETTINGS_SQL,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-        ]
-    )
+    result = invoke_dbt(limited, tmp_path, "show", "--inline", SETTINGS_SQL, quiet=False)
     assert result.success, result.exception
     [node] = result.result.results
     [row] = [dict(zip(node.agate_table.column_names, r, strict=True)) for r in node.agate_table]

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from test_dbt_models import (
-    DBT_PROJECT_DIR,
+    DBT_KEY_ENV,
     EMPLOYEE_A,
     EMPLOYEE_B,
     EMPLOYEE_C,
@@ -30,7 +31,6 @@ from test_dbt_models import (
     NIP_C,
     UNITS,
     _create_raw_layer,
-    _dbt_env,
     _employee,
     _izin,
     _punch,
@@ -39,6 +39,7 @@ from test_dbt_models import (
 )
 
 from kinerja.settings import Settings
+from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
 from ml.features import LABEL_COLUMNS
 
@@ -147,22 +148,16 @@ SELECTION = [
 ]
 
 
-def _dbt_build(env: dict[str, str], *extra: str) -> None:
-    from dbt.cli.main import dbtRunner
-
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        result = dbtRunner().invoke(
-            ["--no-use-colors", "build", "--project-dir", str(DBT_PROJECT_DIR)]
-            + ["--select", *SELECTION, "--indirect-selection", "cautious", *extra]
-        )
-    failed = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass")
-    ]
-    assert result.success and not failed, f"dbt build failed: {result.exception or failed}"
+def _dbt_build(settings: Settings, work: Path, *extra: str) -> None:
+    invoke_dbt(
+        settings,
+        work,
+        "build",
+        *["--select", *SELECTION, "--indirect-selection", "cautious", *extra],
+        env=DBT_KEY_ENV,
+        quiet=False,
+        every_node_passes=True,
+    )
 
 
 def _insert(settings: Settings, rows: dict[str, list[tuple[date, dict]]], batch: str) -> None:
@@ -179,12 +174,11 @@ def builds(tmp_path_factory) -> Iterator[Builds]:
     settings = Settings(home=work / "home", target="duckdb")
     _create_raw_layer(settings)
     _insert(settings, {"skp": SKP_BY_A}, "uji-peer")
-    env = _dbt_env(settings, work)
-    _dbt_build(env)
+    _dbt_build(settings, work)
     before, daily_before = _features(settings), _daily(settings)
     _insert(settings, PLANTED, "uji-masa-depan")
     # From scratch: an incremental run keeps old days as built and could hide a leak.
-    _dbt_build(env, "--full-refresh")
+    _dbt_build(settings, work, "--full-refresh")
     yield Builds(before, _features(settings), daily_before, _daily(settings))
 
 

@@ -12,17 +12,22 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
-from kinerja.fraud.bench import landing_findings
-from kinerja.fraud.evaluate import candidate_counts, case_keys, evaluate_findings, label_findings
 from kinerja.settings import Settings
-from kinerja.synth.fraud import POLA
-from ml.fraud_model import (
+from kinerja_dev.fraud.bench import landing_findings
+from kinerja_dev.fraud.evaluate import (
+    candidate_counts,
+    case_keys,
+    evaluate_findings,
+    label_findings,
+)
+from kinerja_dev.fraud.model_run import (
     EXPERIMENT_NAME,
     MODEL_NAME,
-    THRESHOLD,
     train_and_evaluate,
     train_scorer,
 )
+from kinerja_dev.synth.fraud import POLA
+from ml.fraud_model import THRESHOLD
 
 START, END = date(2025, 1, 1), date(2025, 3, 14)
 

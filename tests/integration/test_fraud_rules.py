@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 from psycopg import sql
-from test_dbt_models import DBT_PROJECT_DIR, BuiltWarehouse, _dbt_env, _pg_admin, _raw_frame
+from test_dbt_models import DBT_KEY_ENV, BuiltWarehouse, _pg_admin, _raw_frame
 
 from kinerja.contract.extracts import EXTRACTS
 from kinerja.load.raw_tables import QUARANTINE_TABLE, ensure_audit_table
 from kinerja.settings import Settings
+from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
 
 SNAPSHOT = date(2024, 3, 1)
@@ -198,20 +199,7 @@ def _create_raw_layer(settings: Settings) -> None:
 
 
 def _dbt(settings: Settings, work, args: list[str]) -> None:
-    from dbt.cli.main import dbtRunner
-
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in _dbt_env(settings, work).items():
-            patch.setenv(key, value)
-        result = dbtRunner().invoke(
-            ["--no-use-colors", *args, "--project-dir", str(DBT_PROJECT_DIR)]
-        )
-    failed = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass", "no-op")
-    ]
-    assert result.success and not failed, f"dbt {args} failed: {result.exception or failed}"
+    invoke_dbt(settings, work, *args, env=DBT_KEY_ENV, quiet=False, every_node_passes=True)
 
 
 @pytest.fixture(

@@ -16,12 +16,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from test_dbt_models import DBT_PROJECT_DIR, _dbt_env
+from test_dbt_models import DBT_KEY_ENV
 
 from kinerja.load import load_night
 from kinerja.settings import Settings
-from kinerja.synth import generate
+from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
+from kinerja_dev.synth import generate
 
 START, END = date(2024, 3, 1), date(2024, 4, 12)
 NIGHTS = (date(2024, 4, 3), date(2024, 4, 8), date(2024, 4, 11))
@@ -58,20 +59,7 @@ def landing(tmp_path_factory) -> Path:
 
 
 def _dbt(settings: Settings, work: Path, *args: str) -> None:
-    from dbt.cli.main import dbtRunner
-
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in _dbt_env(settings, work).items():
-            patch.setenv(key, value)
-        result = dbtRunner().invoke(
-            ["--no-use-colors", "--quiet", *args, "--project-dir", str(DBT_PROJECT_DIR)]
-        )
-    failed = [
-        f"{r.node.name}: {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass")
-    ]
-    assert result.success, f"dbt {' '.join(args)} failed: {result.exception or failed}"
+    invoke_dbt(settings, work, *args, env=DBT_KEY_ENV)
 
 
 def _cancel_izin(wh, id_izin_sql: str, night: date) -> None:

@@ -188,7 +188,7 @@ def test_a_file_the_reader_chokes_on_rejects_its_batch_alone(target_settings, tm
 def test_the_night_stops_on_a_folder_it_cannot_place_and_reports_a_waiting_date(
     kinerja_home, tmp_path, monkeypatch
 ):
-    from kinerja.nightly import NightFailed, load_extracts
+    from kinerja.night.steps import NightFailed, load_extracts
     from kinerja.settings import Settings
 
     landing = tmp_path / "landing"
@@ -203,9 +203,9 @@ def test_the_night_stops_on_a_folder_it_cannot_place_and_reports_a_waiting_date(
     (landing / "Presensi" / DAY.isoformat()).rmdir()
     (landing / "Presensi").rmdir()
     summary = load_extracts(DAY, Settings())
-    [waiting] = summary["waiting"]
+    [waiting] = summary.waiting
     assert "_draft.csv" in waiting and "UPLOAD_IN_PROGRESS" in waiting
-    assert summary["rows_loaded"]["unit_kerja"] == 0 and summary["rejected"] == []
+    assert summary.rows_loaded["unit_kerja"] == 0 and summary.rejected == []
 
 
 def test_a_broken_manifest_still_being_written_waits_and_is_judged_once_settled(

@@ -1,6 +1,6 @@
 """Training, registry and scoring against a real MLflow SQLite store and a real warehouse.
 
-The feature mart is written from synthetic rows (ml.synthetic), so these tests do not need dbt.
+The feature mart is written from synthetic rows (kinerja_dev.synthetic), so these tests do not need dbt.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from psycopg import sql
 
 from kinerja.settings import Settings
 from kinerja.warehouse import connect, ensure_database
+from kinerja_dev.synthetic import synthetic_dim_pegawai, synthetic_features, write_table
 from ml.features import DIM_PEGAWAI, FEATURE_TABLE
 from ml.registry import CHALLENGER, CHAMPION, EXPERIMENT_NAME, open_store
 from ml.score import SCORE_COLUMNS, score_active_employees
-from ml.synthetic import synthetic_dim_pegawai, synthetic_features, write_table
 from ml.train import train_and_register
 
 # Labels of 2024-TW1..2025-TW1 are known by this date (2025-TW2's are not): 5 labelled quarters.

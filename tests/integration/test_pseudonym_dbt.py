@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.runtime import DBT_PROJECT_DIR, tool_environment
 from kinerja.settings import Settings
+from kinerja.transform.invoke import invoke_dbt
 
 
 @pytest.mark.postgres
 def test_dbt_without_the_secret_fails_naming_kinerja_pseudonym_key(
     tmp_path, pg_database, monkeypatch
 ):
-    from dbt.cli.main import dbtRunner
-
     settings = Settings(home=tmp_path / "home", target="postgres", pg_database=pg_database)
-    env = tool_environment(settings) | {
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
     for key in ("KINERJA_PSEUDONYM_KEY", "PGOPTIONS"):
         monkeypatch.delenv(key, raising=False)
-    result = dbtRunner().invoke(
-        ["--no-use-colors", "compile", "--select", "dim_pegawai"]
-        + ["--project-dir", str(DBT_PROJECT_DIR)]
+    result = invoke_dbt(
+        settings, tmp_path, "compile", "--select", "dim_pegawai", quiet=False, check=False
     )
     assert not result.success
     assert "KINERJA_PSEUDONYM_KEY is not set for this dbt session" in str(result.exception)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import yaml
 
-from kinerja.settings import PROJECT_ROOT
+from kinerja.project import PROJECT_DIR
 
 
 def _compose() -> dict:
-    return yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    return yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
 
 
 def test_services_of_the_production_shape():

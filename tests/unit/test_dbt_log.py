@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import time
 
-from kinerja.dbt_log import DbtLogFollower, node_event
-from kinerja.night_events import read_events
+from kinerja.night.dbt_log import DbtLogFollower, node_event
+from kinerja.night.events import read_events
 
 TEST = "test.kinerja.not_null_fct_presensi_harian_nip.1a2b3c"
 MODEL = "model.kinerja.fct_presensi_harian"

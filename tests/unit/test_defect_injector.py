@@ -21,8 +21,8 @@ from kinerja.contract.rules import DELIVERY_RULES
 from kinerja.contract.rules import FILE_RULES as RULE_FILE
 from kinerja.contract.rules import ROW_RULES as RULE_ROW
 from kinerja.landing.manifest import ManifestInvalid, parse_manifest
-from kinerja.synth import generate
-from kinerja.synth.defects import (
+from kinerja_dev.synth import generate
+from kinerja_dev.synth.defects import (
     DELIVERY_CLASSES,
     END_AFTER_START,
     FILE_RULE_EXTRACT,

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kinerja.fraud.evaluate import candidate_counts, evaluate_findings, label_findings
+from kinerja_dev.fraud.evaluate import candidate_counts, evaluate_findings, label_findings
 
 A, B, C, D = "198001012005011001", "198202022006022001", "197003032000031003", "199004042015041004"
 DAY = date(2025, 3, 4)

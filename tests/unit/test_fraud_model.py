@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from kinerja.fraud.pipeline import loose_vars
-from kinerja.runtime import DBT_PROJECT_DIR
-from ml.fraud_model import train_scorer
+from kinerja.project import DBT_PROJECT_DIR
+from kinerja_dev.fraud.model_run import train_scorer
+from kinerja_dev.fraud.pipeline import loose_vars
 
 COLUMNS = ["pola", "nip", "nip_terkait", "tanggal", "jumlah_kejadian", "selisih_detik"]
 COLUMNS += ["rasio_kejadian", "jarak_m", "kecepatan_kmh", "tanggal_mulai", "tanggal_selesai"]

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kinerja_dev.synthetic import synthetic_features
 from ml.backtest import (
     CALIBRATION_VARIANTS,
     MODEL,
@@ -20,7 +21,6 @@ from ml.calibration import PlattCalibration
 from ml.fairness import FairnessLimits, assess_fairness
 from ml.features import FeatureSpec
 from ml.metrics import expected_calibration_error, risk_metrics
-from ml.synthetic import synthetic_features
 from ml.train import assess_candidate, summary_metrics
 
 SPEC = FeatureSpec()

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kinerja_dev.synthetic import synthetic_features
 from ml.drift import (
     BERGESER,
     BERUBAH,
@@ -18,7 +19,6 @@ from ml.drift import (
     population_stability,
 )
 from ml.features import FeatureSpec
-from ml.synthetic import synthetic_features
 
 
 def _matrix(seed: int = 0, rows: int = 4000) -> pd.DataFrame:

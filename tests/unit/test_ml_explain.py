@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kinerja_dev.synthetic import synthetic_features
 from ml.explain import (
     PHRASES_PATH,
     MissingPhrases,
@@ -18,7 +19,6 @@ from ml.explain import (
 )
 from ml.features import FEATURE_COLUMNS, FeatureSpec
 from ml.model import fit_risk_model
-from ml.synthetic import synthetic_features
 
 SPEC = FeatureSpec()
 PHRASES = load_phrases()

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from kinerja_dev.synthetic import synthetic_features
 from ml.explain import contributions
 from ml.features import FeatureSpec
 from ml.model import fit_risk_model
@@ -19,7 +20,6 @@ from ml.plots import (
     roc_figure,
     shap_summary_figure,
 )
-from ml.synthetic import synthetic_features
 
 SPEC = FeatureSpec()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kinerja_dev.synthetic import synthetic_features
 from ml.bands import LOWEST_BAND, RISK_BANDS, band_for
 from ml.features import AUDIT_COLUMNS, FEATURE_COLUMNS, LABEL_COLUMNS, FeatureSpec
 from ml.model import fit_risk_model
 from ml.periods import next_periode_id, quarter_end
 from ml.score import REASON_COLUMNS, score_frame
-from ml.synthetic import synthetic_features
 from ml.train import plan_training
 
 SPEC = FeatureSpec()

@@ -7,9 +7,9 @@ import io
 
 from rich.console import Console
 
-from kinerja.bench.night import task_figures
-from kinerja.night_events import EventTail, append_event, failed_nodes, start_file
-from kinerja.night_progress import NightProgress, ProgressPrinter, follow
+from kinerja.night.events import EventTail, append_event, failed_nodes, start_file
+from kinerja.night.progress import NightProgress, ProgressPrinter, follow
+from kinerja_dev.bench.night import task_figures
 
 T0 = 1_800_000_000.0
 LONG_TEST = (

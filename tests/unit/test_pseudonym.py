@@ -100,7 +100,7 @@ def test_new_files_and_kinerja_home_are_owner_only(tmp_path):
 
 def test_cosmos_env_vars_carry_no_secret(monkeypatch, tmp_path):
     """What Cosmos renders and serializes (`env_vars`) holds paths and limits, never secrets."""
-    from kinerja.orchestration import dbt_env
+    from kinerja.night.dag_config import dbt_env
 
     monkeypatch.setenv("KINERJA_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("KINERJA_PSEUDONYM_KEY", "rahasia-kunci")

@@ -18,10 +18,11 @@ from kinerja.contract.extracts import (
     Extract,
     Kind,
 )
+from kinerja.project import PROJECT_DIR
 from kinerja.quality import ValidationFailed, raise_for_critical, validate_batch
 from kinerja.quality.context import GX_CONFIG_FILE
 from kinerja.quality.suites import KIND_PATTERNS, accepted_values, build_suite, suite_name
-from kinerja.settings import PROJECT_ROOT, Settings, get_settings
+from kinerja.settings import Settings, get_settings
 
 EXISTS = "expect_column_to_exist"
 NOT_NULL = "expect_column_values_to_not_be_null"
@@ -319,11 +320,11 @@ def test_raise_for_critical_names_every_failing_batch(settings: Settings) -> Non
 
 
 def test_validation_writes_results_and_data_docs_under_kinerja_home(settings: Settings) -> None:
-    repo_files_before = sorted(p for p in (PROJECT_ROOT / "expectations").rglob("*"))
+    repo_files_before = sorted(p for p in (PROJECT_DIR / "expectations").rglob("*"))
     outcome = validate_batch(settings, "pegawai", "night-1", clean_frame(PEGAWAI))
     assert (settings.data_docs_dir / "index.html").is_file()
     assert outcome.data_docs_page and outcome.data_docs_page.startswith(
         settings.data_docs_dir.as_uri()
     )
     assert list((settings.home_dir / "gx" / "validations").rglob("*.json"))
-    assert sorted((PROJECT_ROOT / "expectations").rglob("*")) == repo_files_before
+    assert sorted((PROJECT_DIR / "expectations").rglob("*")) == repo_files_before

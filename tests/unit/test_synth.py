@@ -14,7 +14,7 @@ import pytest
 
 from kinerja.calendar import is_working_day
 from kinerja.contract.extracts import EXTRACTS, RATING_WORDS, UTC_OFFSET_HOURS, Kind
-from kinerja.synth import GenerationSummary, generate
+from kinerja_dev.synth import GenerationSummary, generate
 
 START, END = date(2025, 1, 1), date(2025, 4, 30)
 EMPLOYEES = 150
@@ -370,7 +370,7 @@ def test_discipline_and_training_exist(data):
 def test_default_range_ends_yesterday_in_jakarta():
     from zoneinfo import ZoneInfo
 
-    from kinerja.synth import default_range
+    from kinerja_dev.synth import default_range
 
     start, end = default_range()
     today = datetime.now(ZoneInfo("Asia/Jakarta")).date()

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.synth.fraud import FRAUD_GROUND_TRUTH, POLA, load_fraud_truth
-from kinerja.synth.generator import generate
+from kinerja_dev.synth.fraud import FRAUD_GROUND_TRUTH, POLA, load_fraud_truth
+from kinerja_dev.synth.generator import generate
 
 START, END = date(2025, 1, 1), date(2025, 3, 31)
 EMPLOYEES = 150

@@ -1,0 +1,103 @@
+"""What every command group of the `kinerja` CLI shares: console, exit codes, options, parsing."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
+
+from kinerja.runtime import silence_telemetry
+from kinerja.settings import Settings, get_settings
+
+silence_telemetry()
+
+# Exit codes besides 0 (done) and 1 (done, but something was rejected or failed).
+EXIT_BAD_ARGUMENT = 2  # as click's own usage errors
+EXIT_BUSY = 75  # EX_TEMPFAIL: another process holds the warehouse; try again later
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+class BadArgument(ValueError):
+    """A command-line value the command cannot use; the message says which and why."""
+
+
+class PlainErrors(TyperGroup):
+    """Bad arguments and a busy warehouse end in one plain line and an exit code, not a
+    traceback: they are the user's to fix, not the program's."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BadArgument as exc:
+            fail(f"kinerja: {exc}", EXIT_BAD_ARGUMENT)
+        except Exception as exc:
+            # Imported here: the warehouse engines are slow to import and most commands
+            # (--help, generate) never open them.
+            from kinerja.warehouse import WarehouseBusy
+
+            if isinstance(exc, WarehouseBusy):
+                fail(f"kinerja: {exc}", EXIT_BUSY)
+            raise
+
+
+def fail(message: str, code: int) -> None:
+    # Not markup, and never wrapped: one line however long.
+    error_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+LandingOpt = Annotated[
+    str | None, typer.Option("--landing", help="Landing area: folder or fsspec URL.")
+]
+TargetOpt = Annotated[
+    str | None, typer.Option("--target", help="Warehouse: duckdb (default) or postgres.")
+]
+
+
+def settings_for(landing: str | None = None, target: str | None = None) -> Settings:
+    """Apply command-line overrides through the environment, so Airflow and dbt see them too."""
+    if landing:
+        os.environ["KINERJA_LANDING"] = landing
+    if target:
+        if target not in ("duckdb", "postgres"):
+            raise BadArgument(f"--target {target!r}: use duckdb or postgres")
+        os.environ["KINERJA_TARGET"] = target
+    return get_settings()
+
+
+def parse_date(option: str, value: str) -> date:
+    """An ISO date from the command line (YYYY-MM-DD), or a BadArgument naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadArgument(f"{option} {value!r} is not a date YYYY-MM-DD ({exc})") from None
+
+
+def date_range(first: str | None, last: str | None) -> tuple[date | None, date | None]:
+    start = parse_date("--start", first) if first else None
+    end = parse_date("--end", last) if last else None
+    if start and end and start > end:
+        raise BadArgument(f"--start {start} is after --end {end}")
+    return start, end
+
+
+def yesterday() -> date:
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date() - timedelta(days=1)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )

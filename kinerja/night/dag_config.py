@@ -1,0 +1,106 @@
+"""What the DAG file needs at parse time, cheap to import (no Airflow, no dbt)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from kinerja.project import DBT_PROJECT_DIR
+from kinerja.runtime import tool_environment
+from kinerja.settings import get_settings
+from kinerja.transform.invoke import DBT_EXECUTABLE
+from kinerja.transform.manifest import manifest_path
+
+__all__ = [
+    "DBT_EXECUTABLE",
+    "DBT_PROJECT_DIR",
+    "NIGHT_EXCLUDE",
+    "WAREHOUSE_POOL",
+    "dbt_env",
+    "dbt_manifest",
+    "dbt_producer_args",
+    "dbt_profiles_yml",
+    "dbt_sensor_args",
+    "warehouse_target",
+]
+
+# Every task that writes the warehouse takes a slot here. On DuckDB the pool has one slot, so
+# writers never overlap; on PostgreSQL it can be widened (`kinerja` sets it up per target).
+WAREHOUSE_POOL = "kinerja_warehouse"
+POOL_SLOTS = {"duckdb": 1, "postgres": 4}
+
+# dbt's unit tests check SQL logic on static inputs, so they belong to CI (`make test` builds the
+# project with them on both targets), not to every night, where they cost a third of the tests' time.
+NIGHT_EXCLUDE = ("resource_type:unit_test",)
+
+# Set by `kinerja run` for `airflow dags test`, which runs one task at a time in its own process
+# and runs a deferred task's trigger inline, blocking the loop until it fires.
+INLINE_RUN_VARIABLE = "KINERJA_AIRFLOW_INLINE"
+
+
+def warehouse_target() -> str:
+    return get_settings().target
+
+
+def dbt_manifest() -> Path:
+    return manifest_path(get_settings())
+
+
+def dbt_profiles_yml() -> Path:
+    return DBT_PROJECT_DIR / "profiles.yml"
+
+
+# Cosmos shows `env_vars` in every dbt task's rendered fields and keeps them in the serialized
+# DAG: secrets stay out and reach dbt through the task process's own environment instead (the
+# pseudonym key through kinerja.pseudonym.hand_key_to_dbt; the password is inherited).
+SECRET_VARIABLES = frozenset({"KINERJA_PG_PASSWORD", "KINERJA_PSEUDONYM_KEY"})
+
+
+def dbt_env() -> dict[str, str]:
+    """The non-secret variables dbt's profile and models read (paths, target, DuckDB limits)."""
+    keep = (
+        "KINERJA_",
+        "DBT_",
+        "DO_NOT_TRACK",
+    )
+    return {
+        k: v
+        for k, v in tool_environment(get_settings()).items()
+        if k.startswith(keep) and k not in SECRET_VARIABLES
+    }
+
+
+def dbt_producer_args() -> dict[str, Any]:
+    """The one task that runs `dbt build` (Cosmos' watcher producer) writes the warehouse.
+
+    No retries: Cosmos' producer skips itself on a second try (a second build could overlap the
+    first), so a retry would only add the retry delay before the night fails. The pseudonym key
+    is handed to dbt in the producer's own process right before it runs (`pre_execute`).
+    """
+    from kinerja.pseudonym import hand_key_to_dbt
+
+    return {"pool": WAREHOUSE_POOL, "retries": 0, "pre_execute": hand_key_to_dbt}
+
+
+def dbt_sensor_args() -> dict[str, Any]:
+    """Per-node sensors only read the producer's XComs: they stay out of the warehouse pool, so
+    a sensor waiting for its node never holds the slot the producer needs.
+
+    With a scheduler and a triggerer (Celery) they defer and cost no worker slot while waiting.
+    Under `airflow dags test` a deferred trigger runs inline and would block the loop before the
+    producer ever ran, so there they reschedule instead: a sensor that pokes too early gives way.
+    No retries: a retried sensor re-runs its node with dbt outside the pool, and a node that
+    failed in the build fails again; the night fails at once naming it.
+    """
+    inline = os.environ.get(INLINE_RUN_VARIABLE) == "1"
+    return {
+        # Nothing is scheduled on dbt's tables as Airflow assets; emitting one per node costs
+        # the sensor a third of its run.
+        "emit_datasets": False,
+        "pool": "default_pool",
+        "retries": 0,
+        "deferrable": not inline,
+        "mode": "reschedule" if inline else "poke",
+        "poke_interval": 1 if inline else 5,
+    }
