@@ -8,14 +8,12 @@ from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kinerja.cli.common import console, progress_bar
 from kinerja.settings import get_settings
 
 bench_app = typer.Typer(help="Benchmarks of the pipeline's stages.", no_args_is_help=True)
-console = Console()
 
 
 @bench_app.command("dbt")
@@ -64,16 +62,6 @@ def dbt_incremental(
         )
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
 @bench_app.command("load")
 def bench_load(
     rows: Annotated[int, typer.Option(min=1, help="Punch rows to generate.")] = 1_000_000,
@@ -102,7 +90,7 @@ def bench_load(
         targets = ["duckdb"]
     steps = (0 if csv else 1) + 2 * len(targets)
     started: list[str] = []
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Benchmark", total=steps)
 
         def step(what: str) -> None:
@@ -278,7 +266,7 @@ def bench_night(
     plain = not console.is_terminal
     benches = []
     for engine in targets:
-        with _progress() as progress:
+        with progress_bar() as progress:
             generation = progress.add_task("generating the agency (or reusing it)", total=None)
 
             def generated(done: int, total: int, task=generation) -> None:
