@@ -55,14 +55,12 @@
 {%- endmacro %}
 
 
-{#- The punches an incremental attendance model rebuilds from: a `rebuild` CTE holding
-    `first_day`, the earliest day the inputs changed for since the model's last run (macro
-    hari_pertama_berubah: punches and employee snapshots loaded since) or the lookback window,
-    whichever is earlier, and a `punches` CTE reading only raw rows extracted from `first_day` - 1
-    on (a punch is delivered on or after its day). Shared so that every model built from punches
-    rebuilds the same days. Emits "rebuild as (...), punches as (...)". -#}
-{% macro incremental_punches() %}
-{% if is_incremental() %}
+{#- The `rebuild` CTE of an incremental attendance model keyed by day, holding `first_day`: the
+    earliest day the inputs changed for since the model's last run (macro hari_pertama_berubah:
+    punches and employee snapshots loaded since) or the lookback window, whichever is earlier.
+    Shared so that every model built from punches rebuilds the same days. Emits
+    "rebuild as (...)"; only valid when is_incremental(). -#}
+{% macro rebuild_days() %}
 rebuild as (
 
     select least(
@@ -73,7 +71,16 @@ rebuild as (
         )
     ) as first_day
 
-),
+)
+{%- endmacro %}
+
+
+{#- The raw punches an incremental attendance model rebuilds from: `rebuild` (macro rebuild_days)
+    and a `punches` CTE reading only raw rows extracted from `first_day` - 1 on (a punch is
+    delivered on or after its day). Emits "rebuild as (...), punches as (...)". -#}
+{% macro incremental_punches() %}
+{% if is_incremental() %}
+{{ rebuild_days() }},
 {% endif %}
 
 punches as (

@@ -1,8 +1,12 @@
 -- Every distinct punch as an instant (UTC) and as local time in the employee's unit, with the
--- device, the position (MOBILE) and the unit's office and geofence: the grain the attendance
--- warnings reason on (int_presensi__harian aggregates the same punches per day).
--- Zone resolution and de-duplication follow int_presensi__harian: an offset-less punch is
--- wall-clock time in the unit's zone; the same instant delivered twice counts once.
+-- device, the position (MOBILE), whether it lies outside the unit's geofence, and the unit's
+-- office and radius: the grain the attendance warnings reason on, and what int_presensi__harian
+-- aggregates per day. An offset-less punch is wall-clock time in the unit's zone; the same
+-- instant delivered twice (or written with another offset) counts once. The unit is the one
+-- valid on the punch's day (int_unit_kerja__riwayat): a later change of a unit's zone or
+-- office must not rewrite how late people were, or where they were, before it.
+-- Geofence: a MOBILE punch farther from the unit's office than its radius_presensi_m, or
+-- without coordinates, is outside (a fingerprint/face terminal is fixed: never).
 
 {{
     config(
@@ -12,10 +16,9 @@
         on_schema_change='append_new_columns',
     )
 }}
--- Incremental like int_presensi__harian, and for the same reason: five rules read every punch
--- of the history each night, and placing millions of punches in their unit's history is the
--- expensive step. A run rebuilds from `first_day`, the earliest day touched by punches loaded
--- since the previous run (one day earlier: written and local dates can differ across zones) or
+-- Incremental, so that the nightly cost follows the new day and not the history: placing
+-- millions of punches in their unit's history is the night's most expensive step. A run
+-- rebuilds from `first_day`, the earliest day touched by punches loaded since the previous run (one day earlier: written and local dates can differ across zones) or
 -- the lookback window, whichever is earlier; a punch is delivered on or after its day, so only
 -- raw rows extracted from `first_day` - 1 on are read.
 {#- The day whose employee state (unit, so zone and office) places a punch. Without offset the
@@ -41,7 +44,7 @@ employee_history as (
 
 units as (
 
-    select * from {{ ref('stg_simpeg__unit_kerja') }}
+    select * from {{ ref('int_unit_kerja__riwayat') }}
 
 ),
 
@@ -63,6 +66,13 @@ placed as (
         units.lat as lat_unit,
         units.lon as lon_unit,
         units.radius_presensi_m,
+        case
+            when coalesce(punches.sumber, '') <> 'MOBILE' or units.radius_presensi_m is null
+                or units.lat is null or units.lon is null then false
+            when punches.lat is null or punches.lon is null then true
+            else {{ haversine_m('units.lat', 'units.lon', 'punches.lat', 'punches.lon') }}
+                > units.radius_presensi_m
+        end as luar_geofence,
         zones.utc_offset_jam,
         {{ to_utc('punches.waktu_tertulis', 'coalesce(punches.offset_menit_tertulis, zones.utc_offset_jam * 60)') }} as waktu_utc,
         punches._extraction_date,
@@ -75,6 +85,8 @@ placed as (
         and {{ placement_date }} < employee_history.berlaku_sampai
     inner join units
         on employee_history.kode_unit = units.kode_unit
+        and {{ placement_date }} >= units.berlaku_mulai
+        and {{ placement_date }} < units.berlaku_sampai
     inner join zones
         on units.zona_waktu = zones.zona_waktu
 
@@ -82,6 +94,7 @@ placed as (
 
 distinct_punches as (
 
+    -- the first delivery of an instant wins (its device and position)
     select
         *,
         row_number() over (
@@ -107,6 +120,7 @@ local_punches as (
         lat_unit,
         lon_unit,
         radius_presensi_m,
+        luar_geofence,
         _loaded_at as _dimuat_pada
     from distinct_punches
     where repeat_rank = 1
