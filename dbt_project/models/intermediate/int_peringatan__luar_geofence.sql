@@ -8,7 +8,6 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan() }}",
-        on_schema_change='append_new_columns',
     )
 }}
 -- Incremental by local day: a finding is one employee's day, judged on that day's punches
