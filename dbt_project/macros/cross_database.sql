@@ -49,7 +49,11 @@
     cast({{ dbt.dateadd('month', months, date_expression) }} as date)
 {%- endmacro %}
 
-{#- First day of the date's quarter, as a date (PostgreSQL would return timestamptz). -#}
+{#- First day of the date's month or quarter, as a date (PostgreSQL would return timestamptz). -#}
+{% macro month_start(date_expression) -%}
+    cast({{ dbt.date_trunc('month', 'cast(' ~ date_expression ~ ' as timestamp)') }} as date)
+{%- endmacro %}
+
 {% macro quarter_start(date_expression) -%}
     cast({{ dbt.date_trunc('quarter', 'cast(' ~ date_expression ~ ' as timestamp)') }} as date)
 {%- endmacro %}

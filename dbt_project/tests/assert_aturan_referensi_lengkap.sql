@@ -8,42 +8,26 @@ with contract_codes as (
 
 ),
 
+{#- seed: the extract and column of the contract whose codes it holds, in a column of that name -#}
+{%- set rules = {
+    'jenis_izin': ('izin', 'jenis'),
+    'tingkat_pendidikan': ('pegawai', 'pendidikan'),
+    'periode_skp': ('skp', 'periode'),
+    'predikat': ('skp', 'predikat'),
+    'zona_waktu': ('unit_kerja', 'zona_waktu'),
+} %}
+
 missing as (
 
-    select 'jenis_izin' as seed, kode
+    {%- for seed, (extract, column) in rules.items() %}
+
+    select '{{ seed }}' as seed, kode
     from contract_codes
-    where ekstrak = 'izin' and kolom = 'jenis'
-      and kode not in (select jenis from {{ ref('jenis_izin') }})
+    where ekstrak = '{{ extract }}' and kolom = '{{ column }}'
+      and kode not in (select {{ column }} from {{ ref(seed) }})
 
     union all
-
-    select 'tingkat_pendidikan', kode
-    from contract_codes
-    where ekstrak = 'pegawai' and kolom = 'pendidikan'
-      and kode not in (select pendidikan from {{ ref('tingkat_pendidikan') }})
-
-    union all
-
-    select 'periode_skp', kode
-    from contract_codes
-    where ekstrak = 'skp' and kolom = 'periode'
-      and kode not in (select periode from {{ ref('periode_skp') }})
-
-    union all
-
-    select 'predikat', kode
-    from contract_codes
-    where ekstrak = 'skp' and kolom = 'predikat'
-      and kode not in (select predikat from {{ ref('predikat') }})
-
-    union all
-
-    select 'zona_waktu', kode
-    from contract_codes
-    where ekstrak = 'unit_kerja' and kolom = 'zona_waktu'
-      and kode not in (select zona_waktu from {{ ref('zona_waktu') }})
-
-    union all
+    {%- endfor %}
 
     select 'matriks_predikat', hasil.kode || '/' || perilaku.kode
     from contract_codes as hasil

@@ -2,36 +2,25 @@
 -- (tanggal_akhir_periode). The intermediate models carry the latest date each feature used
 -- (for leave: the day the decision used became known).
 
-select 'skp' as sumber, periode_id, nip, tanggal_penilaian_terakhir as tanggal_dipakai, tanggal_akhir_periode
-from {{ ref('int_fitur__skp_kuartal') }}
-where tanggal_penilaian_terakhir > tanggal_akhir_periode
+{#- sumber: the feature model and the latest date of its input it carries -#}
+{%- set probes = {
+    'skp': ('int_fitur__skp_kuartal', 'tanggal_penilaian_terakhir'),
+    'presensi': ('int_fitur__presensi_kuartal', 'tanggal_presensi_terakhir'),
+    'pelatihan': ('int_fitur__pelatihan_kuartal', 'tanggal_pelatihan_terakhir'),
+    'hukuman_disiplin': ('int_fitur__hukdis_kuartal', 'tanggal_sk_terakhir'),
+    'kelonggaran_penilai': ('int_fitur__kelonggaran_penilai_kuartal', 'tanggal_penilaian_terakhir'),
+} %}
+
+{%- for sumber, (model, used_date) in probes.items() %}
+
+select '{{ sumber }}' as sumber, periode_id, nip, {{ used_date }} as tanggal_dipakai, tanggal_akhir_periode
+from {{ ref(model) }}
+where {{ used_date }} > tanggal_akhir_periode
 
 union all
+{%- endfor %}
 
-select 'presensi', periode_id, nip, tanggal_presensi_terakhir, tanggal_akhir_periode
-from {{ ref('int_fitur__presensi_kuartal') }}
-where tanggal_presensi_terakhir > tanggal_akhir_periode
-
-union all
-
-select 'pelatihan', periode_id, nip, tanggal_pelatihan_terakhir, tanggal_akhir_periode
-from {{ ref('int_fitur__pelatihan_kuartal') }}
-where tanggal_pelatihan_terakhir > tanggal_akhir_periode
-
-union all
-
-select 'hukuman_disiplin', periode_id, nip, tanggal_sk_terakhir, tanggal_akhir_periode
-from {{ ref('int_fitur__hukdis_kuartal') }}
-where tanggal_sk_terakhir > tanggal_akhir_periode
-
-union all
-
+-- a day's leave decision, and the day itself
 select 'izin', periode_id, nip, izin_diketahui_pada, tanggal_akhir_periode
 from {{ ref('int_fitur__presensi_harian') }}
 where izin_diketahui_pada > tanggal_akhir_periode or tanggal > tanggal_akhir_periode
-
-union all
-
-select 'kelonggaran_penilai', periode_id, nip, tanggal_penilaian_terakhir, tanggal_akhir_periode
-from {{ ref('int_fitur__kelonggaran_penilai_kuartal') }}
-where tanggal_penilaian_terakhir > tanggal_akhir_periode

@@ -6,14 +6,7 @@
 -- on it). Runs are cut at the year end like the cumulative count. Read from the judged
 -- employee-days (int_presensi__pegawai_hari), the same rows as fct_presensi_harian.
 
-{{
-    config(
-        materialized='incremental',
-        unique_key='tahun',
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key='tahun') }}
 -- Incremental by year: a run rebuilds, whole, every year from the one holding the first day whose
 -- attendance changed since the previous run (macro hari_pertama_dibangun_ulang: late punches,
 -- snapshots and leave decisions loaded since, the lookback window). Both the count and the runs

@@ -21,6 +21,5 @@ select
     max(sanctions.tanggal_sk) as tanggal_sk_terakhir
 from quarters
 inner join sanctions
-    on sanctions.tanggal_sk <= quarters.tanggal_akhir_periode
-    and sanctions.tanggal_sk > {{ add_months('quarters.tanggal_akhir_periode', -24) }}
+    on {{ dalam_bulan_terakhir('sanctions.tanggal_sk', 'quarters.tanggal_akhir_periode', 24) }}
 group by quarters.periode_id, sanctions.nip

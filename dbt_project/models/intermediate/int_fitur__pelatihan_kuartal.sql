@@ -21,6 +21,5 @@ select
     max(trainings.tanggal_selesai) as tanggal_pelatihan_terakhir
 from quarters
 inner join trainings
-    on trainings.tanggal_selesai <= quarters.tanggal_akhir_periode
-    and trainings.tanggal_selesai > {{ add_months('quarters.tanggal_akhir_periode', -12) }}
+    on {{ dalam_bulan_terakhir('trainings.tanggal_selesai', 'quarters.tanggal_akhir_periode', 12) }}
 group by quarters.periode_id, trainings.nip

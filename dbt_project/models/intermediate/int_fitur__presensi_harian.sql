@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='periode_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key='periode_id') }}
 
 -- Daily attendance as it was known at the end of the day's quarter: one row per employee and
 -- covered working day of a complete quarter, the input of the attendance features.

@@ -4,14 +4,7 @@
 -- The PP 94/2021 year-to-date count adds up the quarters of the year so far, each as known at
 -- its own end: still nothing from after this quarter's end.
 
-{{
-    config(
-        materialized='incremental',
-        unique_key='periode_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key='periode_id') }}
 -- Incremental by quarter, like its input int_fitur__presensi_harian: a run builds the quarters
 -- not built yet and rebuilds, whole, every quarter ending on or after the first day whose
 -- inputs changed since the previous run (macro kuartal_dibangun_ulang); the quarter before

@@ -66,21 +66,20 @@ days_present as (
 )
 
 select
-    'BUDDY_PUNCHING' as pola,
-    pairs.nip,
-    pairs.nip_terkait,
-    cast(null as date) as tanggal,
-    pairs.tanggal_mulai,
-    pairs.tanggal_selesai,
-    cast(pairs.jumlah_hari as integer) as jumlah_kejadian,
-    main_device.id_perangkat,
-    cast(null as {{ type_double() }}) as jarak_m,
-    cast(null as {{ type_double() }}) as kecepatan_kmh,
-    {{ round_double('pairs.selisih_detik_rata', 1) }} as selisih_detik,
-    {{ round_double(
-        'cast(pairs.jumlah_hari as ' ~ type_double() ~ ')'
-        ~ ' / least(own.jumlah_hari_hadir, other.jumlah_hari_hadir)', 3
-    ) }} as rasio_kejadian,
+    {{ kolom_temuan(
+        'BUDDY_PUNCHING',
+        'pairs.nip',
+        tanggal_mulai='pairs.tanggal_mulai',
+        tanggal_selesai='pairs.tanggal_selesai',
+        jumlah_kejadian='pairs.jumlah_hari',
+        nip_terkait='pairs.nip_terkait',
+        id_perangkat='main_device.id_perangkat',
+        selisih_detik=round_double('pairs.selisih_detik_rata', 1),
+        rasio_kejadian=round_double(
+            'cast(pairs.jumlah_hari as ' ~ type_double() ~ ')'
+            ~ ' / least(own.jumlah_hari_hadir, other.jumlah_hari_hadir)', 3
+        ),
+    ) }},
     'Presensi berselisih paling lama {{ window_s }} detik pada perangkat yang sama, '
         || 'saat datang dan pulang, di ' || {{ as_text('pairs.jumlah_hari') }} || ' hari ('
         || {{ as_text('pairs.tanggal_mulai') }} || ' s.d. '

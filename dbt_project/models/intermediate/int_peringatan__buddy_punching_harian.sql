@@ -11,7 +11,6 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan(-1) }}",
-        on_schema_change='append_new_columns',
         indexes=[{'columns': ['tanggal']}],
     )
 }}

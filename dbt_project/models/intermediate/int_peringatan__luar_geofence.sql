@@ -8,7 +8,6 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan() }}",
-        on_schema_change='append_new_columns',
     )
 }}
 -- Incremental by local day: a finding is one employee's day, judged on that day's punches
@@ -65,18 +64,16 @@ per_day as (
 )
 
 select
-    'LUAR_GEOFENCE' as pola,
-    per_day.nip,
-    cast(null as {{ dbt.type_string() }}) as nip_terkait,
-    per_day.tanggal,
-    per_day.tanggal as tanggal_mulai,
-    per_day.tanggal as tanggal_selesai,
-    cast(per_day.jumlah_punch as integer) as jumlah_kejadian,
-    farthest.id_perangkat,
-    {{ round_double('farthest.jarak_m', 0) }} as jarak_m,
-    cast(null as {{ type_double() }}) as kecepatan_kmh,
-    cast(null as {{ type_double() }}) as selisih_detik,
-    cast(null as {{ type_double() }}) as rasio_kejadian,
+    {{ kolom_temuan(
+        'LUAR_GEOFENCE',
+        'per_day.nip',
+        tanggal_mulai='per_day.tanggal',
+        tanggal_selesai='per_day.tanggal',
+        jumlah_kejadian='per_day.jumlah_punch',
+        tanggal='per_day.tanggal',
+        id_perangkat='farthest.id_perangkat',
+        jarak_m=round_double('farthest.jarak_m', 0),
+    ) }},
     'Presensi MOBILE di luar geofence unit ' || farthest.kode_unit || ' (kantor '
         || {{ as_text('farthest.lat_unit') }} || ', ' || {{ as_text('farthest.lon_unit') }}
         || ', radius ' || {{ as_text('farthest.radius_presensi_m') }} || ' m + toleransi {{ tolerance_m }} m): '

@@ -49,18 +49,14 @@ pairs as (
 )
 
 select
-    'NIK_GANDA' as pola,
-    pairs.nip,
-    pairs.nip_terkait,
-    cast(null as date) as tanggal,
-    pairs.tanggal_snapshot as tanggal_mulai,
-    pairs.tanggal_snapshot as tanggal_selesai,
-    cast(pairs.jumlah_nip as integer) as jumlah_kejadian,
-    cast(null as {{ dbt.type_string() }}) as id_perangkat,
-    cast(null as {{ type_double() }}) as jarak_m,
-    cast(null as {{ type_double() }}) as kecepatan_kmh,
-    cast(null as {{ type_double() }}) as selisih_detik,
-    cast(null as {{ type_double() }}) as rasio_kejadian,
+    {{ kolom_temuan(
+        'NIK_GANDA',
+        'pairs.nip',
+        tanggal_mulai='pairs.tanggal_snapshot',
+        tanggal_selesai='pairs.tanggal_snapshot',
+        jumlah_kejadian='pairs.jumlah_nip',
+        nip_terkait='pairs.nip_terkait',
+    ) }},
     'NIK yang sama dipakai ' || {{ as_text('pairs.jumlah_nip') }} || ' NIP pada snapshot '
         || {{ as_text('pairs.tanggal_snapshot') }} || ': ' || pairs.nip || ' ('
         || coalesce(own.status_kepegawaian, '-') || ' ' || coalesce(own.status_aktif, '-')

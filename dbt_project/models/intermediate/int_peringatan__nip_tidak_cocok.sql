@@ -63,17 +63,12 @@ per_nip as (
 )
 
 select
-    'NIP_TIDAK_COCOK' as pola,
-    nip,
-    cast(null as {{ dbt.type_string() }}) as nip_terkait,
-    cast(null as date) as tanggal,
-    tanggal_mulai,
-    tanggal_selesai,
-    cast(jumlah as integer) as jumlah_kejadian,
-    cast(null as {{ dbt.type_string() }}) as id_perangkat,
-    cast(null as {{ type_double() }}) as jarak_m,
-    cast(null as {{ type_double() }}) as kecepatan_kmh,
-    cast(null as {{ type_double() }}) as selisih_detik,
-    cast(null as {{ type_double() }}) as rasio_kejadian,
+    {{ kolom_temuan(
+        'NIP_TIDAK_COCOK',
+        'nip',
+        tanggal_mulai='tanggal_mulai',
+        tanggal_selesai='tanggal_selesai',
+        jumlah_kejadian='jumlah',
+    ) }},
     daftar || case when jumlah > 3 then '; ...' else '' end as bukti
 from per_nip

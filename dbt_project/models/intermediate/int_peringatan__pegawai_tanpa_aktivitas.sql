@@ -73,18 +73,13 @@ silent as (
 )
 
 select
-    'PEGAWAI_TANPA_AKTIVITAS' as pola,
-    silent.nip,
-    cast(null as {{ dbt.type_string() }}) as nip_terkait,
-    cast(null as date) as tanggal,
-    silent.mulai as tanggal_mulai,
-    silent.selesai as tanggal_selesai,
-    cast(silent.hari_aktif as integer) as jumlah_kejadian,
-    cast(null as {{ dbt.type_string() }}) as id_perangkat,
-    cast(null as {{ type_double() }}) as jarak_m,
-    cast(null as {{ type_double() }}) as kecepatan_kmh,
-    cast(null as {{ type_double() }}) as selisih_detik,
-    cast(null as {{ type_double() }}) as rasio_kejadian,
+    {{ kolom_temuan(
+        'PEGAWAI_TANPA_AKTIVITAS',
+        'silent.nip',
+        tanggal_mulai='silent.mulai',
+        tanggal_selesai='silent.selesai',
+        jumlah_kejadian='silent.hari_aktif',
+    ) }},
     'AKTIF ' || {{ as_text('silent.hari_aktif') }} || ' hari (' || {{ as_text('silent.mulai') }}
         || ' s.d. ' || {{ as_text('silent.selesai') }} || ', unit '
         || coalesce(employee.kode_unit, '-')

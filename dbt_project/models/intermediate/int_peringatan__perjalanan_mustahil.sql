@@ -11,7 +11,6 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan() }}",
-        on_schema_change='append_new_columns',
     )
 }}
 -- Incremental by local day: a finding is one employee's day, the hops between that day's
@@ -121,18 +120,18 @@ per_day as (
 )
 
 select
-    'PERJALANAN_MUSTAHIL' as pola,
-    per_day.nip,
-    cast(null as {{ dbt.type_string() }}) as nip_terkait,
-    per_day.tanggal,
-    per_day.tanggal as tanggal_mulai,
-    per_day.tanggal as tanggal_selesai,
-    cast(per_day.jumlah_lompatan as integer) as jumlah_kejadian,
-    fastest.id_perangkat,
-    {{ round_double('fastest.jarak_m', 0) }} as jarak_m,
-    {{ round_double('fastest.kecepatan_kmh', 1) }} as kecepatan_kmh,
-    fastest.selisih_detik,
-    cast(null as {{ type_double() }}) as rasio_kejadian,
+    {{ kolom_temuan(
+        'PERJALANAN_MUSTAHIL',
+        'per_day.nip',
+        tanggal_mulai='per_day.tanggal',
+        tanggal_selesai='per_day.tanggal',
+        jumlah_kejadian='per_day.jumlah_lompatan',
+        tanggal='per_day.tanggal',
+        id_perangkat='fastest.id_perangkat',
+        jarak_m=round_double('fastest.jarak_m', 0),
+        kecepatan_kmh=round_double('fastest.kecepatan_kmh', 1),
+        selisih_detik='fastest.selisih_detik',
+    ) }},
     'Perpindahan antar presensi berurutan lebih cepat dari {{ max_speed_kmh }} km/jam: '
         || per_day.daftar_lompatan as bukti
 from per_day

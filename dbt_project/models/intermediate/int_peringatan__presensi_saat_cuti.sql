@@ -9,7 +9,6 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan() }}",
-        on_schema_change='append_new_columns',
     )
 }}
 -- Incremental by local day: a finding is one employee's day, its punches and the leave that
@@ -82,18 +81,15 @@ per_day as (
 )
 
 select
-    'PRESENSI_SAAT_CUTI' as pola,
-    per_day.nip,
-    cast(null as {{ dbt.type_string() }}) as nip_terkait,
-    per_day.tanggal,
-    first_punch.izin_mulai as tanggal_mulai,
-    first_punch.izin_selesai as tanggal_selesai,
-    cast(per_day.jumlah_punch as integer) as jumlah_kejadian,
-    first_punch.id_perangkat,
-    cast(null as {{ type_double() }}) as jarak_m,
-    cast(null as {{ type_double() }}) as kecepatan_kmh,
-    cast(null as {{ type_double() }}) as selisih_detik,
-    cast(null as {{ type_double() }}) as rasio_kejadian,
+    {{ kolom_temuan(
+        'PRESENSI_SAAT_CUTI',
+        'per_day.nip',
+        tanggal_mulai='first_punch.izin_mulai',
+        tanggal_selesai='first_punch.izin_selesai',
+        jumlah_kejadian='per_day.jumlah_punch',
+        tanggal='per_day.tanggal',
+        id_perangkat='first_punch.id_perangkat',
+    ) }},
     'Izin ' || first_punch.id_izin || ' (' || first_punch.jenis || ' '
         || {{ as_text('first_punch.izin_mulai') }} || ' s.d. '
         || {{ as_text('first_punch.izin_selesai') }} || ') disetujui, namun ada presensi: '

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='tanggal',
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key='tanggal') }}
 
 -- The employee-day: who is expected at work on a covered working day, the one place that says
 -- so for the daily facts (fct_presensi_harian), the features (int_fitur__presensi_harian) and

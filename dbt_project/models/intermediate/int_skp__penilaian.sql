@@ -5,10 +5,13 @@
 
 with versions as (
 
-    select
-        *,
-        max(urutan_versi) over (partition by id_penilaian) as urutan_versi_terbaru
-    from {{ ref('int_skp__penilaian_versi') }}
+    select * from {{ ref('int_skp__penilaian_versi') }}
+
+),
+
+newest as (
+
+    {{ versi_terbaru('versions', 'id_penilaian', newest_by=['urutan_versi']) }}
 
 )
 
@@ -29,5 +32,4 @@ select
     predikat_tidak_sesuai,
     capaian_organisasi,
     tanggal_penilaian
-from versions
-where urutan_versi = urutan_versi_terbaru
+from newest

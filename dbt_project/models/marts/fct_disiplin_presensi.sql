@@ -3,14 +3,7 @@
 -- data (seed sanksi_disiplin): each row matches either the cumulative count (KUMULATIF) or the
 -- longest run (BERTURUT) within its day range; the heaviest match (highest urutan) applies.
 
-{{
-    config(
-        materialized='incremental',
-        unique_key='tahun',
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key='tahun') }}
 -- Incremental by year, rebuilding the same years as int_disiplin__tahunan (same window, same
 -- watermark: `_dimuat_pada` passes through).
 

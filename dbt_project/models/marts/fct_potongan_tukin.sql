@@ -3,14 +3,7 @@
 -- (TK), at the rates of the agency's scheme (var skema_tukin; seed potongan_tukin: the rates are
 -- data, the default is Kemenag). The month's total is capped at 100 %.
 
-{{
-    config(
-        materialized='incremental',
-        unique_key=['tahun', 'bulan'],
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key=['tahun', 'bulan']) }}
 -- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
 -- whose attendance changed since the previous run (macro hari_pertama_dibangun_ulang).
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='tanggal',
-        incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
-    )
-}}
+{{ config(materialized='incremental', unique_key='tanggal') }}
 
 -- Daily attendance (presensi harian): one row per employee per covered working day on which the
 -- employee was in active service. Status: an approved leave or permit (izin DISETUJUI) covering

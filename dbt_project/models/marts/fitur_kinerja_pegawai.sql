@@ -106,21 +106,9 @@ select
     cast(performance.label_berisiko as integer) as label_berisiko,
     performance.tanggal_label_tersedia
 from employee_quarters
-left join attendance
-    on employee_quarters.nip = attendance.nip
-    and employee_quarters.periode_id = attendance.periode_id
-left join attendance_year_to_date
-    on employee_quarters.nip = attendance_year_to_date.nip
-    and employee_quarters.periode_id = attendance_year_to_date.periode_id
-left join training
-    on employee_quarters.nip = training.nip
-    and employee_quarters.periode_id = training.periode_id
-left join sanctions
-    on employee_quarters.nip = sanctions.nip
-    and employee_quarters.periode_id = sanctions.periode_id
-left join performance
-    on employee_quarters.nip = performance.nip
-    and employee_quarters.periode_id = performance.periode_id
-left join rater_leniency
-    on employee_quarters.nip = rater_leniency.nip
-    and employee_quarters.periode_id = rater_leniency.periode_id
+left join attendance using (nip, periode_id)
+left join attendance_year_to_date using (nip, periode_id)
+left join training using (nip, periode_id)
+left join sanctions using (nip, periode_id)
+left join performance using (nip, periode_id)
+left join rater_leniency using (nip, periode_id)

@@ -10,7 +10,7 @@
 with months as (
 
     select distinct
-        cast({{ dbt.date_trunc('month', 'cast(tanggal as timestamp)') }} as date) as bulan
+        {{ month_start('tanggal') }} as bulan
     from {{ ref('int_presensi__hari_tercakup') }}
 
 ),
@@ -121,14 +121,14 @@ attendance_direct as (
 
     select
         kode_unit,
-        cast({{ dbt.date_trunc('month', 'cast(tanggal as timestamp)') }} as date) as bulan,
+        {{ month_start('tanggal') }} as bulan,
         count(*) as hari_dinilai,
         sum(case when kelompok = 'HADIR' then 1 else 0 end) as hari_hadir,
         sum(case when status = 'TERLAMBAT' then 1 else 0 end) as hari_terlambat,
         sum(case when kelompok = 'ABSEN_SAH' then 1 else 0 end) as hari_absen_sah,
         sum(case when kelompok = 'TANPA_KETERANGAN' then 1 else 0 end) as hari_tanpa_keterangan
     from attendance
-    group by kode_unit, cast({{ dbt.date_trunc('month', 'cast(tanggal as timestamp)') }} as date)
+    group by kode_unit, {{ month_start('tanggal') }}
 
 ),
 
@@ -136,14 +136,14 @@ predikat_direct as (
 
     select
         kode_unit,
-        cast({{ dbt.date_trunc('month', 'cast(tanggal_akhir_periode as timestamp)') }} as date) as bulan,
+        {{ month_start('tanggal_akhir_periode') }} as bulan,
         sum(case when predikat = '1' then 1 else 0 end) as jumlah_sangat_baik,
         sum(case when predikat = '2' then 1 else 0 end) as jumlah_baik,
         sum(case when predikat = '3' then 1 else 0 end) as jumlah_butuh_perbaikan,
         sum(case when predikat = '4' then 1 else 0 end) as jumlah_kurang,
         sum(case when predikat = '5' then 1 else 0 end) as jumlah_sangat_kurang
     from assessments
-    group by kode_unit, cast({{ dbt.date_trunc('month', 'cast(tanggal_akhir_periode as timestamp)') }} as date)
+    group by kode_unit, {{ month_start('tanggal_akhir_periode') }}
 
 ),
 

@@ -9,7 +9,6 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ hapus_jendela_peringatan() }}",
-        on_schema_change='append_new_columns',
     )
 }}
 -- Incremental: the day-level findings (one employee's local day: those with a tanggal) are

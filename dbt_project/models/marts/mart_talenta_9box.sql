@@ -86,8 +86,7 @@ sanctions_in_window as (
     from annual_results
     inner join sanctions
         on annual_results.nip = sanctions.nip
-        and sanctions.tanggal_sk <= annual_results.akhir_tahun
-        and sanctions.tanggal_sk > {{ add_months('annual_results.akhir_tahun', -24) }}
+        and {{ dalam_bulan_terakhir('sanctions.tanggal_sk', 'annual_results.akhir_tahun', 24) }}
     group by annual_results.nip, annual_results.tahun
 
 ),

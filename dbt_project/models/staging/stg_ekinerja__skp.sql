@@ -4,10 +4,13 @@
 
 with versions as (
 
-    select
-        *,
-        max(urutan_versi) over (partition by id_penilaian) as urutan_versi_terbaru
-    from {{ ref('stg_ekinerja__skp_versi') }}
+    select * from {{ ref('stg_ekinerja__skp_versi') }}
+
+),
+
+newest as (
+
+    {{ versi_terbaru('versions', 'id_penilaian', newest_by=['urutan_versi']) }}
 
 )
 
@@ -26,5 +29,4 @@ select
     diperbarui_pada_tertulis,
     _extraction_date,
     _loaded_at
-from versions
-where urutan_versi = urutan_versi_terbaru
+from newest

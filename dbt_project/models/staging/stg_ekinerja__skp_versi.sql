@@ -42,47 +42,31 @@ typed as (
 
 ),
 
-versioned as (
+rated as (
 
     select
-        *,
-        -- versions of one record come from one source system, so an offset-less time compares
-        -- consistently with its siblings even without knowing the zone
-        row_number() over (
-            partition by id_penilaian
-            order by
-                {{ to_utc('diperbarui_pada_tertulis', 'coalesce(offset_menit_tertulis, 0)') }} nulls first,
-                _extraction_date,
-                _loaded_at,
-                _row_number
-        ) as urutan_versi
+        typed.*,
+        coalesce(hasil.kode_rating, typed.rating_hasil_kerja_asli) as rating_hasil_kerja,
+        coalesce(perilaku.kode_rating, typed.rating_perilaku_kerja_asli) as rating_perilaku_kerja
     from typed
-    where id_penilaian is not null
+    left join rating_words as hasil
+        on typed.rating_hasil_kerja_asli = hasil.kata_rating
+    left join rating_words as perilaku
+        on typed.rating_perilaku_kerja_asli = perilaku.kata_rating
+    where typed.id_penilaian is not null
 
 )
 
 select
-    versioned.id_penilaian,
-    versioned.nip,
-    versioned.nip_penilai,
-    versioned.tahun,
-    versioned.periode,
-    coalesce(hasil.kode_rating, versioned.rating_hasil_kerja_asli) as rating_hasil_kerja,
-    coalesce(perilaku.kode_rating, versioned.rating_perilaku_kerja_asli) as rating_perilaku_kerja,
-    versioned.predikat_sumber,
-    versioned.capaian_organisasi,
-    versioned.tanggal_penilaian,
-    case
-        when versioned.offset_menit_tertulis is not null
-            then {{ to_utc('versioned.diperbarui_pada_tertulis', 'versioned.offset_menit_tertulis') }}
-    end as diperbarui_pada_utc,
-    versioned.diperbarui_pada_tertulis,
-    coalesce(cast(versioned.diperbarui_pada_tertulis as date), versioned._extraction_date) as diketahui_pada,
-    versioned.urutan_versi,
-    versioned._extraction_date,
-    versioned._loaded_at
-from versioned
-left join rating_words as hasil
-    on versioned.rating_hasil_kerja_asli = hasil.kata_rating
-left join rating_words as perilaku
-    on versioned.rating_perilaku_kerja_asli = perilaku.kata_rating
+    id_penilaian,
+    nip,
+    nip_penilai,
+    tahun,
+    periode,
+    rating_hasil_kerja,
+    rating_perilaku_kerja,
+    predikat_sumber,
+    capaian_organisasi,
+    tanggal_penilaian,
+    {{ kolom_versi_diperbarui('id_penilaian') }}
+from rated

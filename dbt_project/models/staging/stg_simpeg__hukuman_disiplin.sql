@@ -21,19 +21,13 @@ typed as (
         _loaded_at,
         _row_number
     from source
+    where {{ clean_text('id_hukdis') }} is not null
 
 ),
 
-versioned as (
+newest as (
 
-    select
-        *,
-        row_number() over (
-            partition by id_hukdis
-            order by _extraction_date desc, _loaded_at desc, _row_number desc
-        ) as version_rank
-    from typed
-    where id_hukdis is not null
+    {{ versi_terbaru('typed', 'id_hukdis') }}
 
 )
 
@@ -48,5 +42,4 @@ select
     alasan,
     _extraction_date,
     _loaded_at
-from versioned
-where version_rank = 1
+from newest

@@ -38,23 +38,6 @@ select
     tanggal_mulai,
     tanggal_selesai,
     status,
-    case
-        when offset_menit_tertulis is not null
-            then {{ to_utc('diperbarui_pada_tertulis', 'offset_menit_tertulis') }}
-    end as diperbarui_pada_utc,
-    diperbarui_pada_tertulis,
-    coalesce(cast(diperbarui_pada_tertulis as date), _extraction_date) as diketahui_pada,
-    -- versions of one record come from one source system, so an offset-less time compares
-    -- consistently with its siblings even without knowing the zone
-    row_number() over (
-        partition by id_izin
-        order by
-            {{ to_utc('diperbarui_pada_tertulis', 'coalesce(offset_menit_tertulis, 0)') }} nulls first,
-            _extraction_date,
-            _loaded_at,
-            _row_number
-    ) as urutan_versi,
-    _extraction_date,
-    _loaded_at
+    {{ kolom_versi_diperbarui('id_izin') }}
 from typed
 where id_izin is not null

@@ -6,35 +6,6 @@ with snapshots as (
 
     select * from {{ ref('stg_simpeg__pegawai_riwayat') }}
 
-),
-
-latest_per_employee as (
-
-    select
-        *,
-        row_number() over (partition by nip order by tanggal_snapshot desc) as version_rank,
-        max(tanggal_snapshot) over () as latest_snapshot_date
-    from snapshots
-
 )
 
-select
-    nip,
-    nama,
-    jenis_kelamin,
-    tanggal_lahir,
-    status_kepegawaian,
-    golongan,
-    jenis_jabatan,
-    nama_jabatan,
-    kode_unit,
-    nip_atasan,
-    pendidikan,
-    tmt_cpns,
-    tmt_jabatan,
-    status_aktif,
-    tanggal_snapshot,
-    tanggal_snapshot = latest_snapshot_date as dalam_snapshot_terakhir,
-    _loaded_at
-from latest_per_employee
-where version_rank = 1
+{{ keadaan_terakhir('snapshots', 'nip') }}

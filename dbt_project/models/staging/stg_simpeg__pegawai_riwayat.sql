@@ -29,20 +29,14 @@ typed as (
         _loaded_at,
         _row_number
     from source
+    where {{ clean_text('nip') }} is not null
 
 ),
 
 one_row_per_snapshot as (
 
     -- a nip twice in one delivery: the row read last wins
-    select
-        *,
-        row_number() over (
-            partition by nip, _extraction_date
-            order by _loaded_at desc, _row_number desc
-        ) as duplicate_rank
-    from typed
-    where nip is not null
+    {{ versi_terbaru('typed', 'nip, _extraction_date') }}
 
 )
 
@@ -64,4 +58,3 @@ select
     _extraction_date as tanggal_snapshot,
     _loaded_at
 from one_row_per_snapshot
-where duplicate_rank = 1

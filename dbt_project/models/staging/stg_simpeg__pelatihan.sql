@@ -20,19 +20,13 @@ typed as (
         _loaded_at,
         _row_number
     from source
+    where {{ clean_text('id_pelatihan') }} is not null
 
 ),
 
-versioned as (
+newest as (
 
-    select
-        *,
-        row_number() over (
-            partition by id_pelatihan
-            order by _extraction_date desc, _loaded_at desc, _row_number desc
-        ) as version_rank
-    from typed
-    where id_pelatihan is not null
+    {{ versi_terbaru('typed', 'id_pelatihan') }}
 
 )
 
@@ -46,5 +40,4 @@ select
     jp,
     _extraction_date,
     _loaded_at
-from versioned
-where version_rank = 1
+from newest

@@ -6,29 +6,6 @@ with snapshots as (
 
     select * from {{ ref('stg_simpeg__unit_kerja_riwayat') }}
 
-),
-
-latest_per_unit as (
-
-    select
-        *,
-        row_number() over (partition by kode_unit order by tanggal_snapshot desc) as version_rank,
-        max(tanggal_snapshot) over () as latest_snapshot_date
-    from snapshots
-
 )
 
-select
-    kode_unit,
-    nama_unit,
-    kode_unit_induk,
-    instansi,
-    zona_waktu,
-    lat,
-    lon,
-    radius_presensi_m,
-    tanggal_snapshot,
-    tanggal_snapshot = latest_snapshot_date as dalam_snapshot_terakhir,
-    _loaded_at
-from latest_per_unit
-where version_rank = 1
+{{ keadaan_terakhir('snapshots', 'kode_unit') }}

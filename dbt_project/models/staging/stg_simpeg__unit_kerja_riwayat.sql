@@ -23,20 +23,14 @@ typed as (
         _loaded_at,
         _row_number
     from source
+    where {{ clean_text('kode_unit') }} is not null
 
 ),
 
 one_row_per_snapshot as (
 
     -- a unit twice in one delivery: the row read last wins
-    select
-        *,
-        row_number() over (
-            partition by kode_unit, _extraction_date
-            order by _loaded_at desc, _row_number desc
-        ) as duplicate_rank
-    from typed
-    where kode_unit is not null
+    {{ versi_terbaru('typed', 'kode_unit, _extraction_date') }}
 
 )
 
@@ -52,4 +46,3 @@ select
     _extraction_date as tanggal_snapshot,
     _loaded_at
 from one_row_per_snapshot
-where duplicate_rank = 1
