@@ -33,6 +33,7 @@ from kinerja.night.dag_config import (
     dbt_producer_args,
     dbt_profiles_yml,
     dbt_sensor_args,
+    failure_alerts,
     warehouse_target,
 )
 from kinerja.night.events import night_of
@@ -45,6 +46,8 @@ default_args = {
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
     "pool": WAREHOUSE_POOL,
+    # A failed task tells the data team which night, which task and why (KINERJA_ALERT_*).
+    "on_failure_callback": failure_alerts(),
 }
 
 

@@ -91,6 +91,17 @@ class Settings(BaseSettings):
     # by this budget (or by the largest single day, read alone).
     validate_chunk_rows: int = Field(default=1_000_000, ge=1)
 
+    # Where a failed task of the night is reported (kinerja.night.alerts); each channel is off
+    # while its address is unset. SMTP is a plain relay (no login), as agency mail relays for
+    # internal senders usually are; the recipients are comma-separated.
+    alert_smtp_host: str | None = None
+    alert_smtp_port: int = 25
+    alert_smtp_from: str = "kinerja@localhost"
+    alert_smtp_to: str = ""
+    # Receives a JSON POST per failed task; often holds a token, so it is kept out of every
+    # rendered or serialized field (the notifier holds it, not a template).
+    alert_webhook_url: SecretStr | None = None
+
     @property
     def home_dir(self) -> Path:
         # Not cached: `model_copy(update={"home": ...})` must not keep the old home's path.

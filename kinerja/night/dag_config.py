@@ -22,6 +22,7 @@ __all__ = [
     "dbt_producer_args",
     "dbt_profiles_yml",
     "dbt_sensor_args",
+    "failure_alerts",
     "warehouse_target",
 ]
 
@@ -69,6 +70,14 @@ def dbt_env() -> dict[str, str]:
         for k, v in tool_environment(get_settings()).items()
         if k.startswith(keep) and k not in SECRET_VARIABLES
     }
+
+
+def failure_alerts() -> list:
+    """Every task's `on_failure_callback`: the notifiers the KINERJA_ALERT_* settings turn on
+    (kinerja.night.alerts), none when no alert address is set."""
+    from kinerja.night.alerts import failure_alerts as alerts
+
+    return alerts(get_settings())
 
 
 def dbt_producer_args() -> dict[str, Any]:
