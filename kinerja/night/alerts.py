@@ -111,6 +111,7 @@ def failure_alerts(settings: Settings) -> list[BaseNotifier]:
                 recipients,
             )
         )
-    if settings.alert_webhook_url is not None:
-        alerts.append(WebhookFailureAlert(settings.alert_webhook_url.get_secret_value()))
+    url = settings.alert_webhook_url.get_secret_value() if settings.alert_webhook_url else ""
+    if url:  # empty counts as unset: docker-compose passes every variable, set or not
+        alerts.append(WebhookFailureAlert(url))
     return alerts

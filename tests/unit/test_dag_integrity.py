@@ -28,6 +28,7 @@ if dag is not None:
         tasks[t.task_id] = {"retries": t.retries, "pool": t.pool, "type": type(t).__name__,
                             "deferrable": getattr(t, "deferrable", None),
                             "mode": getattr(t, "mode", None),
+                            "on_failure": sorted(type(c).__name__ for c in t.on_failure_callback),
                             "downstream": sorted(t.downstream_task_ids)}
 print("INSPECT" + json.dumps({
     "errors": {k: str(v) for k, v in bag.import_errors.items()},
@@ -45,7 +46,13 @@ def report(tmp_path_factory) -> dict:
     tmp_path = tmp_path_factory.mktemp("dagbag")
     settings = Settings(home=tmp_path / "home")
     write_manifest(settings)
-    env = {**os.environ, **tool_environment(settings)}
+    # Alerts on (nothing is sent while parsing): every task must carry both notifiers.
+    alerts = {
+        "KINERJA_ALERT_SMTP_HOST": "127.0.0.1",
+        "KINERJA_ALERT_SMTP_TO": "data@example.go.id",
+        "KINERJA_ALERT_WEBHOOK_URL": "http://127.0.0.1:9/alerts",
+    }
+    env = {**os.environ, **tool_environment(settings), **alerts}
     result = subprocess.run(
         [sys.executable, "-c", INSPECT],
         check=False,
@@ -82,6 +89,15 @@ def test_dag_imports_and_is_wired(report):
     assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
+
+
+def test_every_task_alerts_on_failure(report):
+    """The steps, dbt's producer and every node sensor report their failure by e-mail and webhook."""
+    alerts = {t: v["on_failure"] for t, v in report["tasks"].items()}
+    assert len(alerts) > 50
+    # Cosmos adds its own callback to the producer; ours come beside it.
+    notifiers = {"SmtpFailureAlert", "WebhookFailureAlert"}
+    assert {t: a for t, a in alerts.items() if not notifiers <= set(a)} == {}
 
 
 def test_dbt_runs_once_and_every_node_has_a_sensor(report):
