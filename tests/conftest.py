@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-from psycopg import sql
+from support.postgres import throwaway_database
 
 from kinerja.runtime import silence_telemetry
 from kinerja.settings import Settings
@@ -51,30 +49,11 @@ def settled_landing() -> Iterator[None]:
         yield
 
 
-PG_HOST = os.environ.get("KINERJA_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("KINERJA_PG_PORT", "5432"))
-PG_USER = os.environ.get("KINERJA_PG_USER", "postgres")
-
-
-def _admin() -> psycopg.Connection:
-    return psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
-    )
-
-
 @pytest.fixture
 def pg_database() -> Iterator[str]:
     """A uniquely named database on the real PostgreSQL server, dropped afterwards."""
-    name = f"kinerja_t_{uuid.uuid4().hex[:10]}"
-    with _admin() as con:
-        con.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
+    with throwaway_database() as name:
         yield name
-    finally:
-        with _admin() as con:
-            con.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture

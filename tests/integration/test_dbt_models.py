@@ -1,323 +1,54 @@
 """The dbt project on both targets: a small hand-made raw layer in, marts checked out.
 
-The raw layer is written the way the loader writes it (every contract column as text exactly as
-delivered, plus the metadata columns), then `dbt build` runs seeds, models, data tests and unit
-tests. A second, incremental build after a late delivery checks that old days are rebuilt only
-when new raw rows touch them.
+The raw layer (tests/support/hand_made_agency.py) is written the way the loader writes it, then
+`dbt build` runs seeds, models, data tests and unit tests. A second, incremental build after a late
+delivery checks that old days are rebuilt only when new raw rows touch them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from datetime import time as clock
 from pathlib import Path
 
 import pandas as pd
-import psycopg
 import pytest
-from psycopg import sql
+from support.hand_made_agency import (
+    EMPLOYEE_A,
+    LATE_PRESENSI,
+    NIP_A,
+    NIP_B,
+    NIP_C,
+    NIP_D,
+    NIP_E,
+    NIP_F,
+    RAW,
+    punch,
+)
+from support.raw_layer import create_raw_layer, raw_frame
+from support.warehouse import (
+    DBT_KEY_ENV,
+    PSEUDONYM_KEY,
+    BuiltWarehouse,
+    empty_warehouse,
+    run_dbt,
+)
 
-from kinerja.contract.extracts import EXTRACTS
-from kinerja.pseudonym import postgres_options
-from kinerja.settings import Settings
 from kinerja.transform.invoke import invoke_dbt
 from kinerja.transform.seeds import GENERATED_SEEDS, SEED_DIR, holiday_seed_text, stale_seeds
 from kinerja.warehouse import connect
 
-PSEUDONYM_KEY = "kunci-uji-dbt"
 
-NIP_A = "198501012010011001"  # PNS, WIB unit, stays active
-NIP_B = "199002022015012002"  # PNS, WITA unit
-NIP_C = "197003032000031003"  # PNS, retired (PENSIUN) in the April snapshot
-NIP_D = "199505052024031004"  # PPPK, WIT unit, appointed 2024-03-01
-# Colleagues from the April snapshot on: their punches cover their unit's days (coverage is per
-# unit), so that A's and B's unexcused days stay judged.
-NIP_E = "198806062024041005"  # PNS, WIB unit (U01), appointed 2024-04-01
-NIP_F = "199107072024042006"  # PNS, WITA unit (U02), appointed 2024-04-01
-
-SNAPSHOT_JAN = date(2024, 1, 5)
-SNAPSHOT_APR = date(2024, 4, 1)
-
-RAW_METADATA_DDL = {
-    "_batch_id": "text",
-    "_extraction_date": "date",
-    "_source_file": "text",
-    "_row_number": "bigint",
-    "_loaded_at": "timestamp with time zone",
-    "_extra": "text",
-}
-
-# ---------------------------------------------------------------------------------------------
-# The raw layer: (extraction date, row as delivered) per extract. Values are text, as delivered.
-# ---------------------------------------------------------------------------------------------
-
-# fmt: off
-UNITS = [
-    {"kode_unit": "U01", "nama_unit": "Biro Umum", "kode_unit_induk": None,
-     "instansi": "Pemprov Contoh", "zona_waktu": "WIB", "lat": "-6,2088", "lon": "106.8456",
-     "radius_presensi_m": "100"},
-    {"kode_unit": "U02", "nama_unit": "UPT Makassar", "kode_unit_induk": "U01",
-     "instansi": "Pemprov Contoh", "zona_waktu": "wita", "lat": "-5.1477", "lon": "119.4327",
-     "radius_presensi_m": "150"},
-    {"kode_unit": "U03", "nama_unit": "UPT Jayapura", "kode_unit_induk": "U01",
-     "instansi": "Pemprov Contoh", "zona_waktu": "WIT", "lat": None, "lon": None,
-     "radius_presensi_m": None},
-]
-
-
-def _employee(nip, nama, jk, lahir, status, golongan, jabatan, unit, pendidikan, tmt_cpns,
-              tmt_jabatan, atasan=None):
-    return {"nip": nip, "nik": "3171" + nip[:12], "nama": nama, "jenis_kelamin": jk,
-            "tanggal_lahir": lahir, "status_kepegawaian": status, "golongan": golongan,
-            "jenis_jabatan": jabatan, "nama_jabatan": f"Jabatan {nama}", "kode_unit": unit,
-            "nip_atasan": atasan, "pendidikan": pendidikan, "tmt_cpns": tmt_cpns,
-            "tmt_jabatan": tmt_jabatan, "status_aktif": "AKTIF",
-            "email": f"{nama.lower()}@contoh.go.id", "no_hp": "081234567890"}
-
-
-EMPLOYEE_A = _employee(NIP_A, "Agus", "L", "1985-01-01", "PNS", "iii/b", "fungsional", "U01",
-                       "S1", "2010-01-01", "2020-01-01", atasan=NIP_C)
-EMPLOYEE_B = _employee(NIP_B, "Butet", "P", "1990-02-02", "PNS", "II/c", "PELAKSANA", "U02",
-                       "D3", "2015-01-01", "2024-05-01")
-EMPLOYEE_C = _employee(NIP_C, "Cahyo", "L", "1970-03-03", "PNS", "IV/a", "ADMINISTRATOR", "U01",
-                       "S2", "2000-03-01", "2015-06-01")
-EMPLOYEE_D = _employee(NIP_D, "Dewi", "P", "1995-05-05", "PPPK", "ix", "FUNGSIONAL", "U03",
-                       "S1", "2024-03-01", "2024-03-01")
-EMPLOYEE_E = _employee(NIP_E, "Eko", "L", "1988-06-06", "PNS", "III/a", "PELAKSANA", "U01",
-                       "S1", "2024-04-01", "2024-04-01")
-EMPLOYEE_F = _employee(NIP_F, "Fitri", "P", "1991-07-07", "PNS", "II/c", "PELAKSANA", "U02",
-                       "D3", "2024-04-01", "2024-04-01")
-
-PEGAWAI = [
-    (SNAPSHOT_JAN, EMPLOYEE_A), (SNAPSHOT_JAN, EMPLOYEE_B), (SNAPSHOT_JAN, EMPLOYEE_C),
-    (SNAPSHOT_APR, EMPLOYEE_A), (SNAPSHOT_APR, EMPLOYEE_B),
-    (SNAPSHOT_APR, {**EMPLOYEE_C, "status_aktif": "PENSIUN"}), (SNAPSHOT_APR, EMPLOYEE_D),
-    (SNAPSHOT_APR, EMPLOYEE_E), (SNAPSHOT_APR, EMPLOYEE_F),
-]
-
-
-def _punch(nip, waktu):
-    return {"nip": nip, "waktu": waktu, "sumber": "FINGERPRINT", "id_perangkat": "DEV-1",
-            "lat": None, "lon": None}
-
-
-# Covered days: every date below that has a delivery. 2024-02-09 is cuti bersama (not judged).
-PRESENSI = [
-    (date(2024, 1, 8), _punch(NIP_A, "2024-01-08T07:25:00+07:00")),
-    (date(2024, 1, 8), _punch(NIP_A, "2024-01-08T16:05:00+07:00")),
-    # WITA unit, delivered with a WIB offset: 07:45 WIB is 08:45 WITA, 75 minutes late.
-    (date(2024, 1, 8), _punch(NIP_B, "2024-01-08T07:45:00+07:00")),
-    (date(2024, 1, 8), _punch(NIP_C, "2024-01-08T07:00:00+07:00")),
-    (date(2024, 1, 8), _punch(NIP_C, "2024-01-08T16:30:00+07:00")),
-    (date(2024, 2, 9), _punch(NIP_A, "2024-02-09T07:30:00+07:00")),
-    # Friday: work ends 16:30, so 16:15 is 15 minutes early; the same clock on Monday is not.
-    (date(2024, 3, 1), _punch(NIP_A, "2024-03-01T07:20:00+07:00")),
-    (date(2024, 3, 1), _punch(NIP_A, "2024-03-01T16:15:00+07:00")),
-    (date(2024, 3, 1), _punch(NIP_B, "2024-03-01 07:29:00")),  # no offset: the unit's zone (WITA)
-    (date(2024, 3, 1), _punch(NIP_B, "2024-03-01T08:30:00Z")),  # 16:30 WITA
-    (date(2024, 3, 1), _punch(NIP_D, "2024-03-01T07:30:00+09:00")),  # single punch
-    (date(2024, 3, 4), _punch(NIP_A, "2024-03-04T07:20:00+07:00")),
-    (date(2024, 3, 4), _punch(NIP_A, "2024-03-04T16:15:00+07:00")),
-    (date(2024, 3, 28), _punch(NIP_D, "2024-03-28T07:00:00+09:00")),
-    (date(2024, 3, 28), _punch(NIP_D, "2024-03-28T16:00:00+09:00")),
-    (date(2024, 4, 22), _punch(NIP_A, "2024-04-22T07:40:30+07:00")),
-    (date(2024, 4, 22), _punch(NIP_A, "2024-04-22T07:40:30+07:00")),  # repeated punch
-    (date(2024, 4, 22), _punch(NIP_A, "2024-04-22T16:00:00+07:00")),
-    (date(2024, 6, 28), _punch(NIP_D, "2024-06-28T07:30:00+09:00")),
-    (date(2024, 6, 28), _punch(NIP_D, "2024-06-28T16:30:00+09:00")),
-    (date(2024, 7, 1), _punch(NIP_A, "2024-07-01T07:30:00+07:00")),
-    (date(2024, 7, 1), _punch(NIP_A, "2024-07-01T16:00:00+07:00")),
-    # The same instant again, written in another zone and delivered a night later.
-    (date(2024, 7, 2), _punch(NIP_A, "2024-07-01T08:30:00+08:00")),
-    # Mobile punches of a U01 employee (office -6.2088, 106.8456, radius 100 m): one at the
-    # office, one about 1.2 km south: outside the geofence.
-    (date(2024, 1, 8), {**_punch(NIP_C, "2024-01-08T10:00:00+07:00"), "sumber": "MOBILE",
-                        "lat": "-6.2088", "lon": "106.8456"}),
-    (date(2024, 1, 8), {**_punch(NIP_C, "2024-01-08T12:00:00+07:00"), "sumber": "MOBILE",
-                        "lat": "-6.2200", "lon": "106.8456"}),
-    # Colleagues present: a unit is judged on a day only when one of its employees punched, so
-    # A's and B's unexcused days below are covered days of their units.
-    (date(2024, 4, 22), _punch(NIP_F, "2024-04-22T07:25:00+08:00")),
-    (date(2024, 6, 28), _punch(NIP_E, "2024-06-28T07:25:00+07:00")),
-    (date(2024, 6, 28), _punch(NIP_F, "2024-06-28T07:25:00+08:00")),
-    (date(2024, 7, 1), _punch(NIP_F, "2024-07-01T07:25:00+08:00")),
-    (date(2024, 7, 2), _punch(NIP_E, "2024-07-02T07:25:00+07:00")),
-    (date(2024, 7, 2), _punch(NIP_F, "2024-07-02T07:25:00+08:00")),
-]
-# Delivered after the first build: a late punch for an old day (outside the lookback window).
-# 2024-03-28 is in Ramadan: work starts 08:00 (Perpres 21/2023), so 08:20 is 20 minutes late.
-LATE_PRESENSI = [
-    (date(2024, 7, 3), _punch(NIP_B, "2024-03-28T08:20:00+08:00")),
-    (date(2024, 7, 3), _punch(NIP_E, "2024-07-03T07:25:00+07:00")),
-    (date(2024, 7, 3), _punch(NIP_F, "2024-07-03T07:25:00+08:00")),
-]
-
-
-def _izin(id_izin, nip, jenis, mulai, selesai, status, diperbarui):
-    return {"id_izin": id_izin, "nip": nip, "jenis": jenis, "tanggal_mulai": mulai,
-            "tanggal_selesai": selesai, "status": status, "diperbarui_pada": diperbarui}
-
-
-IZIN = [
-    (date(2024, 3, 20), _izin("IZ-1", NIP_A, "cuti_tahunan", "2024-03-28", "2024-03-28",
-                              "DISETUJUI", "2024-03-20T10:00:00+07:00")),
-    # Rejected leave: the day stays absent without valid reason.
-    (date(2024, 6, 20), _izin("IZ-2", NIP_A, "CUTI_TAHUNAN", "2024-06-28", "2024-06-28",
-                              "DITOLAK", "2024-06-20T10:00:00+07:00")),
-    # Submitted, then approved in a later version delivered a night later: the approval counts.
-    (date(2024, 3, 1), _izin("IZ-3", NIP_B, "DINAS_LUAR", "2024-03-04", "2024-03-05",
-                             "DIAJUKAN", "2024-03-01T09:00:00+08:00")),
-    (date(2024, 3, 2), _izin("IZ-3", NIP_B, "DINAS_LUAR", "2024-03-04", "2024-03-05",
-                             "DISETUJUI", "2024-03-02T09:00:00+08:00")),
-    # Approved, then cancelled: no longer a valid reason.
-    (date(2024, 4, 10), _izin("IZ-4", NIP_B, "IZIN", "2024-04-22", "2024-04-22",
-                              "DISETUJUI", "2024-04-10T09:00:00+08:00")),
-    (date(2024, 4, 12), _izin("IZ-4", NIP_B, "IZIN", "2024-04-22", "2024-04-22",
-                              "DIBATALKAN", "2024-04-12T09:00:00+08:00")),
-]
-
-
-def _skp(id_penilaian, nip, tahun, periode, hasil, perilaku, predikat, dinilai, diperbarui):
-    return {"id_penilaian": id_penilaian, "nip": nip, "nip_penilai": NIP_C, "tahun": tahun,
-            "periode": periode, "rating_hasil_kerja": hasil, "rating_perilaku_kerja": perilaku,
-            "predikat": predikat, "capaian_organisasi": "BAIK", "tanggal_penilaian": dinilai,
-            "diperbarui_pada": diperbarui}
-
-
-SKP = [
-    (date(2024, 1, 15), _skp("SKP-A-2023-TW4", NIP_A, "2023", "TW4", "1", "1", "1",
-                             "2024-01-15", "2024-01-15T09:00:00+07:00")),
-    (date(2024, 1, 20), _skp("SKP-A-2023-TAHUNAN", NIP_A, "2023", "tahunan", "2", "2", "2",
-                             "2024-01-20", "2024-01-20T09:00:00+07:00")),
-    # Words instead of codes; the source says Butuh Perbaikan (3), the matrix says Kurang (4).
-    (date(2024, 4, 10), _skp("SKP-A-2024-TW1", NIP_A, "2024", "TW1", "Sesuai Ekspektasi",
-                             "di bawah  ekspektasi", "3", "2024-04-10",
-                             "2024-04-10T09:00:00+07:00")),
-    # Assessed after the end of TW2: a label for TW1, never a TW2 feature.
-    (date(2024, 7, 5), _skp("SKP-A-2024-TW2", NIP_A, "2024", "TW2", "3", "2", "3",
-                            "2024-07-05", "2024-07-05T09:00:00+07:00")),
-    # Two versions of one record: the later diperbarui_pada wins.
-    (date(2024, 4, 5), _skp("SKP-B-2024-TW1", NIP_B, "2024", "TW1", "2", "2", "2",
-                            "2024-04-05", "2024-04-05T10:00:00+08:00")),
-    (date(2024, 4, 6), _skp("SKP-B-2024-TW1", NIP_B, "2024", "TW1", "1", "1", "1",
-                            "2024-04-06", "2024-04-06T10:00:00+08:00")),
-]
-
-PELATIHAN = [
-    (date(2023, 5, 21), {"id_pelatihan": "PL-1", "nip": NIP_A, "nama_pelatihan": "Latsar",
-                         "jenis": "KLASIKAL", "tanggal_mulai": "2023-05-01",
-                         "tanggal_selesai": "2023-05-20", "jp": "40"}),
-    (date(2024, 5, 11), {"id_pelatihan": "PL-2", "nip": NIP_A, "nama_pelatihan": "Analisis Data",
-                         "jenis": "nonklasikal", "tanggal_mulai": "2024-05-06",
-                         "tanggal_selesai": "2024-05-10", "jp": "12,5"}),
-]
-
-HUKUMAN_DISIPLIN = [
-    (date(2022, 8, 2), {"id_hukdis": "HD-1", "nip": NIP_B, "tingkat": "RINGAN",
-                        "jenis_hukuman": "Teguran lisan", "tanggal_sk": "2022-08-01",
-                        "tmt_mulai": "2022-08-01", "masa_bulan": None,
-                        "alasan": "Terlambat berulang"}),
-    (date(2024, 5, 16), {"id_hukdis": "HD-2", "nip": NIP_B, "tingkat": "sedang",
-                         "jenis_hukuman": "Pemotongan tukin", "tanggal_sk": "2024-05-15",
-                         "tmt_mulai": "2024-06-01", "masa_bulan": "6",
-                         "alasan": "Tanpa keterangan"}),
-]
-# fmt: on
-
-RAW = {
-    "unit_kerja": [(SNAPSHOT_JAN, u) for u in UNITS],
-    "pegawai": PEGAWAI,
-    "presensi": PRESENSI,
-    "izin": IZIN,
-    "skp": SKP,
-    "pelatihan": PELATIHAN,
-    "hukuman_disiplin": HUKUMAN_DISIPLIN,
-}
-
-
-def _loaded_at(extraction_date: date) -> datetime:
-    """The loader runs in the night after the extraction date."""
-    return datetime.combine(extraction_date, clock(18, 30), tzinfo=UTC)
-
-
-def _raw_frame(extract_name: str, rows: list[tuple[date, dict]]) -> pd.DataFrame:
-    columns = EXTRACTS[extract_name].column_names
-    records = []
-    for row_number, (extraction_date, row) in enumerate(rows, start=1):
-        record = {c: row.get(c) for c in columns}
-        record.update(
-            _batch_id=f"uji-{extraction_date.isoformat()}",
-            _extraction_date=extraction_date,
-            _source_file=f"{extract_name}/{extraction_date.isoformat()}/data.csv",
-            _row_number=row_number,
-            _loaded_at=_loaded_at(extraction_date),
-            _extra=None,
-        )
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[*columns, *RAW_METADATA_DDL])
-    return frame.astype({c: object for c in columns})
-
-
-def _create_raw_layer(settings: Settings) -> None:
-    with connect(settings) as wh:
-        wh.ensure_schema("raw")
-        for name, extract in EXTRACTS.items():
-            ddl = [f'"{c}" text' for c in extract.column_names]
-            ddl += [f"{c} {kind}" for c, kind in RAW_METADATA_DDL.items()]
-            wh.execute(f"create table raw.{name} ({', '.join(ddl)})")
-            wh.bulk_insert(f"raw.{name}", _raw_frame(name, RAW[name]))
-
-
-def _deliver_late(settings: Settings) -> None:
+def _deliver_late(built: BuiltWarehouse) -> None:
     """A late punch for an old day arrives; and, as a probe, raw punches of another old day
     vanish: a day no new load touches must not be rebuilt by an incremental run."""
-    with connect(settings) as wh:
-        frame = _raw_frame("presensi", LATE_PRESENSI)
+    with connect(built.settings) as wh:
+        frame = raw_frame("presensi", LATE_PRESENSI)
         frame["_row_number"] = 1
         frame["_loaded_at"] = datetime.now(UTC)
         wh.bulk_insert("raw.presensi", frame)
         wh.execute(f"delete from raw.presensi where nip = '{NIP_C}'")
-
-
-# ---------------------------------------------------------------------------------------------
-# Running dbt
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class BuiltWarehouse:
-    settings: Settings
-
-    def query(self, sql_text: str) -> pd.DataFrame:
-        with connect(self.settings) as wh:
-            return wh.query_df(sql_text)
-
-
-# The test installation's secret reaches dbt as a production night hands it over
-# (kinerja.pseudonym): PostgreSQL sessions take it as a setting, DuckDB's plugin reads the variable.
-DBT_KEY_ENV = {
-    "KINERJA_PSEUDONYM_KEY": PSEUDONYM_KEY,
-    "PGOPTIONS": postgres_options(PSEUDONYM_KEY),
-}
-
-
-def _dbt_build(settings: Settings, work: Path) -> None:
-    invoke_dbt(settings, work, "build", env=DBT_KEY_ENV, quiet=False, every_node_passes=True)
-
-
-def _pg_admin() -> psycopg.Connection:
-    return psycopg.connect(
-        host=os.environ.get("KINERJA_PG_HOST", "127.0.0.1"),
-        port=int(os.environ.get("KINERJA_PG_PORT", "5432")),
-        user=os.environ.get("KINERJA_PG_USER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
 
 
 @pytest.fixture(
@@ -325,25 +56,12 @@ def _pg_admin() -> psycopg.Connection:
 )
 def built(request, tmp_path_factory) -> Iterator[BuiltWarehouse]:
     work = tmp_path_factory.mktemp(f"dbt_{request.param}")
-    database = f"kinerja_dbt_{uuid.uuid4().hex[:10]}"
-    settings = Settings(home=work / "home", target=request.param, pg_database=database)
-    if request.param == "postgres":
-        with _pg_admin() as con:
-            con.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
-    try:
-        _create_raw_layer(settings)
-        _dbt_build(settings, work)
-        _deliver_late(settings)
-        _dbt_build(settings, work)
+    with empty_warehouse(request.param, work, "kinerja_dbt") as settings:
+        create_raw_layer(settings, RAW)
+        run_dbt(settings, work, "build")
+        _deliver_late(BuiltWarehouse(settings))
+        run_dbt(settings, work, "build")
         yield BuiltWarehouse(settings)
-    finally:
-        if request.param == "postgres":
-            with _pg_admin() as con:
-                con.execute(
-                    sql.SQL("drop database if exists {} with (force)").format(
-                        sql.Identifier(database)
-                    )
-                )
 
 
 def _presensi(built: BuiltWarehouse) -> dict[tuple[str, date], dict]:
@@ -810,7 +528,7 @@ def test_snapshots_keep_scd2_history_of_employees(built, tmp_path):
     assert set(before["nip"]) == {NIP_A, NIP_B, NIP_C, NIP_D, NIP_E, NIP_F}
     assert before["dbt_valid_to"].isna().all()  # nothing changed between the two builds
     promoted = {**EMPLOYEE_A, "golongan": "III/c", "kode_unit": "U02"}
-    frame = _raw_frame("pegawai", [(date(2024, 8, 1), promoted)])
+    frame = raw_frame("pegawai", [(date(2024, 8, 1), promoted)])
     frame["_batch_id"] = "uji-snapshot"
     with connect(built.settings) as wh:
         wh.bulk_insert("raw.pegawai", frame)
@@ -1022,8 +740,8 @@ def test_postgres_builds_analysed_indexed_tables_and_duckdb_views_without_indexe
 def test_data_tests_read_the_nightly_slice_and_everything_on_sundays(built, tmp_path):
     """A bad punch delivered long before the nightly slice: a weekday night's tests do not read
     it, a Sunday night's (the weekly full run) and a forced full run do, naming the test."""
-    punch = {**_punch(NIP_A, "2024-01-08T12:00:00+07:00"), "sumber": "MERPATI_POS"}
-    bad = _raw_frame("presensi", [(date(2024, 1, 8), punch)])
+    unknown_source = {**punch(NIP_A, "2024-01-08T12:00:00+07:00"), "sumber": "MERPATI_POS"}
+    bad = raw_frame("presensi", [(date(2024, 1, 8), unknown_source)])
     bad["_batch_id"] = "uji-irisan"
     with connect(built.settings) as wh:
         wh.bulk_insert("raw.presensi", bad)

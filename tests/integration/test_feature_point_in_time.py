@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_dbt_models import (
-    DBT_KEY_ENV,
+from support.hand_made_agency import (
     EMPLOYEE_A,
     EMPLOYEE_B,
     EMPLOYEE_C,
@@ -29,17 +28,17 @@ from test_dbt_models import (
     NIP_A,
     NIP_B,
     NIP_C,
+    RAW,
     UNITS,
-    _create_raw_layer,
-    _employee,
-    _izin,
-    _punch,
-    _raw_frame,
-    _skp,
+    employee,
+    izin,
+    punch,
+    skp,
 )
+from support.raw_layer import create_raw_layer, raw_frame
+from support.warehouse import run_dbt
 
 from kinerja.settings import Settings
-from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
 from ml.features import LABEL_COLUMNS
 
@@ -48,7 +47,7 @@ NEXT_QUARTER = "2024-TW2"
 
 # A transfer from another agency, first delivered after TW1 with a TMT CPNS long before it.
 NIP_G = "198209092008011007"
-EMPLOYEE_G = _employee(NIP_G, "Gita", "P", "1982-09-09", "PNS", "III/d", "FUNGSIONAL", "U01",
+EMPLOYEE_G = employee(NIP_G, "Gita", "P", "1982-09-09", "PNS", "III/d", "FUNGSIONAL", "U01",
                        "S2", "2008-01-01", "2019-01-01")  # fmt: skip
 
 
@@ -59,7 +58,7 @@ def _rated_by(rater: str, row: dict) -> dict:
 # fmt: off
 # Before the quarter's end, so that the rater leniency has peers: A rates C in U01 as well.
 SKP_BY_A = [
-    (date(2024, 1, 16), _rated_by(NIP_A, _skp("SKP-C-2023-TW4", NIP_C, "2023", "TW4", "2", "2",
+    (date(2024, 1, 16), _rated_by(NIP_A, skp("SKP-C-2023-TW4", NIP_C, "2023", "TW4", "2", "2",
                                               "2", "2024-01-16", "2024-01-16T09:00:00+07:00"))),
 ]
 
@@ -67,25 +66,25 @@ SNAPSHOT_LATER = date(2024, 4, 15)
 PLANTED = {
     # Punches of days after the quarter: A late on Tuesday 2 April (a colleague covers U01).
     "presensi": [
-        (date(2024, 4, 2), _punch(NIP_A, "2024-04-02T08:45:00+07:00")),
-        (date(2024, 4, 2), _punch(NIP_A, "2024-04-02T16:00:00+07:00")),
-        (date(2024, 4, 2), _punch(NIP_B, "2024-04-02T09:30:00+08:00")),
+        (date(2024, 4, 2), punch(NIP_A, "2024-04-02T08:45:00+07:00")),
+        (date(2024, 4, 2), punch(NIP_A, "2024-04-02T16:00:00+07:00")),
+        (date(2024, 4, 2), punch(NIP_B, "2024-04-02T09:30:00+08:00")),
     ],
     "izin": [
         # Sick leave for C's unexcused 4 March, approved only on 5 April.
-        (date(2024, 4, 5), _izin("IZ-9", NIP_C, "CUTI_SAKIT", "2024-03-04", "2024-03-04",
+        (date(2024, 4, 5), izin("IZ-9", NIP_C, "CUTI_SAKIT", "2024-03-04", "2024-03-04",
                                  "DISETUJUI", "2024-04-05T10:00:00+07:00")),
         # A's annual leave of 28 March, cancelled on 3 April.
-        (date(2024, 4, 3), _izin("IZ-1", NIP_A, "CUTI_TAHUNAN", "2024-03-28", "2024-03-28",
+        (date(2024, 4, 3), izin("IZ-1", NIP_A, "CUTI_TAHUNAN", "2024-03-28", "2024-03-28",
                                  "DIBATALKAN", "2024-04-03T10:00:00+07:00")),
     ],
     "skp": [
         # A rates C Sangat Baik for TW1, assessed after the quarter: not known at its end.
-        (date(2024, 4, 8), _rated_by(NIP_A, _skp("SKP-C-2024-TW1", NIP_C, "2024", "TW1", "1",
+        (date(2024, 4, 8), _rated_by(NIP_A, skp("SKP-C-2024-TW1", NIP_C, "2024", "TW1", "1",
                                                  "1", "1", "2024-04-08",
                                                  "2024-04-08T09:00:00+07:00"))),
         # A's 2023-TW4 rating revised on 20 April: at TW1's end it was still Sangat Baik.
-        (date(2024, 4, 20), _skp("SKP-A-2023-TW4", NIP_A, "2023", "TW4", "3", "3", "5",
+        (date(2024, 4, 20), skp("SKP-A-2023-TW4", NIP_A, "2023", "TW4", "3", "3", "5",
                                  "2024-01-15", "2024-04-20T09:00:00+07:00")),
     ],
     "pelatihan": [
@@ -149,21 +148,15 @@ SELECTION = [
 
 
 def _dbt_build(settings: Settings, work: Path, *extra: str) -> None:
-    invoke_dbt(
-        settings,
-        work,
-        "build",
-        *["--select", *SELECTION, "--indirect-selection", "cautious", *extra],
-        env=DBT_KEY_ENV,
-        quiet=False,
-        every_node_passes=True,
+    run_dbt(
+        settings, work, "build", "--select", *SELECTION, "--indirect-selection", "cautious", *extra
     )
 
 
 def _insert(settings: Settings, rows: dict[str, list[tuple[date, dict]]], batch: str) -> None:
     with connect(settings) as wh:
         for extract, extract_rows in rows.items():
-            frame = _raw_frame(extract, extract_rows)
+            frame = raw_frame(extract, extract_rows)
             frame["_batch_id"] = batch
             wh.bulk_insert(f"raw.{extract}", frame)
 
@@ -172,7 +165,7 @@ def _insert(settings: Settings, rows: dict[str, list[tuple[date, dict]]], batch:
 def builds(tmp_path_factory) -> Iterator[Builds]:
     work = tmp_path_factory.mktemp("dbt_pit")
     settings = Settings(home=work / "home", target="duckdb")
-    _create_raw_layer(settings)
+    create_raw_layer(settings, RAW)
     _insert(settings, {"skp": SKP_BY_A}, "uji-peer")
     _dbt_build(settings, work)
     before, daily_before = _features(settings), _daily(settings)

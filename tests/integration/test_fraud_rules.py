@@ -9,19 +9,16 @@ models are built (`dbt build --select +mart_peringatan_presensi`), with their da
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
-from psycopg import sql
-from test_dbt_models import DBT_KEY_ENV, BuiltWarehouse, _pg_admin, _raw_frame
+from support.raw_layer import create_raw_layer, raw_frame
+from support.warehouse import BuiltWarehouse, empty_warehouse, run_dbt
 
-from kinerja.contract.extracts import EXTRACTS
 from kinerja.load.raw_tables import QUARANTINE_TABLE, ensure_audit_table
 from kinerja.settings import Settings
-from kinerja.transform.invoke import invoke_dbt
 from kinerja.warehouse import connect
 
 SNAPSHOT = date(2024, 3, 1)
@@ -155,27 +152,16 @@ EXPECTED = {
 
 
 def _create_raw_layer(settings: Settings) -> None:
-    rows = {
-        "unit_kerja": [(SNAPSHOT, u) for u in UNITS],
-        "pegawai": [(SNAPSHOT, p) for p in PEGAWAI],
-        "presensi": [(date(2024, 6, 1), p) for p in PRESENSI],
-        "izin": [(date(2024, 4, 20), i) for i in IZIN],
-    }
+    create_raw_layer(
+        settings,
+        {
+            "unit_kerja": [(SNAPSHOT, u) for u in UNITS],
+            "pegawai": [(SNAPSHOT, p) for p in PEGAWAI],
+            "presensi": [(date(2024, 6, 1), p) for p in PRESENSI],
+            "izin": [(date(2024, 4, 20), i) for i in IZIN],
+        },
+    )
     with connect(settings) as wh:
-        wh.ensure_schema("raw")
-        for name, extract in EXTRACTS.items():
-            ddl = [f'"{c}" text' for c in extract.column_names]
-            ddl += [
-                "_batch_id text",
-                "_extraction_date date",
-                "_source_file text",
-                "_row_number bigint",
-                "_loaded_at timestamp with time zone",
-                "_extra text",
-            ]
-            wh.execute(f"create table raw.{name} ({', '.join(ddl)})")
-            if rows.get(name):
-                wh.bulk_insert(f"raw.{name}", _raw_frame(name, rows[name]))
         ensure_audit_table(wh)
         record = {"NIP": QUARANTINED, "tanggal_lahir": "1992-12-13", "jenis_kelamin": "L",
                   "status_kepegawaian": "PNS", "nik": "3171999999990001"}  # fmt: skip
@@ -198,40 +184,23 @@ def _create_raw_layer(settings: Settings) -> None:
         wh.bulk_insert(QUARANTINE_TABLE, refused)
 
 
-def _dbt(settings: Settings, work, args: list[str]) -> None:
-    invoke_dbt(settings, work, *args, env=DBT_KEY_ENV, quiet=False, every_node_passes=True)
-
-
 @pytest.fixture(
     scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def built(request, tmp_path_factory) -> Iterator[BuiltWarehouse]:
     work = tmp_path_factory.mktemp(f"fraud_{request.param}")
-    database = f"kinerja_fraud_{uuid.uuid4().hex[:10]}"
-    settings = Settings(home=work / "home", target=request.param, pg_database=database)
-    if request.param == "postgres":
-        with _pg_admin() as con:
-            con.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
-    try:
+    with empty_warehouse(request.param, work, "kinerja_fraud") as settings:
         _create_raw_layer(settings)
         # every seed: the staging tests upstream of the mart read the contract's code lists
-        _dbt(settings, work, ["seed"])
+        run_dbt(settings, work, "seed")
         # dim_pegawai too: the mart's relationship tests check every NIP named against it
         build = ["build", "--select", "+mart_peringatan_presensi +dim_pegawai"]
         build += ["--indirect-selection", "cautious"]
-        _dbt(settings, work, build)
+        run_dbt(settings, work, *build)
         with connect(settings) as wh:
-            wh.bulk_insert("raw.presensi", _raw_frame("presensi", LATE_PRESENSI))
-        _dbt(settings, work, build)  # incremental: only days from the late punch's are rebuilt
+            wh.bulk_insert("raw.presensi", raw_frame("presensi", LATE_PRESENSI))
+        run_dbt(settings, work, *build)  # incremental: only days from the late punch's are rebuilt
         yield BuiltWarehouse(settings)
-    finally:
-        if request.param == "postgres":
-            with _pg_admin() as con:
-                con.execute(
-                    sql.SQL("drop database if exists {} with (force)").format(
-                        sql.Identifier(database)
-                    )
-                )
 
 
 def _findings(built: BuiltWarehouse) -> dict[tuple, dict]:

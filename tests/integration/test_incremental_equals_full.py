@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from test_dbt_models import DBT_KEY_ENV
+from support.warehouse import DBT_KEY_ENV
 
 from kinerja.load import load_night
 from kinerja.settings import Settings

@@ -15,8 +15,9 @@ import pandas as pd
 import psycopg
 import pytest
 from psycopg import sql as pgsql
+from support.contract_values import valid_value
 
-from kinerja.contract.extracts import EXTRACTS, Column, Extract, Kind
+from kinerja.contract.extracts import EXTRACTS, Extract
 from kinerja.quality import (
     ValidationFailed,
     ValidationOutcome,
@@ -25,7 +26,6 @@ from kinerja.quality import (
     validate_night,
 )
 from kinerja.quality.context import FRAME_DATASOURCE
-from kinerja.quality.suites import accepted_values
 from kinerja.settings import Settings, get_settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
@@ -41,19 +41,6 @@ METADATA_DDL = (
     "_batch_id text, _extraction_date date, _source_file text, _row_number bigint, "
     "_loaded_at timestamp with time zone, _extra text"
 )
-
-
-def valid_value(column: Column, row: int) -> str:
-    if column.kind == Kind.CODE:
-        return accepted_values(column)[row % len(accepted_values(column))].lower()
-    return {
-        Kind.NIP: f"19850101201001{row:04d}",
-        Kind.NIK: f"317101010185{row:04d}",
-        Kind.DATE: "2024-01-02",
-        Kind.TIMESTAMP: "2024-01-02T07:30:00+07:00",
-        Kind.INTEGER: "3",
-        Kind.DECIMAL: "1.5",
-    }.get(column.kind, f"{column.name}-{row}")
 
 
 def raw_rows(extract: Extract, batch_id: str, source_file: str, rows: int) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from support.contract_values import valid_value
 
 from kinerja.contract.extracts import (
     EXTRACTS,
@@ -21,7 +22,7 @@ from kinerja.contract.extracts import (
 from kinerja.project import PROJECT_DIR
 from kinerja.quality import ValidationFailed, raise_for_critical, validate_batch
 from kinerja.quality.context import GX_CONFIG_FILE
-from kinerja.quality.suites import KIND_PATTERNS, accepted_values, build_suite, suite_name
+from kinerja.quality.suites import KIND_PATTERNS, build_suite, suite_name
 from kinerja.settings import Settings, get_settings
 
 EXISTS = "expect_column_to_exist"
@@ -186,20 +187,6 @@ def test_committed_config_disables_analytics_and_keeps_runtime_state_out_of_the_
 # --- Validating a DataFrame ------------------------------------------------------------------
 
 FILE = "pegawai/2025-01-06/pegawai_a.csv"
-
-
-def valid_value(column: Column, row: int) -> str | None:
-    """A value the contract accepts, written as a source might: codes in lower case."""
-    if column.kind == Kind.CODE:
-        return accepted_values(column)[row % len(accepted_values(column))].lower()
-    return {
-        Kind.NIP: f"19850101201001{row:04d}",
-        Kind.NIK: f"317101010185{row:04d}",
-        Kind.DATE: "2024-01-02",
-        Kind.TIMESTAMP: "2024-01-02T07:30:00+07:00",
-        Kind.INTEGER: "3",
-        Kind.DECIMAL: "1.5",
-    }.get(column.kind, f"{column.name}-{row}")
 
 
 def clean_frame(extract: Extract, rows: int = 4, source_file: str = FILE) -> pd.DataFrame:
