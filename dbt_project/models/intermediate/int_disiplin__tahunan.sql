@@ -3,21 +3,27 @@
 -- unexcused working days. A run is counted on the working-day sequence of the calendar, so a
 -- weekend or holiday between two unexcused days does not break it; any other working day
 -- breaks it - a day present or excused, and an uncovered day (unknown: a sanction cannot rest
--- on it). Runs are cut at the year end like the cumulative count. Read from the judged
--- employee-days (int_presensi__pegawai_hari), the same rows as fct_presensi_harian.
+-- on it). The count is per calendar year; a run is not: 9 days in December and 3 in January are
+-- one run that reaches 10 in January, so January's year shows 12 and says that 9 of them came
+-- before it (rangkaian_sebelum_tahun), which tells the sanction in which year the run crossed a
+-- threshold. Minutes late and minutes leaving early are summed per year beside them, with the
+-- whole days they make at `menit_per_hari_akumulasi` (var; whether those days count towards a
+-- sanction is fct_disiplin_presensi's switch). Read from the judged employee-days (int_presensi__pegawai_hari), the same rows as
+-- fct_presensi_harian.
 
 {{ config(materialized='incremental', unique_key='tahun') }}
 -- Incremental by year: a run rebuilds, whole, every year from the one holding the first day whose
 -- attendance changed since the previous run (macro hari_pertama_dibangun_ulang: late punches,
--- snapshots and leave decisions loaded since, the lookback window). Both the count and the runs
--- are per year, so the other years cannot change.
+-- snapshots and leave decisions loaded since, the lookback window). The counts are per year, so
+-- other years cannot change; a run carried into a rebuilt year is read from the unexcused days of
+-- the year before it (a run longer than a year is counted from that year's start).
 
 with employee_days as (
 
     select * from {{ ref('int_presensi__pegawai_hari') }}
     where dinilai
     {% if is_incremental() %}
-      and tanggal >= {{ awal_periode_dibangun_ulang('year') }}
+      and tanggal >= {{ add_months(awal_periode_dibangun_ulang('year'), -12) }}
     {% endif %}
 
 ),
@@ -37,6 +43,8 @@ judged_days as (
         employee_days.kode_unit,
         employee_days._dimuat_pada,
         status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
+        employee_days.menit_terlambat,
+        employee_days.menit_pulang_cepat,
         employee_days.urutan_hari_kerja
     from employee_days
     inner join status_groups
@@ -44,28 +52,56 @@ judged_days as (
 
 ),
 
-unexcused_runs as (
+unexcused_days as (
 
     -- gaps and islands: within one run, working-day position minus rank is constant
     select
         nip,
+        tanggal,
         tahun,
         urutan_hari_kerja - row_number() over (
-            partition by nip, tahun order by urutan_hari_kerja
+            partition by nip order by urutan_hari_kerja
         ) as rangkaian
     from judged_days
     where tanpa_keterangan
 
 ),
 
+run_days as (
+
+    select
+        nip,
+        tahun,
+        rangkaian,
+        row_number() over (partition by nip, rangkaian order by tanggal) as hari_ke
+    from unexcused_days
+
+),
+
+runs_per_year as (
+
+    -- a run's part in one year: how long it had been before the year, how long it is at its
+    -- last day in the year
+    select
+        nip,
+        tahun,
+        rangkaian,
+        min(hari_ke) - 1 as hari_sebelum_tahun,
+        max(hari_ke) as panjang
+    from run_days
+    group by nip, tahun, rangkaian
+
+),
+
 longest_run as (
 
-    select nip, tahun, max(panjang) as rangkaian_terpanjang
-    from (
-        select nip, tahun, rangkaian, count(*) as panjang
-        from unexcused_runs
-        group by nip, tahun, rangkaian
-    ) as runs
+    -- only the run carried in from the year before has days before the year
+    select
+        nip,
+        tahun,
+        max(panjang) as rangkaian_terpanjang,
+        max(hari_sebelum_tahun) as rangkaian_sebelum_tahun
+    from runs_per_year
     group by nip, tahun
 
 ),
@@ -88,9 +124,14 @@ per_year as (
         tahun,
         cast(count(*) as integer) as hari_kerja_tercakup,
         cast(sum(case when tanpa_keterangan then 1 else 0 end) as integer) as hari_tanpa_keterangan,
+        cast(coalesce(sum(menit_terlambat), 0) as integer) as menit_terlambat,
+        cast(coalesce(sum(menit_pulang_cepat), 0) as integer) as menit_pulang_cepat,
         max(tanggal) as tanggal_terakhir,
         max(_dimuat_pada) as _dimuat_pada
     from judged_days
+    {% if is_incremental() %}
+    where tahun >= cast(extract(year from {{ awal_periode_dibangun_ulang('year') }}) as integer)
+    {% endif %}
     group by nip, tahun
 
 )
@@ -101,7 +142,14 @@ select
     last_unit.kode_unit,
     per_year.hari_kerja_tercakup,
     per_year.hari_tanpa_keterangan,
+    per_year.menit_terlambat,
+    per_year.menit_pulang_cepat,
+    cast(
+        floor((per_year.menit_terlambat + per_year.menit_pulang_cepat) / {{ var('menit_per_hari_akumulasi') }})
+        as integer
+    ) as hari_setara_terlambat_pulang_cepat,
     cast(coalesce(longest_run.rangkaian_terpanjang, 0) as integer) as rangkaian_terpanjang,
+    cast(coalesce(longest_run.rangkaian_sebelum_tahun, 0) as integer) as rangkaian_sebelum_tahun,
     per_year.tanggal_terakhir,
     per_year._dimuat_pada
 from per_year

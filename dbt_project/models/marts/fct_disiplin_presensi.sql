@@ -1,7 +1,11 @@
 -- Attendance discipline (disiplin presensi) per employee and calendar year: unexcused days and
 -- the longest run of them, and the PP 94/2021 level and sanction they imply. The thresholds are
--- data (seed sanksi_disiplin): each row matches either the cumulative count (KUMULATIF) or the
--- longest run (BERTURUT) within its day range; the heaviest match (highest urutan) applies.
+-- data (seed sanksi_disiplin): each row matches either the cumulative count (KUMULATIF: unexcused
+-- days, plus lateness made into days where var akumulasi_terlambat_pulang_cepat is on) or the
+-- longest run (BERTURUT) within its day range; the heaviest match (highest urutan) applies. A run
+-- that goes on across the year end counts its days in both years, and its BERTURUT sanction
+-- belongs to the year in which it crossed the threshold: a year whose longest run had already
+-- reached it before 1 January does not match that row again.
 
 {{ config(materialized='incremental', unique_key='tahun') }}
 -- Incremental by year, rebuilding the same years as int_disiplin__tahunan (same window, same
@@ -9,7 +13,16 @@
 
 with yearly as (
 
-    select * from {{ ref('int_disiplin__tahunan') }}
+    select
+        *,
+        -- the days the cumulative rule counts: unexcused days, plus lateness and early departure
+        -- made into days where the agency switches that on (var akumulasi_terlambat_pulang_cepat)
+        hari_tanpa_keterangan
+        {% if var('akumulasi_terlambat_pulang_cepat') %}
+            + hari_setara_terlambat_pulang_cepat
+        {% endif %}
+        as hari_kumulatif
+    from {{ ref('int_disiplin__tahunan') }}
     {% if is_incremental() %}
     where tahun >= cast(extract(year from {{ awal_periode_dibangun_ulang('year') }}) as integer)
     {% endif %}
@@ -38,9 +51,10 @@ matched as (
     from yearly
     inner join sanctions
         on case sanctions.dasar
-            when 'KUMULATIF' then yearly.hari_tanpa_keterangan
+            when 'KUMULATIF' then yearly.hari_kumulatif
             when 'BERTURUT' then yearly.rangkaian_terpanjang
         end between sanctions.hari_minimal and sanctions.hari_maksimal
+        and (sanctions.dasar <> 'BERTURUT' or yearly.rangkaian_sebelum_tahun < sanctions.hari_minimal)
 
 )
 
@@ -51,7 +65,12 @@ select
     yearly.kode_unit,
     yearly.hari_kerja_tercakup,
     yearly.hari_tanpa_keterangan,
+    yearly.menit_terlambat,
+    yearly.menit_pulang_cepat,
+    yearly.hari_setara_terlambat_pulang_cepat,
+    yearly.hari_kumulatif,
     yearly.rangkaian_terpanjang,
+    yearly.rangkaian_sebelum_tahun,
     matched.tingkat_hukdis,
     matched.sanksi,
     matched.dasar as dasar_sanksi,
