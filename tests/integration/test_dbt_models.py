@@ -146,6 +146,7 @@ def test_lateness_is_measured_in_the_units_local_time(built):
     assert pd.Timestamp(wita["jam_masuk"]) == pd.Timestamp("2024-01-08 08:45:00")
     assert wita["menit_terlambat"] == 75
     assert _is_null(wita["jam_pulang"]) and wita["jumlah_punch"] == 1
+    assert wita["tanpa_rekam"] == "PULANG"  # a morning single punch: the departure is missing
     naive_and_utc = days[(NIP_B, date(2024, 3, 1))]
     assert pd.Timestamp(naive_and_utc["jam_masuk"]) == pd.Timestamp("2024-03-01 07:29:00")
     assert pd.Timestamp(naive_and_utc["jam_pulang"]) == pd.Timestamp("2024-03-01 16:30:00")
@@ -382,6 +383,7 @@ def test_discipline_counts_unexcused_covered_days_per_year(built):
 
 
 KEMENAG_BANDS = [(30, 0.5), (60, 1.0), (90, 1.25)]
+KEMENAG_MISSING_RECORD = 1.5  # "tidak mengisi daftar hadir": the highest band, TL4 / PSW4
 
 
 def _kemenag_rate(minutes) -> float:
@@ -399,6 +401,7 @@ def test_monthly_tukin_deduction_follows_the_kemenag_scheme(built):
         * (
             daily["menit_terlambat"].map(_kemenag_rate)
             + daily["menit_pulang_cepat"].map(_kemenag_rate)
+            + daily["tanpa_rekam"].notna() * KEMENAG_MISSING_RECORD
         )
         + (daily["status"] == "TANPA_KETERANGAN") * 3.0
     )

@@ -3,6 +3,10 @@
 -- placed, de-duplicated and in local time from int_presensi__punch; the unit (its agency, so
 -- its hours) is the one valid on the day (int_unit_kerja__riwayat), and the schedule is that
 -- weekday's: the RAMADAN hours of `jam_kerja` on the calendar's Ramadan days, NORMAL otherwise.
+-- A single punch is an arrival when it falls before the middle of the day's working hours and a
+-- departure from the middle on (terminals do not deliver a direction): a lone afternoon punch is
+-- a departure with its arrival missing, never an arrival hours late. `tanpa_rekam` names the
+-- missing record (MASUK or PULANG) so that the tukin scheme's rule for it applies.
 
 {{
     config(
@@ -99,6 +103,40 @@ daily_with_schedule as (
         and default_hours.jadwal = {{ jadwal }}
         and default_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
 
+),
+
+directed as (
+
+    -- a day without hours (a weekend punch) has no middle: its single punch stays an arrival,
+    -- and nothing is missing on a day nobody is scheduled
+    select
+        *,
+        coalesce(
+            jumlah_punch = 1
+            and {{ seconds_between('jadwal_masuk', 'jam_masuk') }}
+                >= {{ seconds_between('jam_masuk', 'jadwal_pulang') }},
+            false
+        ) as punch_tunggal_pulang
+    from daily_with_schedule
+
+),
+
+arrivals_and_departures as (
+
+    select
+        *,
+        case when not punch_tunggal_pulang then jam_masuk end as masuk,
+        case
+            when jumlah_punch > 1 then jam_terakhir
+            when punch_tunggal_pulang then jam_masuk
+        end as pulang,
+        case
+            when jumlah_punch > 1 or jadwal_masuk is null or jadwal_pulang is null then null
+            when punch_tunggal_pulang then 'MASUK'
+            else 'PULANG'
+        end as tanpa_rekam
+    from directed
+
 )
 
 select
@@ -107,24 +145,25 @@ select
     kode_unit,
     zona_waktu,
     jadwal,
-    jam_masuk,
-    -- direction is not delivered: with a single punch there is no departure
-    case when jumlah_punch > 1 then jam_terakhir end as jam_pulang,
+    masuk as jam_masuk,
+    pulang as jam_pulang,
     jadwal_masuk,
     jadwal_pulang,
     -- whole minutes; a punch within the first minute after the start is on time
     -- (no schedule, e.g. a Saturday punch: no minutes; greatest() would turn NULL into 0)
     case
-        when jadwal_masuk is not null then greatest({{ minutes_between('jadwal_masuk', 'jam_masuk') }}, 0)
+        when masuk is not null and jadwal_masuk is not null
+            then greatest({{ minutes_between('jadwal_masuk', 'masuk') }}, 0)
     end as menit_terlambat,
     case
-        when jumlah_punch > 1 and jadwal_pulang is not null
-            then greatest({{ minutes_between('jam_terakhir', 'jadwal_pulang') }}, 0)
+        when pulang is not null and jadwal_pulang is not null
+            then greatest({{ minutes_between('pulang', 'jadwal_pulang') }}, 0)
     end as menit_pulang_cepat,
     case
-        when jumlah_punch > 1 then {{ minutes_between('jam_masuk', 'jam_terakhir') }}
+        when masuk is not null and pulang is not null then {{ minutes_between('masuk', 'pulang') }}
     end as menit_kerja,
+    tanpa_rekam,
     jumlah_punch,
     jumlah_punch_luar_geofence,
     _dimuat_pada
-from daily_with_schedule
+from arrivals_and_departures

@@ -1,6 +1,7 @@
 -- Monthly tukin deductions (potongan tunjangan kinerja) per employee: every late arrival (TL)
--- and early leave (PSW) on a day present, rated by its minutes band, and every unexcused day
--- (TK), at the rates of the agency's scheme (var skema_tukin; seed potongan_tukin: the rates are
+-- and early leave (PSW) on a day present, rated by its minutes band, every arrival or departure
+-- a single punch left unrecorded (TANPA_REKAM_MASUK / _PULANG), and every unexcused day (TK), at
+-- the rates of the agency's scheme (var skema_tukin; seed potongan_tukin: the rates are
 -- data, the default is Kemenag). The month's total is capped at 100 %.
 
 {{ config(materialized='incremental', unique_key=['tahun', 'bulan']) }}
@@ -39,6 +40,7 @@ days as (
         status_groups.kelompok,
         daily_attendance.menit_terlambat,
         daily_attendance.menit_pulang_cepat,
+        daily_attendance.tanpa_rekam,
         daily_attendance._dimuat_pada
     from daily_attendance
     inner join status_groups
@@ -60,6 +62,12 @@ violations as (
 
     union all
 
+    select nip, bulan_awal, 'TANPA_REKAM_' || tanpa_rekam as pelanggaran, cast(null as integer) as menit
+    from days
+    where kelompok = 'HADIR' and tanpa_rekam is not null
+
+    union all
+
     select nip, bulan_awal, 'TK' as pelanggaran, cast(null as integer) as menit
     from days
     where kelompok = 'TANPA_KETERANGAN'
@@ -76,7 +84,7 @@ rated as (
     from violations
     left join rates
         on violations.pelanggaran = rates.pelanggaran
-        -- TK is rated per day (no minutes); TL and PSW by the band their minutes fall in
+        -- TK and TANPA_REKAM are rated per day (no minutes); TL and PSW by their minutes' band
         and (violations.menit is null or violations.menit between rates.menit_dari and rates.menit_sampai)
 
 ),
@@ -88,9 +96,12 @@ per_month_violations as (
         bulan_awal,
         cast(sum(case when pelanggaran = 'TL' then 1 else 0 end) as integer) as jumlah_tl,
         cast(sum(case when pelanggaran = 'PSW' then 1 else 0 end) as integer) as jumlah_psw,
+        cast(sum(case when pelanggaran = 'TANPA_REKAM_MASUK' then 1 else 0 end) as integer) as jumlah_tanpa_rekam_masuk,
+        cast(sum(case when pelanggaran = 'TANPA_REKAM_PULANG' then 1 else 0 end) as integer) as jumlah_tanpa_rekam_pulang,
         cast(sum(case when pelanggaran = 'TK' then 1 else 0 end) as integer) as hari_tk,
         sum(case when pelanggaran = 'TL' then persen_potongan else 0 end) as persen_tl,
         sum(case when pelanggaran = 'PSW' then persen_potongan else 0 end) as persen_psw,
+        sum(case when pelanggaran in ('TANPA_REKAM_MASUK', 'TANPA_REKAM_PULANG') then persen_potongan else 0 end) as persen_tanpa_rekam,
         sum(case when pelanggaran = 'TK' then persen_potongan else 0 end) as persen_tk
     from rated
     group by nip, bulan_awal
@@ -120,12 +131,16 @@ select
     per_month_days.hari_kerja_tercakup,
     coalesce(per_month_violations.jumlah_tl, 0) as jumlah_tl,
     coalesce(per_month_violations.jumlah_psw, 0) as jumlah_psw,
+    coalesce(per_month_violations.jumlah_tanpa_rekam_masuk, 0) as jumlah_tanpa_rekam_masuk,
+    coalesce(per_month_violations.jumlah_tanpa_rekam_pulang, 0) as jumlah_tanpa_rekam_pulang,
     coalesce(per_month_violations.hari_tk, 0) as hari_tk,
     {{ round_double('coalesce(per_month_violations.persen_tl, 0)', 2) }} as persen_potongan_tl,
     {{ round_double('coalesce(per_month_violations.persen_psw, 0)', 2) }} as persen_potongan_psw,
+    {{ round_double('coalesce(per_month_violations.persen_tanpa_rekam, 0)', 2) }} as persen_potongan_tanpa_rekam,
     {{ round_double('coalesce(per_month_violations.persen_tk, 0)', 2) }} as persen_potongan_tk,
     {{ round_double('least(100, coalesce(per_month_violations.persen_tl, 0)'
                     ' + coalesce(per_month_violations.persen_psw, 0)'
+                    ' + coalesce(per_month_violations.persen_tanpa_rekam, 0)'
                     ' + coalesce(per_month_violations.persen_tk, 0))', 2) }} as persen_potongan_total,
     per_month_days._dimuat_pada
 from per_month_days

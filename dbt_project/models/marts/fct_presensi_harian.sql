@@ -48,6 +48,7 @@ select
     employee_days.menit_terlambat,
     employee_days.menit_pulang_cepat,
     employee_days.menit_kerja,
+    employee_days.tanpa_rekam,
     employee_days.jumlah_punch,
     employee_days.jumlah_punch_luar_geofence,
     employee_days.jumlah_punch_luar_geofence > 0 as luar_geofence,
