@@ -9,7 +9,8 @@
       int_pegawai__riwayat); an employee's first snapshot also holds for every earlier day, so
       then from the employee's TMT CPNS (before it nobody is expected at work), or from the
       start when it is unknown;
-    - izin: a leave or permit version changes the days it covers.
+    - izin: a leave or permit version changes the days it covers;
+    - hukdis: a disciplinary sanction changes the months from its TMT on (the tukin cut).
     Changes to seeds (calendar, working hours, rules) are not tracked: they need --full-refresh. -#}
 {% macro hari_pertama_berubah(watermark, sumber=['presensi', 'pegawai', 'izin']) -%}
     least(
@@ -58,6 +59,16 @@
             cast('9999-12-31' as date)
         )
         {%- endif %}
+        {%- if 'hukdis' in sumber %},
+        coalesce(
+            (
+                select min(tmt_mulai)
+                from {{ relasi('stg_simpeg__hukuman_disiplin') }}
+                where _loaded_at > {{ watermark }}
+            ),
+            cast('9999-12-31' as date)
+        )
+        {%- endif %}
     )
 {%- endmacro %}
 
@@ -68,9 +79,9 @@
     `_dimuat_pada` watermark), or the lookback window before the newest attendance day, whichever
     is earlier. The model rebuilds every period that ends on or after this day, whole
     (delete+insert keyed by the period). -#}
-{% macro hari_pertama_dibangun_ulang() -%}
+{% macro hari_pertama_dibangun_ulang(sumber=['presensi', 'pegawai', 'izin']) -%}
     least(
-        {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')') }},
+        {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')', sumber) }},
         coalesce(
             (
                 select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }}
@@ -85,10 +96,10 @@
 
 {#- The first day of the first `periode` ('year', 'month') a model keyed by years or months
     rebuilds: the start of the period holding hari_pertama_dibangun_ulang. A scalar subquery. -#}
-{% macro awal_periode_dibangun_ulang(periode) -%}
+{% macro awal_periode_dibangun_ulang(periode, sumber=['presensi', 'pegawai', 'izin']) -%}
     (
         select cast({{ dbt.date_trunc(periode, 'cast(first_day as timestamp)') }} as date)
-        from (select {{ hari_pertama_dibangun_ulang() }} as first_day) as rebuild
+        from (select {{ hari_pertama_dibangun_ulang(sumber) }} as first_day) as rebuild
     )
 {%- endmacro %}
 

@@ -406,6 +406,10 @@ def test_monthly_tukin_deduction_follows_the_kemenag_scheme(built):
         + (daily["status"] == "TANPA_KETERANGAN") * 3.0
     )
     expected = daily.groupby(["nip", "bulan_awal"])["persen"].sum()
+    # HD-2, B's moderate sanction from 1 June 2024 for 6 months (PP 94/2021: tukin cut 25 %)
+    sanctioned = {(NIP_B, pd.Period(f"2024-{month:02d}", freq="M")) for month in range(6, 12)}
+    for key in sanctioned & set(expected.index):
+        expected[key] += 25.0
     tukin = built.query("select * from marts.fct_potongan_tukin")
     assert len(tukin) == len(expected) and set(tukin["skema_tukin"]) == {"KEMENAG"}
     for row in tukin.to_dict("records"):
@@ -414,6 +418,7 @@ def test_monthly_tukin_deduction_follows_the_kemenag_scheme(built):
             min(100.0, expected[(row["nip"], period)])
         )
     assert (tukin["persen_potongan_total"] > 0).any()
+    assert set(tukin.loc[tukin["hukdis_berjalan"], "nip"]) == {NIP_B}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 -- and early leave (PSW) on a day present, rated by its minutes band, every arrival or departure
 -- a single punch left unrecorded (TANPA_REKAM_MASUK / _PULANG), and every unexcused day (TK), at
 -- the rates of the agency's scheme (var skema_tukin; seed potongan_tukin: the rates are
--- data, the default is Kemenag). The month's total is capped at 100 %.
+-- data, the default is Kemenag). Two cuts close the month, from rows of scheme '*' (every
+-- scheme) unless the agency's scheme has its own: a month absent without notice on every
+-- working day of the calendar (TK_SEBULAN, no tukin), and a running moderate disciplinary
+-- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
+-- from the first month that starts on or after its TMT). The month's total is capped at 100 %.
 
 {{ config(materialized='incremental', unique_key=['tahun', 'bulan']) }}
 -- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
@@ -12,7 +16,7 @@ with daily_attendance as (
 
     select * from {{ ref('fct_presensi_harian') }}
     {% if is_incremental() %}
-    where tanggal >= {{ awal_periode_dibangun_ulang('month') }}
+    where tanggal >= {{ awal_periode_dibangun_ulang('month', ['presensi', 'pegawai', 'izin', 'hukdis']) }}
     {% endif %}
 
 ),
@@ -23,10 +27,53 @@ status_groups as (
 
 ),
 
-rates as (
+all_rates as (
 
     select * from {{ ref('potongan_tukin') }}
+
+),
+
+rates as (
+
+    select * from all_rates
     where skema = '{{ var("skema_tukin") }}'
+
+    union all
+
+    -- national rows, unless the scheme rates the violation itself
+    select * from all_rates
+    where skema = '*'
+      and pelanggaran not in (select pelanggaran from all_rates where skema = '{{ var("skema_tukin") }}')
+
+),
+
+month_rates as (
+
+    select
+        max(case when pelanggaran = 'TK_SEBULAN' then persen_potongan end) as persen_tk_sebulan,
+        max(case when pelanggaran = 'HUKDIS_SEDANG' then persen_potongan end) as persen_hukdis_sedang
+    from rates
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
+sanctions as (
+
+    -- a sanction without masa_bulan cannot be scheduled, so it cuts nothing (and is visible in
+    -- the warnings as a delivered sanction without duration)
+    select
+        nip,
+        -- the first month that starts on or after the TMT: a sanction from the 15th cuts from the
+        -- next month, one from the 1st from that month
+        {{ add_months(month_start(add_days('tmt_mulai', -1)), 1) }} as bulan_pertama,
+        masa_bulan
+    from {{ ref('stg_simpeg__hukuman_disiplin') }}
+    where tingkat = 'SEDANG' and tmt_mulai is not null and masa_bulan > 0
 
 ),
 
@@ -119,31 +166,90 @@ per_month_days as (
     from days
     group by nip, bulan_awal
 
+),
+
+working_days_per_month as (
+
+    select
+        {{ dbt.date_trunc('month', 'tanggal') }} as bulan_awal,
+        count(*) as hari_kerja_bulan
+    from calendar
+    where hari_kerja
+    group by {{ dbt.date_trunc('month', 'tanggal') }}
+
+),
+
+sanctioned_months as (
+
+    select distinct
+        per_month_days.nip,
+        per_month_days.bulan_awal
+    from per_month_days
+    inner join sanctions
+        on per_month_days.nip = sanctions.nip
+        and per_month_days.bulan_awal >= sanctions.bulan_pertama
+        and per_month_days.bulan_awal < {{ add_months('sanctions.bulan_pertama', 'sanctions.masa_bulan') }}
+
+),
+
+judged_months as (
+
+    select
+        per_month_days.*,
+        coalesce(per_month_violations.jumlah_tl, 0) as jumlah_tl,
+        coalesce(per_month_violations.jumlah_psw, 0) as jumlah_psw,
+        coalesce(per_month_violations.jumlah_tanpa_rekam_masuk, 0) as jumlah_tanpa_rekam_masuk,
+        coalesce(per_month_violations.jumlah_tanpa_rekam_pulang, 0) as jumlah_tanpa_rekam_pulang,
+        coalesce(per_month_violations.hari_tk, 0) as hari_tk,
+        coalesce(per_month_violations.persen_tl, 0) as persen_tl,
+        coalesce(per_month_violations.persen_psw, 0) as persen_psw,
+        coalesce(per_month_violations.persen_tanpa_rekam, 0) as persen_tanpa_rekam,
+        -- absent without notice on every working day of the month: the month's cut, if larger
+        coalesce(per_month_violations.hari_tk, 0) >= working_days_per_month.hari_kerja_bulan
+            as tidak_hadir_sebulan,
+        case
+            when coalesce(per_month_violations.hari_tk, 0) >= working_days_per_month.hari_kerja_bulan
+                then greatest(coalesce(per_month_violations.persen_tk, 0), coalesce(month_rates.persen_tk_sebulan, 0))
+            else coalesce(per_month_violations.persen_tk, 0)
+        end as persen_tk,
+        case
+            when sanctioned_months.nip is not null then coalesce(month_rates.persen_hukdis_sedang, 0)
+            else 0
+        end as persen_hukdis
+    from per_month_days
+    cross join month_rates
+    left join per_month_violations
+        on per_month_days.nip = per_month_violations.nip
+        and per_month_days.bulan_awal = per_month_violations.bulan_awal
+    left join working_days_per_month
+        on per_month_days.bulan_awal = working_days_per_month.bulan_awal
+    left join sanctioned_months
+        on per_month_days.nip = sanctioned_months.nip
+        and per_month_days.bulan_awal = sanctioned_months.bulan_awal
+
 )
 
 select
-    per_month_days.nip,
-    {{ pseudonym_key('per_month_days.nip') }} as pegawai_key,
-    cast(extract(year from per_month_days.bulan_awal) as integer) as tahun,
-    cast(extract(month from per_month_days.bulan_awal) as integer) as bulan,
-    per_month_days.kode_unit,
+    nip,
+    {{ pseudonym_key('nip') }} as pegawai_key,
+    cast(extract(year from bulan_awal) as integer) as tahun,
+    cast(extract(month from bulan_awal) as integer) as bulan,
+    kode_unit,
     '{{ var("skema_tukin") }}' as skema_tukin,
-    per_month_days.hari_kerja_tercakup,
-    coalesce(per_month_violations.jumlah_tl, 0) as jumlah_tl,
-    coalesce(per_month_violations.jumlah_psw, 0) as jumlah_psw,
-    coalesce(per_month_violations.jumlah_tanpa_rekam_masuk, 0) as jumlah_tanpa_rekam_masuk,
-    coalesce(per_month_violations.jumlah_tanpa_rekam_pulang, 0) as jumlah_tanpa_rekam_pulang,
-    coalesce(per_month_violations.hari_tk, 0) as hari_tk,
-    {{ round_double('coalesce(per_month_violations.persen_tl, 0)', 2) }} as persen_potongan_tl,
-    {{ round_double('coalesce(per_month_violations.persen_psw, 0)', 2) }} as persen_potongan_psw,
-    {{ round_double('coalesce(per_month_violations.persen_tanpa_rekam, 0)', 2) }} as persen_potongan_tanpa_rekam,
-    {{ round_double('coalesce(per_month_violations.persen_tk, 0)', 2) }} as persen_potongan_tk,
-    {{ round_double('least(100, coalesce(per_month_violations.persen_tl, 0)'
-                    ' + coalesce(per_month_violations.persen_psw, 0)'
-                    ' + coalesce(per_month_violations.persen_tanpa_rekam, 0)'
-                    ' + coalesce(per_month_violations.persen_tk, 0))', 2) }} as persen_potongan_total,
-    per_month_days._dimuat_pada
-from per_month_days
-left join per_month_violations
-    on per_month_days.nip = per_month_violations.nip
-    and per_month_days.bulan_awal = per_month_violations.bulan_awal
+    hari_kerja_tercakup,
+    jumlah_tl,
+    jumlah_psw,
+    jumlah_tanpa_rekam_masuk,
+    jumlah_tanpa_rekam_pulang,
+    hari_tk,
+    coalesce(tidak_hadir_sebulan, false) as tidak_hadir_sebulan,
+    persen_hukdis > 0 as hukdis_berjalan,
+    {{ round_double('persen_tl', 2) }} as persen_potongan_tl,
+    {{ round_double('persen_psw', 2) }} as persen_potongan_psw,
+    {{ round_double('persen_tanpa_rekam', 2) }} as persen_potongan_tanpa_rekam,
+    {{ round_double('persen_tk', 2) }} as persen_potongan_tk,
+    {{ round_double('persen_hukdis', 2) }} as persen_potongan_hukdis,
+    {{ round_double('least(100, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk + persen_hukdis)', 2) }}
+        as persen_potongan_total,
+    _dimuat_pada
+from judged_months
