@@ -6,7 +6,9 @@
 -- scheme) unless the agency's scheme has its own: a month absent without notice on every
 -- working day of the calendar (TK_SEBULAN, no tukin), and a running moderate disciplinary
 -- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
--- from the first month that starts on or after its TMT). The month's total is capped at 100 %.
+-- from the first month that starts on or after its TMT). Approved leave cuts where the scheme
+-- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
+-- from its 4th day). The month's total is capped at 100 %.
 
 {{ config(materialized='incremental', unique_key=['tahun', 'bulan']) }}
 -- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
@@ -77,6 +79,42 @@ sanctions as (
 
 ),
 
+all_leave_rates as (
+
+    select * from {{ ref('potongan_tukin_izin') }}
+
+),
+
+leave_rates as (
+
+    select * from all_leave_rates
+    where skema = '{{ var("skema_tukin") }}'
+
+    union all
+
+    select * from all_leave_rates
+    where skema = '*'
+      and jenis_izin not in (select jenis_izin from all_leave_rates where skema = '{{ var("skema_tukin") }}')
+
+),
+
+leave_records as (
+
+    select * from {{ ref('stg_simpeg__izin') }}
+
+),
+
+working_days_through as (
+
+    -- working days up to and including each day, so that the n-th working day of a leave is
+    -- known without reading the leave's earlier months (a rebuild starts mid-leave)
+    select
+        tanggal,
+        sum(case when hari_kerja then 1 else 0 end) over (order by tanggal) as hari_kerja_sampai
+    from calendar
+
+),
+
 days as (
 
     select
@@ -88,10 +126,43 @@ days as (
         daily_attendance.menit_terlambat,
         daily_attendance.menit_pulang_cepat,
         daily_attendance.tanpa_rekam,
+        daily_attendance.id_izin,
         daily_attendance._dimuat_pada
     from daily_attendance
     inner join status_groups
         on daily_attendance.status = status_groups.status_presensi
+
+),
+
+leave_days as (
+
+    -- a day on approved leave, as the n-th working day of its leave record
+    select
+        days.nip,
+        days.bulan_awal,
+        leave_records.jenis as jenis_izin,
+        on_the_day.hari_kerja_sampai - coalesce(before_the_leave.hari_kerja_sampai, 0) as hari_ke
+    from days
+    inner join leave_records
+        on days.id_izin = leave_records.id_izin
+    inner join working_days_through as on_the_day
+        on days.tanggal = on_the_day.tanggal
+    left join working_days_through as before_the_leave
+        on before_the_leave.tanggal = {{ add_days('leave_records.tanggal_mulai', -1) }}
+    where days.kelompok = 'ABSEN_SAH'
+
+),
+
+rated_leave as (
+
+    select
+        leave_days.nip,
+        leave_days.bulan_awal,
+        leave_rates.persen_potongan
+    from leave_days
+    inner join leave_rates
+        on leave_days.jenis_izin = leave_rates.jenis_izin
+        and leave_days.hari_ke between leave_rates.hari_dari and leave_rates.hari_sampai
 
 ),
 
@@ -133,6 +204,18 @@ rated as (
         on violations.pelanggaran = rates.pelanggaran
         -- TK and TANPA_REKAM are rated per day (no minutes); TL and PSW by their minutes' band
         and (violations.menit is null or violations.menit between rates.menit_dari and rates.menit_sampai)
+
+),
+
+per_month_leave as (
+
+    select
+        nip,
+        bulan_awal,
+        cast(count(*) as integer) as hari_izin_dipotong,
+        sum(persen_potongan) as persen_izin
+    from rated_leave
+    group by nip, bulan_awal
 
 ),
 
@@ -204,6 +287,8 @@ judged_months as (
         coalesce(per_month_violations.persen_tl, 0) as persen_tl,
         coalesce(per_month_violations.persen_psw, 0) as persen_psw,
         coalesce(per_month_violations.persen_tanpa_rekam, 0) as persen_tanpa_rekam,
+        coalesce(per_month_leave.hari_izin_dipotong, 0) as hari_izin_dipotong,
+        coalesce(per_month_leave.persen_izin, 0) as persen_izin,
         -- absent without notice on every working day of the month: the month's cut, if larger
         coalesce(per_month_violations.hari_tk, 0) >= working_days_per_month.hari_kerja_bulan
             as tidak_hadir_sebulan,
@@ -221,6 +306,9 @@ judged_months as (
     left join per_month_violations
         on per_month_days.nip = per_month_violations.nip
         and per_month_days.bulan_awal = per_month_violations.bulan_awal
+    left join per_month_leave
+        on per_month_days.nip = per_month_leave.nip
+        and per_month_days.bulan_awal = per_month_leave.bulan_awal
     left join working_days_per_month
         on per_month_days.bulan_awal = working_days_per_month.bulan_awal
     left join sanctioned_months
@@ -242,14 +330,16 @@ select
     jumlah_tanpa_rekam_masuk,
     jumlah_tanpa_rekam_pulang,
     hari_tk,
+    hari_izin_dipotong,
     coalesce(tidak_hadir_sebulan, false) as tidak_hadir_sebulan,
     persen_hukdis > 0 as hukdis_berjalan,
     {{ round_double('persen_tl', 2) }} as persen_potongan_tl,
     {{ round_double('persen_psw', 2) }} as persen_potongan_psw,
     {{ round_double('persen_tanpa_rekam', 2) }} as persen_potongan_tanpa_rekam,
     {{ round_double('persen_tk', 2) }} as persen_potongan_tk,
+    {{ round_double('persen_izin', 2) }} as persen_potongan_izin,
     {{ round_double('persen_hukdis', 2) }} as persen_potongan_hukdis,
-    {{ round_double('least(100, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk + persen_hukdis)', 2) }}
+    {{ round_double('least(100, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk + persen_izin + persen_hukdis)', 2) }}
         as persen_potongan_total,
     _dimuat_pada
 from judged_months
