@@ -5,7 +5,9 @@
 -- longest run (BERTURUT) within its day range; the heaviest match (highest urutan) applies. A run
 -- that goes on across the year end counts its days in both years, and its BERTURUT sanction
 -- belongs to the year in which it crossed the threshold: a year whose longest run had already
--- reached it before 1 January does not match that row again.
+-- reached it before 1 January does not match that row again. The rows are worded per
+-- employment status: a CPNS's or PPPK's own rows replace the PNS ('*') rows of the same urutan
+-- and dasar, by the employee's status on the last day counted.
 
 {{ config(materialized='incremental', unique_key='tahun') }}
 -- Incremental by year, rebuilding the same years as int_disiplin__tahunan (same window, same
@@ -35,6 +37,66 @@ sanctions as (
 
 ),
 
+employee_history as (
+
+    select * from {{ ref('int_pegawai__riwayat') }}
+
+),
+
+worded_statuses as (
+
+    select distinct status_kepegawaian from sanctions where status_kepegawaian <> '*'
+
+),
+
+sanctions_per_status as (
+
+    -- every status's own rows, then for each status the '*' rows it does not replace, and the
+    -- '*' rows as they are for every other status
+    select status_kepegawaian, urutan, dasar, hari_minimal, hari_maksimal, tingkat_hukdis, sanksi
+    from sanctions
+    where status_kepegawaian <> '*'
+
+    union all
+
+    select
+        worded_statuses.status_kepegawaian,
+        general.urutan, general.dasar, general.hari_minimal, general.hari_maksimal,
+        general.tingkat_hukdis, general.sanksi
+    from worded_statuses
+    cross join sanctions as general
+    where general.status_kepegawaian = '*'
+      and not exists (
+          select 1
+          from sanctions as own
+          where own.status_kepegawaian = worded_statuses.status_kepegawaian
+            and own.urutan = general.urutan
+            and own.dasar = general.dasar
+      )
+
+    union all
+
+    select status_kepegawaian, urutan, dasar, hari_minimal, hari_maksimal, tingkat_hukdis, sanksi
+    from sanctions
+    where status_kepegawaian = '*'
+
+),
+
+yearly_with_status as (
+
+    select
+        yearly.*,
+        coalesce(worded_statuses.status_kepegawaian, '*') as status_sanksi
+    from yearly
+    left join employee_history
+        on yearly.nip = employee_history.nip
+        and yearly.tanggal_terakhir >= employee_history.berlaku_mulai
+        and yearly.tanggal_terakhir < employee_history.berlaku_sampai
+    left join worded_statuses
+        on employee_history.status_kepegawaian = worded_statuses.status_kepegawaian
+
+),
+
 matched as (
 
     select
@@ -48,9 +110,10 @@ matched as (
             partition by yearly.nip, yearly.tahun
             order by sanctions.urutan desc, sanctions.dasar
         ) as severity_rank
-    from yearly
-    inner join sanctions
-        on case sanctions.dasar
+    from yearly_with_status as yearly
+    inner join sanctions_per_status as sanctions
+        on yearly.status_sanksi = sanctions.status_kepegawaian
+        and case sanctions.dasar
             when 'KUMULATIF' then yearly.hari_kumulatif
             when 'BERTURUT' then yearly.rangkaian_terpanjang
         end between sanctions.hari_minimal and sanctions.hari_maksimal
