@@ -39,8 +39,7 @@ def generate(
             max=0.2,
             help="Share of employees per attendance-fraud / ghost-employee pattern (0 plants "
             "none); ground truth in <landing>/_ground_truth/fraud.jsonl. The NIP_TIDAK_COCOK "
-            "records are quarantined: keep the rate under KINERJA_DQ_QUARANTINE_SHARE_MAX "
-            "(0.05) or the nightly quality gate stops on pegawai.",
+            "records load and are flagged in the warehouse (a finding, not a quarantine).",
         ),
     ] = 0.02,
 ) -> None:

@@ -13,7 +13,7 @@ from kinerja.contract.extracts import (
     Column,
     Kind,
 )
-from kinerja.contract.rules import DELIVERY_RULES, FILE_RULES, ROW_RULES, Rule
+from kinerja.contract.rules import DELIVERY_RULES, FILE_RULES, FINDING_RULES, ROW_RULES, Rule
 from kinerja.project import DOCS_DIR
 
 DOC_PATH = DOCS_DIR / "extract_contract.md"
@@ -90,7 +90,13 @@ with the rule it broke, the column, a message and the record exactly as delivere
 every batch `raw.load_audit` records rows delivered = rows loaded + rows quarantined, the files and
 their sha256, and the quarantined rows per rule. A row is quarantined for the first rule it breaks:
 the row-wide rules (repeated header, control characters, length) first, then required values,
-then formats and codes column by column, then dates and ranges, then the NIP profile.
+then formats and codes column by column, then dates and ranges.
+
+A finding rule never quarantines: an 18-digit NIP identifies someone even when its digits
+disagree with the profile, so the row loads and the employee stays in every mart; the
+disagreement is flagged in the warehouse (warning `NIP_TIDAK_COCOK` in `mart_peringatan_presensi`,
+naming the parts that disagree). Only a NIP that cannot identify anyone (not 18 digits) is
+quarantined (`INVALID_NIP`).
 
 A file-level failure rejects the whole delivery of that extract for that date: nothing of it is
 loaded, what was loaded for that date before stays as it was, the other extracts still load, and
@@ -139,6 +145,7 @@ def render() -> str:
     parts = [HEADER, "### Row rules\n", _rule_table(ROW_RULES), "### File rules\n"]
     parts.append(_rule_table(FILE_RULES))
     parts += ["### Delivery rules\n", _rule_table(DELIVERY_RULES)]
+    parts += ["### Finding rules (the row loads, flagged)\n", _rule_table(FINDING_RULES)]
     for extract in EXTRACTS.values():
         parts.append(f"## {extract.name}\n")
         parts.append(

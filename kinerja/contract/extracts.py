@@ -61,8 +61,6 @@ class Extract:
     description: str = ""
     version_column: str | None = None  # for incremental upserts: newest version wins
     extra_rules: tuple[str, ...] = field(default=())
-    # PNS/CPNS: NIP digits 1-8 are the birth date and digit 15 the sex (1 L, 2 P).
-    nip_profile_check: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -184,9 +182,12 @@ PEGAWAI = Extract(
     delivery=Delivery.SNAPSHOT,
     description="Employees: full snapshot of everyone active or changed in the last year.",
     extra_rules=(
-        "For PNS and CPNS the NIP's birth date and sex digits agree with tanggal_lahir and jenis_kelamin.",
+        (
+            "For PNS and CPNS the NIP's birth date, TMT CPNS year-month and sex digits should "
+            "agree with tanggal_lahir, tmt_cpns and jenis_kelamin, and its sequence be 001 or "
+            "more: a disagreement is a finding (NIP_PROFILE_MISMATCH), the row still loads."
+        ),
     ),
-    nip_profile_check=True,
     columns=(
         Column("nip", Kind.NIP, key=True, personal=True, description="Employee number, 18 digits"),
         Column("nik", Kind.NIK, personal=True, description="National identity number, 16 digits"),

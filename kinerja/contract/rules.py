@@ -1,6 +1,7 @@
 """The rule codes a delivery is checked against, shared by the loader, the defect generator and docs.
 
-Row rules send one row to `raw.quarantine`; file rules reject the whole file (and its batch).
+Row rules send one row to `raw.quarantine`; file rules reject the whole file (and its batch);
+finding rules never reject: the row loads and the warehouse flags it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ class Level(StrEnum):
     ROW = "row"
     FILE = "file"
     DELIVERY = "delivery"
+    # Not a rejection: the row loads and the warehouse flags it (see FINDING_RULES).
+    FINDING = "finding"
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,22 @@ ROW_RULES: tuple[Rule, ...] = (
         "jp not above 0, or a negative masa_bulan or radius_presensi_m.",
         "`jp` = `0`",
     ),
+)
+
+# Findings: the row loads as delivered and the disagreement is flagged in the warehouse (warning
+# NIP_TIDAK_COCOK in mart_peringatan_presensi, with the parts that disagree), never quarantined.
+# A NIP that is 18 digits identifies someone; which part of it is wrong is for HR to settle, and
+# quarantining the row would drop the employee from every mart meanwhile. Computed in dbt
+# (int_peringatan__nip_tidak_cocok) from the loaded profile.
+FINDING_RULES: tuple[Rule, ...] = (
     Rule(
         "NIP_PROFILE_MISMATCH",
-        Level.ROW,
-        "PNS or CPNS whose NIP digits 1-8 (YYYYMMDD) differ from tanggal_lahir, or whose digit 15 "
-        "(1 L, 2 P) differs from jenis_kelamin. PPPK NIPs are only checked for 18 digits.",
+        Level.FINDING,
+        "PNS or CPNS whose 18-digit NIP disagrees with its own profile: digits 1-8 (YYYYMMDD) "
+        "with tanggal_lahir (TANGGAL_LAHIR), digits 9-14 (YYYYMM) with the year and month of "
+        "tmt_cpns when delivered (TMT_CPNS), digit 15 (1 L, 2 P) with jenis_kelamin "
+        "(JENIS_KELAMIN), or a sequence (digits 16-18) of 000 (NOMOR_URUT). PPPK NIPs follow "
+        "another scheme and are only checked for 18 digits.",
         "NIP `198503102010011001` with tanggal_lahir `1985-03-11`",
     ),
 )

@@ -197,24 +197,6 @@ def _range_checks(column: Column, extraction_date: date) -> list[Check]:
     return checks
 
 
-def _nip_profile_check(present: set[str]) -> Check | None:
-    needed = {"nip", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian"}
-    if not needed <= present:
-        return None
-    nip = _value("nip")
-    born = f"replace({_value('tanggal_lahir')}, '-', '')"
-    sex = f"case upper({_value('jenis_kelamin')}) when 'L' then '1' when 'P' then '2' end"
-    applies = f"upper({_value('status_kepegawaian')}) in ('PNS', 'CPNS')"
-    return Check(
-        "NIP_PROFILE_MISMATCH",
-        "'nip'",
-        f"{applies} and (substr({nip}, 1, 8) <> {born} or substr({nip}, 15, 1) <> {sex})",
-        f"'nip ' || {_shown('nip')} || case when substr({nip}, 1, 8) <> {born} "
-        f"then ' does not start with tanggal_lahir ' || {_shown('tanggal_lahir')} "
-        f"else ' digit 15 does not match jenis_kelamin ' || {_shown('jenis_kelamin')} end",
-    )
-
-
 def _first_column(columns: list[str], condition: str) -> str:
     """SQL naming the first column for which `condition` (with {c} for the column) holds."""
     whens = " ".join(
@@ -287,10 +269,8 @@ def row_checks(
                     f"|| {_shown(start)}",
                 )
             )
-    if extract.nip_profile_check:
-        profile = _nip_profile_check(present)
-        if profile:
-            checks.append(profile)
+    # The NIP profile (NIP_PROFILE_MISMATCH) is not checked here: it is a finding, not a
+    # quarantine rule (kinerja.contract.rules.FINDING_RULES), computed in dbt from the loaded row.
     return checks
 
 
@@ -380,14 +360,6 @@ def fast_clean_sql(
     for name in extra:
         parts.append(
             _fast_column(Column(name, required=False), present, extraction_date, max_length)
-        )
-    if (
-        extract.nip_profile_check
-        and {"nip", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian"} <= present
-    ):
-        parts.append(
-            "(status_kepegawaian = 'PPPK' or (left(nip, 8) = replace(tanggal_lahir, '-', '') "
-            "and substr(nip, 15, 1) = case jenis_kelamin when 'L' then '1' when 'P' then '2' end))"
         )
     # A repeated header row must not slip through: some column must reject its own name.
     guards = [c for c in columns if c.kind is not Kind.TEXT and c.name.upper() not in c.codes]

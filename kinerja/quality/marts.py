@@ -34,7 +34,7 @@ FOREIGN_KEYS = (
     ("mart_talenta_9box", "pegawai_key", "dim_pegawai", "pegawai_key"),
     ("mart_kinerja_unit", "kode_unit", "dim_unit_kerja", "kode_unit"),
     # the other NIP of a pair comes from the snapshot or from punches of known employees (a
-    # warning's own nip may be one the loader refused: NIP_TIDAK_COCOK)
+    # warning's own nip may be one an older loader refused: NIP_TIDAK_COCOK)
     ("mart_peringatan_presensi", "nip_terkait", "dim_pegawai", "nip"),
 )
 RATE_COLUMNS = {"mart_kinerja_unit": ("rasio_hadir", "rasio_terlambat", "rasio_patuh_jp")}

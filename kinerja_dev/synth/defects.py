@@ -37,8 +37,11 @@ LOADED, COUNTED_ONCE = "LOADED", "LOADED_AND_COUNTED_ONCE"
 
 # The shared rule vocabulary (kinerja.contract.rules): quarantined rows and rejected files.
 ROW_RULES = tuple(r.code for r in rules.ROW_RULES)
-# Loaded as delivered: the loader must keep them, never quarantine or evaluate them.
+# Loaded as delivered: the loader must keep them, never quarantine or evaluate them. Finding
+# rules (kinerja.contract.rules.FINDING_RULES) are among them: the warehouse flags those rows.
+FINDING_RULES = tuple(r.code for r in rules.FINDING_RULES)
 LOADED_CLASSES = (
+    *FINDING_RULES,
     "FORMULA_TEXT",
     "SQL_TEXT",
     "TIMESTAMP_WITHOUT_OFFSET",

@@ -21,7 +21,9 @@ actually planted, so the truth file holds exactly what the files show:
 - PEGAWAI_TANPA_AKTIVITAS (nip): an AKTIF record with a fresh identity and a valid NIP, present
   from the first snapshot, that never punches, is never rated and never trains.
 - NIP_TIDAK_COCOK (nip): a PNS record like the one above whose NIP birth-date or sex digits
-  contradict tanggal_lahir / jenis_kelamin (the loader quarantines its rows).
+  contradict tanggal_lahir / jenis_kelamin (a finding: its rows load and the warehouse flags
+  them, contract rule NIP_PROFILE_MISMATCH). Nobody is behind it, so it is recorded as
+  PEGAWAI_TANPA_AKTIVITAS too.
 
 Ghost records take their position (unit, grade, supervisor) from a real colleague's row in the
 same snapshot, so they follow reorganisations and stay consistent with the tree.
@@ -436,6 +438,8 @@ def _plan_ghosts(plan, rng, fake, n_cases, people, nips, take) -> None:
             fields["nip"] = nip_for(wrong, tmt, female)
         plan.ghosts.append(_Ghost(nips[p], fields))
         plan.record(NIP_TIDAK_COCOK, fields["nip"])
+        # the record loads (a finding, not a quarantine) and nobody is behind it
+        plan.record(PEGAWAI_TANPA_AKTIVITAS, fields["nip"])
 
 
 def load_fraud_truth(landing: str | Path) -> pd.DataFrame:

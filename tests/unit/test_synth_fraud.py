@@ -156,21 +156,27 @@ def shared_niks(d: Delivered) -> set:
 
 def without_activity(d: Delivered) -> set:
     """AKTIF in the first and last snapshot, yet no punch, rating or training. Records whose NIP
-    contradicts the profile are quarantined by the loader, so they are not counted here."""
+    contradicts the profile load (a finding, not a quarantine), so they count here too."""
     first = d.pegawai[d.pegawai["_folder"] == d.pegawai["_folder"].min()]
     last = d.pegawai[d.pegawai["_folder"] == d.pegawai["_folder"].max()]
     steady = set(first.loc[first["status_aktif"] == "AKTIF", "nip"]) & set(
         last.loc[last["status_aktif"] == "AKTIF", "nip"]
     )
     active = set(d.punches["nip"]) | set(d.read("skp")["nip"]) | set(d.read("pelatihan")["nip"])
-    return steady - active - nip_contradicts_profile(d)
+    return steady - active
 
 
 def nip_contradicts_profile(d: Delivered) -> set:
     g = d.pegawai[d.pegawai["status_kepegawaian"].isin(["PNS", "CPNS"])]
     birth = g["tanggal_lahir"].str.replace("-", "")
     sex = g["jenis_kelamin"].map({"L": "1", "P": "2"})
-    bad = g[(g["nip"].str[:8] != birth) | (g["nip"].str[14] != sex)]
+    tmt = g["tmt_cpns"].str.replace("-", "").str[:6]
+    bad = g[
+        (g["nip"].str[:8] != birth)
+        | (g["nip"].str[8:14] != tmt)
+        | (g["nip"].str[14] != sex)
+        | (g["nip"].str[15:] == "000")
+    ]
     return set(bad["nip"])
 
 

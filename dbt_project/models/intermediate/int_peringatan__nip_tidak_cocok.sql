@@ -1,8 +1,9 @@
 -- NIP_TIDAK_COCOK: a PNS/CPNS NIP whose digits contradict the profile (digits 1-8 the birth
--- date, digit 15 the sex): a number that cannot belong to the person it is filed under. The
--- loader quarantines such pegawai rows (rule NIP_PROFILE_MISMATCH, so they never reach the
--- snapshot); any that reach the snapshot anyway (a rule switched off, an older load) are
--- checked here again. Grain: nip.
+-- date, 9-14 the TMT CPNS year-month, 15 the sex, 16-18 a sequence from 001): a number that
+-- may not belong to the person it is filed under. A finding, not a disappearance (contract rule
+-- NIP_PROFILE_MISMATCH, level finding): the row loads and the employee stays in every mart;
+-- this model is where the rule is computed, from the loaded profile. Pegawai rows an older
+-- loader quarantined under that rule are still reported. Grain: nip.
 -- Rebuilt whole every night, not incrementally: its inputs are the refused pegawai rows and the
 -- employee states (a row per change, not per delivery), which grow with staff and their
 -- changes, not with days; and a finding adds up all of an employee's refusals and snapshots.
@@ -13,11 +14,37 @@ with quarantined as (
         nip,
         tanggal_ekstraksi as tanggal,
         'Ditolak loader (' || aturan || ') pada ekstraksi ' || {{ as_text('tanggal_ekstraksi') }}
-            || ': ' || pesan as keterangan
+            || ': ' || pesan as keterangan,
+        -- an older load's refusal: which part disagreed is in the loader's message only
+        cast(null as {{ dbt.type_string() }}) as bagian
     from {{ ref('stg_loader__quarantine') }}
     where ekstrak = 'pegawai'
       and aturan = 'NIP_PROFILE_MISMATCH'  -- the contract's rule code (kinerja/contract/rules.py)
       and nip is not null
+
+),
+
+checked as (
+
+    -- Each part of the NIP against the profile (contract rule NIP_PROFILE_MISMATCH, a finding:
+    -- the row loaded and the employee stays in every mart). The part codes name what disagrees.
+    select
+        nip,
+        tanggal_snapshot,
+        status_kepegawaian,
+        jenis_kelamin,
+        substr(nip, 1, 8) <> replace({{ as_text('tanggal_lahir') }}, '-', '') as beda_lahir,
+        -- digits 9-14 are the TMT CPNS year and month; only when the extract delivers tmt_cpns
+        coalesce(
+            substr(nip, 9, 6) <> substr(replace({{ as_text('tmt_cpns') }}, '-', ''), 1, 6), false
+        ) as beda_tmt,
+        substr(nip, 15, 1) <> case jenis_kelamin when 'L' then '1' when 'P' then '2' end
+            as beda_kelamin,
+        -- a sequence counts from 001: 000 numbers nobody
+        substr(nip, 16, 3) = '000' as beda_urut
+    from {{ ref('stg_simpeg__pegawai_riwayat') }}
+    -- PPPK NIPs follow another scheme (DOMAIN.md): never read as a PNS number
+    where status_kepegawaian in ('PNS', 'CPNS')
 
 ),
 
@@ -27,17 +54,21 @@ in_snapshot as (
         nip,
         tanggal_snapshot as tanggal,
         'Snapshot ' || {{ as_text('tanggal_snapshot') }} || ': ' || status_kepegawaian
-            || case
-                when substr(nip, 1, 8) <> replace({{ as_text('tanggal_lahir') }}, '-', '')
-                    then ' dengan digit 1-8 NIP berbeda dari tanggal lahir'
-                else ' dengan digit 15 NIP berbeda dari jenis kelamin ' || jenis_kelamin
-            end as keterangan
-    from {{ ref('stg_simpeg__pegawai_riwayat') }}
-    where status_kepegawaian in ('PNS', 'CPNS')
-      and (
-        substr(nip, 1, 8) <> replace({{ as_text('tanggal_lahir') }}, '-', '')
-        or substr(nip, 15, 1) <> case jenis_kelamin when 'L' then '1' when 'P' then '2' end
-      )
+            || ' dengan NIP tidak cocok: ' || bagian as keterangan,
+        bagian
+    from (
+        select
+            *,
+            ltrim(
+                case when beda_lahir then ',TANGGAL_LAHIR' else '' end
+                || case when beda_tmt then ',TMT_CPNS' else '' end
+                || case when beda_kelamin then ',JENIS_KELAMIN' else '' end
+                || case when beda_urut then ',NOMOR_URUT' else '' end,
+                ','
+            ) as bagian
+        from checked
+        where beda_lahir or beda_tmt or beda_kelamin or beda_urut
+    ) as disagreeing
 
 ),
 
@@ -60,15 +91,32 @@ per_nip as (
     from findings
     group by nip
 
+),
+
+latest as (
+
+    -- the parts that disagree in the newest finding of each employee: what HR has to fix now
+    select nip, bagian
+    from (
+        select
+            nip,
+            bagian,
+            row_number() over (partition by nip order by tanggal desc, bagian) as urutan
+        from findings
+    ) as ranked
+    where urutan = 1
+
 )
 
 select
     {{ kolom_temuan(
         'NIP_TIDAK_COCOK',
-        'nip',
+        'per_nip.nip',
         tanggal_mulai='tanggal_mulai',
         tanggal_selesai='tanggal_selesai',
         jumlah_kejadian='jumlah',
     ) }},
-    daftar || case when jumlah > 3 then '; ...' else '' end as bukti
+    daftar || case when jumlah > 3 then '; ...' else '' end as bukti,
+    latest.bagian as bagian_tidak_cocok
 from per_nip
+inner join latest on per_nip.nip = latest.nip
