@@ -29,10 +29,12 @@ select
     assessments.kuartal,
     assessments.tanggal_akhir_periode,
     assessments.predikat,
+    assessments.rating_hasil_kerja,
     assessments.capaian_organisasi,
     assessments.tanggal_penilaian,
     coalesce(assessed_then.kode_unit, assessed_now.kode_unit) as kode_unit,
     coalesce(assessed_then.status_kepegawaian, assessed_now.status_kepegawaian) as status_kepegawaian,
+    coalesce(assessed_then.jenis_jabatan, assessed_now.jenis_jabatan) as jenis_jabatan,
     coalesce(rater_then.kode_unit, rater_now.kode_unit) as kode_unit_penilai
 from assessments
 left join employee_history as assessed_then
