@@ -29,23 +29,9 @@ status_groups as (
 
 ),
 
-all_rates as (
-
-    select * from {{ ref('potongan_tukin') }}
-
-),
-
 rates as (
 
-    select * from all_rates
-    where skema = '{{ var("skema_tukin") }}'
-
-    union all
-
-    -- national rows, unless the scheme rates the violation itself
-    select * from all_rates
-    where skema = '*'
-      and pelanggaran not in (select pelanggaran from all_rates where skema = '{{ var("skema_tukin") }}')
+    {{ tarif_skema_tukin('potongan_tukin', 'pelanggaran') }}
 
 ),
 
@@ -79,22 +65,9 @@ sanctions as (
 
 ),
 
-all_leave_rates as (
-
-    select * from {{ ref('potongan_tukin_izin') }}
-
-),
-
 leave_rates as (
 
-    select * from all_leave_rates
-    where skema = '{{ var("skema_tukin") }}'
-
-    union all
-
-    select * from all_leave_rates
-    where skema = '*'
-      and jenis_izin not in (select jenis_izin from all_leave_rates where skema = '{{ var("skema_tukin") }}')
+    {{ tarif_skema_tukin('potongan_tukin_izin', 'jenis_izin') }}
 
 ),
 
