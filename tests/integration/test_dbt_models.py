@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from support.hand_made_agency import (
     EMPLOYEE_A,
+    HEADER_ONLY,
     LATE_PRESENSI,
     NIP_A,
     NIP_B,
@@ -57,7 +58,7 @@ def _deliver_late(built: BuiltWarehouse) -> None:
 def built(request, tmp_path_factory) -> Iterator[BuiltWarehouse]:
     work = tmp_path_factory.mktemp(f"dbt_{request.param}")
     with empty_warehouse(request.param, work, "kinerja_dbt") as settings:
-        create_raw_layer(settings, RAW)
+        create_raw_layer(settings, RAW, HEADER_ONLY)
         run_dbt(settings, work, "build")
         _deliver_late(BuiltWarehouse(settings))
         run_dbt(settings, work, "build")
@@ -499,6 +500,10 @@ def test_talent_box_from_annual_predikat_and_potential_proxy(built):
         "TINGGI",
     )
     assert a["kotak"] == 8 and bool(a["kandidat_suksesi"]) is True
+    # Training delivered in 2023; discipline in 2022 (a sanction of B's) and 2023 (a header-only
+    # file): every point is known, and no year before 2023 was rated.
+    assert (a["skor_potensi_minimum"], a["skor_potensi_maksimum"]) == (4, 4)
+    assert _is_null(a["predikat_tahun_sebelumnya"])
 
 
 def test_unit_mart_rolls_figures_up_the_hierarchy(built):

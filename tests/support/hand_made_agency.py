@@ -197,6 +197,10 @@ HUKUMAN_DISIPLIN = [
 ]
 # fmt: on
 
+# Days delivered as a header-only file: the source said there was nothing new. 2023 had no
+# sanction; without this delivery nobody could tell that from a year never delivered.
+HEADER_ONLY = {"hukuman_disiplin": [date(2023, 12, 29)]}
+
 RAW = {
     "unit_kerja": [(SNAPSHOT_JAN, u) for u in UNITS],
     "pegawai": PEGAWAI,

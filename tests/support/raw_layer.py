@@ -3,6 +3,7 @@ delivered, plus the loader's metadata columns."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from datetime import time as clock
@@ -10,6 +11,7 @@ from datetime import time as clock
 import pandas as pd
 
 from kinerja.contract.extracts import EXTRACTS
+from kinerja.load.raw_tables import AUDIT_TABLE, ensure_audit_table
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 
@@ -49,13 +51,39 @@ def raw_frame(extract_name: str, rows: RawRows) -> pd.DataFrame:
     return frame.astype({c: object for c in columns})
 
 
-def create_raw_layer(settings: Settings, rows: Mapping[str, RawRows]) -> None:
-    """Every extract's raw table, holding `rows` where given and empty otherwise."""
+def create_raw_layer(
+    settings: Settings,
+    rows: Mapping[str, RawRows],
+    header_only: Mapping[str, Sequence[date]] | None = None,
+) -> None:
+    """Every extract's raw table, holding `rows` where given and empty otherwise, and the load
+    audit the loader keeps: one LOADED batch per extract and extraction date, including the
+    `header_only` dates (a delivery of no rows)."""
     with connect(settings) as wh:
         wh.ensure_schema("raw")
+        ensure_audit_table(wh)
+        audit = []
         for name, extract in EXTRACTS.items():
             ddl = [f'"{c}" text' for c in extract.column_names]
             ddl += [f"{c} {kind}" for c, kind in RAW_METADATA_DDL.items()]
             wh.execute(f"create table raw.{name} ({', '.join(ddl)})")
+            delivered = Counter(day for day, _ in rows.get(name, ()))
+            delivered.update({day: 0 for day in (header_only or {}).get(name, ())})
+            audit += [_loaded_batch(name, day, count) for day, count in delivered.items()]
             if rows.get(name):
                 wh.bulk_insert(f"raw.{name}", raw_frame(name, rows[name]))
+        if audit:
+            wh.bulk_insert(AUDIT_TABLE, pd.DataFrame.from_records(audit))
+
+
+def _loaded_batch(extract_name: str, extraction_date: date, rows: int) -> dict:
+    return {
+        "batch_id": f"uji-{extract_name}-{extraction_date.isoformat()}",
+        "extract": extract_name,
+        "extraction_date": extraction_date,
+        "status": "LOADED",
+        "rows_delivered": rows,
+        "rows_loaded": rows,
+        "rows_quarantined": 0,
+        "loaded_at": loaded_at(extraction_date),
+    }

@@ -1,14 +1,20 @@
 -- Talent 9-box (PermenPANRB 3/2020) per employee and year with an annual (TAHUNAN) SKP.
--- kinerja: the recomputed annual predikat through seed kinerja_talenta (Sangat Baik above,
--- Baik as expected, the rest below expectation). potensi is a PROXY, not an assessed potential
--- (no assessment-centre data is delivered): one point each, judged at the year's end, for
+-- kinerja: the recomputed annual predikat through seed kinerja_talenta (Sangat Baik above, Baik
+-- as expected, the rest below expectation). With the year before also rated, the lower of the
+-- two levels counts: above expectation has to hold for two years, one year below pulls down.
+-- potensi is a PROXY, not an assessed potential (no assessment-centre data is delivered): one
+-- point each, judged at the year's end, for
 --   education S1 or higher (tingkat_pendidikan >= 8),
 --   at least 20 JP of training finished in the year,
 --   at least 2 years in the current position (tmt_jabatan; the extract has no TMT golongan),
 --   no disciplinary sanction decreed in the 2 years to the year's end;
--- 0-1 points RENDAH, 2-3 MENENGAH, 4 TINGGI. The box number comes from seed kotak_talenta
--- (DOMAIN.md); boxes 7-9 are succession candidates. Staff with a SEDANG or BERAT sanction
--- decreed in the 2 years to the year's end are excluded from the talent pool (no row).
+-- the level per score from seed potensi_talenta. A point whose data was never delivered
+-- (int_sumber__tahun_terkirim: training for the year, discipline for both years of the window)
+-- is unknown, not 0 JP or a clean record: the level is given only when every value the unknown
+-- points could take leads to the same level, otherwise tingkat_potensi and kotak stay NULL.
+-- The box number comes from seed kotak_talenta (DOMAIN.md); boxes 7-9 are succession
+-- candidates. Staff with a SEDANG or BERAT sanction decreed in the 2 years to the year's end are
+-- excluded from the talent pool (no row).
 -- BI mart: pseudonymous pegawai_key, no direct identifiers.
 
 with annual_results as (
@@ -45,15 +51,51 @@ sanctions as (
 
 ),
 
+known_years as (
+
+    select * from {{ ref('int_sumber__tahun_terkirim') }}
+
+),
+
 performance_levels as (
 
     select * from {{ ref('kinerja_talenta') }}
 
 ),
 
+potential_levels as (
+
+    select * from {{ ref('potensi_talenta') }}
+
+),
+
 boxes as (
 
     select * from {{ ref('kotak_talenta') }}
+
+),
+
+two_year_performance as (
+
+    select
+        annual_results.nip,
+        annual_results.tahun,
+        annual_results.akhir_tahun,
+        annual_results.predikat,
+        previous_year.predikat as predikat_tahun_sebelumnya,
+        case
+            when previous_level.urutan_kinerja < this_level.urutan_kinerja
+                then previous_level.tingkat_kinerja
+            else this_level.tingkat_kinerja
+        end as tingkat_kinerja
+    from annual_results
+    left join annual_results as previous_year
+        on annual_results.nip = previous_year.nip
+        and annual_results.tahun - 1 = previous_year.tahun
+    left join performance_levels as this_level
+        on annual_results.predikat = this_level.predikat
+    left join performance_levels as previous_level
+        on previous_year.predikat = previous_level.predikat
 
 ),
 
@@ -91,45 +133,75 @@ sanctions_in_window as (
 
 ),
 
+known_training_years as (
+
+    select tahun from known_years where ekstrak = 'pelatihan'
+
+),
+
+known_discipline_windows as (
+
+    -- the 24 months to a year's end span that year and the one before: both must be known
+    select this_year.tahun
+    from known_years as this_year
+    inner join known_years as year_before
+        on this_year.ekstrak = year_before.ekstrak
+        and this_year.tahun - 1 = year_before.tahun
+    where this_year.ekstrak = 'hukuman_disiplin'
+
+),
+
 points as (
 
     select
-        annual_results.nip,
-        annual_results.tahun,
-        annual_results.predikat,
-        performance_levels.tingkat_kinerja,
+        two_year_performance.nip,
+        two_year_performance.tahun,
+        two_year_performance.predikat,
+        two_year_performance.predikat_tahun_sebelumnya,
+        two_year_performance.tingkat_kinerja,
         state_at_year_end.kode_unit,
         case when education_levels.tingkat_pendidikan >= 8 then 1 else 0 end as poin_pendidikan,
-        case when coalesce(competency.jp_total, 0) >= 20 then 1 else 0 end as poin_pelatihan,
         case
-            when state_at_year_end.tmt_jabatan <= {{ add_months('annual_results.akhir_tahun', -24) }} then 1
+            when competency.jp_total >= 20 then 1
+            when known_training_years.tahun is not null then 0
+        end as poin_pelatihan,
+        case
+            when state_at_year_end.tmt_jabatan <= {{ add_months('two_year_performance.akhir_tahun', -24) }} then 1
             else 0
         end as poin_masa_jabatan,
-        case when coalesce(sanctions_in_window.jumlah_hukdis, 0) = 0 then 1 else 0 end as poin_tanpa_hukdis,
+        case
+            when sanctions_in_window.jumlah_hukdis > 0 then 0
+            when known_discipline_windows.tahun is not null then 1
+        end as poin_tanpa_hukdis,
         coalesce(sanctions_in_window.jumlah_hukdis_sedang_berat, 0) > 0 as dikecualikan
-    from annual_results
+    from two_year_performance
     left join state_at_year_end
-        on annual_results.nip = state_at_year_end.nip
-        and annual_results.tahun = state_at_year_end.tahun
+        on two_year_performance.nip = state_at_year_end.nip
+        and two_year_performance.tahun = state_at_year_end.tahun
         and state_at_year_end.state_rank = 1
     left join education_levels
         on state_at_year_end.pendidikan = education_levels.pendidikan
     left join competency
-        on annual_results.nip = competency.nip
-        and annual_results.tahun = competency.tahun
+        on two_year_performance.nip = competency.nip
+        and two_year_performance.tahun = competency.tahun
     left join sanctions_in_window
-        on annual_results.nip = sanctions_in_window.nip
-        and annual_results.tahun = sanctions_in_window.tahun
-    left join performance_levels
-        on annual_results.predikat = performance_levels.predikat
+        on two_year_performance.nip = sanctions_in_window.nip
+        and two_year_performance.tahun = sanctions_in_window.tahun
+    left join known_training_years
+        on two_year_performance.tahun = known_training_years.tahun
+    left join known_discipline_windows
+        on two_year_performance.tahun = known_discipline_windows.tahun
 
 ),
 
-scored as (
+score_range as (
 
     select
         *,
-        poin_pendidikan + poin_pelatihan + poin_masa_jabatan + poin_tanpa_hukdis as skor_potensi
+        poin_pendidikan + coalesce(poin_pelatihan, 0) + poin_masa_jabatan
+            + coalesce(poin_tanpa_hukdis, 0) as skor_potensi_minimum,
+        poin_pendidikan + coalesce(poin_pelatihan, 1) + poin_masa_jabatan
+            + coalesce(poin_tanpa_hukdis, 1) as skor_potensi_maksimum
     from points
     where not dikecualikan
 
@@ -138,13 +210,15 @@ scored as (
 leveled as (
 
     select
-        *,
+        score_range.*,
         case
-            when skor_potensi >= 4 then 'TINGGI'
-            when skor_potensi >= 2 then 'MENENGAH'
-            else 'RENDAH'
+            when lowest.tingkat_potensi = highest.tingkat_potensi then lowest.tingkat_potensi
         end as tingkat_potensi
-    from scored
+    from score_range
+    left join potential_levels as lowest
+        on score_range.skor_potensi_minimum = lowest.skor_potensi
+    left join potential_levels as highest
+        on score_range.skor_potensi_maksimum = highest.skor_potensi
 
 )
 
@@ -153,12 +227,16 @@ select
     leveled.tahun,
     leveled.kode_unit,
     leveled.predikat,
+    leveled.predikat_tahun_sebelumnya,
     leveled.tingkat_kinerja,
     cast(leveled.poin_pendidikan as integer) as poin_pendidikan,
     cast(leveled.poin_pelatihan as integer) as poin_pelatihan,
     cast(leveled.poin_masa_jabatan as integer) as poin_masa_jabatan,
     cast(leveled.poin_tanpa_hukdis as integer) as poin_tanpa_hukdis,
-    cast(leveled.skor_potensi as integer) as skor_potensi,
+    cast(case when leveled.skor_potensi_minimum = leveled.skor_potensi_maksimum
+        then leveled.skor_potensi_minimum end as integer) as skor_potensi,
+    cast(leveled.skor_potensi_minimum as integer) as skor_potensi_minimum,
+    cast(leveled.skor_potensi_maksimum as integer) as skor_potensi_maksimum,
     leveled.tingkat_potensi,
     cast(boxes.kotak as integer) as kotak,
     boxes.kotak >= 7 as kandidat_suksesi

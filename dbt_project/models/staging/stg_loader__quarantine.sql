@@ -4,9 +4,7 @@
 -- raw.quarantine is created by the first load: before it exists the model is empty, not broken.
 
 {%- set quarantine = source('loader', 'quarantine') %}
-{%- set exists = execute and adapter.get_relation(
-        database=quarantine.database, schema=quarantine.schema, identifier=quarantine.identifier
-    ) is not none %}
+{%- set exists = relation_exists(quarantine) %}
 {%- set nip_pattern = '"[[:space:]]*[Nn][Ii][Pp][[:space:]]*"[[:space:]]*:[[:space:]]*"([^"]*)"' %}
 
 {% if exists %}
