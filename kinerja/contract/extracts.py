@@ -105,7 +105,7 @@ JENIS_IZIN = (
     "CUTI_ALASAN_PENTING", "CLTN", "DINAS_LUAR", "IZIN",
 )  # fmt: skip
 STATUS_IZIN = ("DIAJUKAN", "DISETUJUI", "DITOLAK", "DIBATALKAN")
-PERIODE_SKP = ("TW1", "TW2", "TW3", "TW4", "TAHUNAN")
+PERIODE_SKP = (*(f"B{month:02d}" for month in range(1, 13)), "TW1", "TW2", "TW3", "TW4", "TAHUNAN")
 # Ratings arrive as SIASN codes or as words; both map to the code (1 above, 2 as, 3 below).
 RATING_CODES = ("1", "2", "3")
 RATING_WORDS = {
@@ -260,7 +260,7 @@ SKP = Extract(
         Column("nip", Kind.NIP, personal=True, description="Employee number"),
         Column("nip_penilai", Kind.NIP, required=False, description="Rater's NIP"),
         Column("tahun", Kind.INTEGER, description="Year"),
-        _code("periode", PERIODE_SKP, description="TW1..TW4 or TAHUNAN"),
+        _code("periode", PERIODE_SKP, description="B01..B12 (monthly), TW1..TW4 or TAHUNAN"),
         _code(
             "rating_hasil_kerja",
             RATING_CODES,

@@ -21,6 +21,7 @@ select
     nip_penilai,
     tahun,
     periode,
+    jenis_periode,
     kuartal,
     tanggal_mulai_periode,
     tanggal_akhir_periode,

@@ -33,9 +33,9 @@ select
     skp.nip_penilai,
     skp.tahun,
     skp.periode,
-    -- a three-month period is a quarter (triwulan); TAHUNAN is not
+    periods.jenis_periode,
     case
-        when periods.bulan_akhir - periods.bulan_mulai = 2 then cast(periods.bulan_akhir / 3 as integer)
+        when periods.jenis_periode = 'TRIWULANAN' then cast(periods.bulan_akhir / 3 as integer)
     end as kuartal,
     make_date(skp.tahun, periods.bulan_mulai, 1) as tanggal_mulai_periode,
     {{ add_days(add_months('make_date(skp.tahun, periods.bulan_akhir, 1)', 1), -1) }} as tanggal_akhir_periode,

@@ -8,6 +8,7 @@ select
     nip_penilai,
     tahun,
     periode,
+    jenis_periode,
     tanggal_mulai_periode,
     tanggal_akhir_periode,
     rating_hasil_kerja,

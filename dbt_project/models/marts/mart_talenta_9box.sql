@@ -23,7 +23,7 @@ with annual_results as (
         *,
         make_date(tahun, 12, 31) as akhir_tahun
     from {{ ref('int_skp__penilaian') }}
-    where periode = 'TAHUNAN' and predikat is not null
+    where jenis_periode = 'TAHUNAN' and predikat is not null
 
 ),
 
