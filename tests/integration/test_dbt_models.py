@@ -506,6 +506,16 @@ def test_talent_box_from_annual_predikat_and_potential_proxy(built):
     assert _is_null(a["predikat_tahun_sebelumnya"])
 
 
+def test_a_seed_whose_columns_changed_loads_without_a_full_refresh(built, tmp_path):
+    """An installation upgraded to a release whose seed gained a column runs its next night."""
+    with connect(built.settings) as wh:
+        wh.execute("alter table seeds.kinerja_talenta drop column urutan_kinerja")
+    result = _dbt_invoke(built, tmp_path, ["seed", "--select", "kinerja_talenta"])
+    assert result.success
+    seed = built.query("select * from seeds.kinerja_talenta order by predikat")
+    assert seed["urutan_kinerja"].tolist() == [3, 2, 1, 1, 1]
+
+
 def test_unit_mart_rolls_figures_up_the_hierarchy(built):
     frame = built.query("select * from marts.mart_kinerja_unit")
     assert not PERSONAL_COLUMNS & set(frame.columns)
