@@ -1,4 +1,5 @@
-"""kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish, nightly.
+"""kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish ->
+retention, nightly.
 
 Thin on purpose: every task is one call to a step of `kinerja.night.steps`, imported here. The
 night's data interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date,
@@ -131,9 +132,16 @@ def kinerja_nightly():
     def score_and_publish() -> dict:
         return _run(steps.score_and_publish)
 
+    # Last, and only after a good night: what the night reads is never purged under it, and a
+    # failed night keeps everything for whoever investigates it.
+    @task
+    def apply_retention() -> dict:
+        return _run(steps.apply_retention)
+
     validated = validate_extracts(load_extracts())
     trained = train_model()
-    validated >> transform >> validate_marts() >> trained >> score_and_publish()
+    published = score_and_publish()
+    validated >> transform >> validate_marts() >> trained >> published >> apply_retention()
 
 
 kinerja_nightly()

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     # by this budget (or by the largest single day, read alone).
     validate_chunk_rows: int = Field(default=1_000_000, ge=1)
 
+    # Retention (kinerja.retention, the night's last task): how long each kind of data is kept,
+    # counted back from the night's date; 0 keeps it forever. The reasons for the defaults are in
+    # the README (Personal data > Retention).
+    retention_raw_years: int = Field(default=2, ge=0)  # full years kept before the current one
+    retention_quarantine_days: int = Field(default=180, ge=0)
+    retention_load_audit_days: int = Field(default=3650, ge=0)
+    retention_reports_days: int = Field(default=365, ge=0)
+    retention_data_docs_days: int = Field(default=90, ge=0)
+    retention_outbox_days: int = Field(default=30, ge=0)
+
     # Where a failed task of the night is reported (kinerja.night.alerts); each channel is off
     # while its address is unset. SMTP is a plain relay (no login), as agency mail relays for
     # internal senders usually are; the recipients are comma-separated.
@@ -101,6 +111,20 @@ class Settings(BaseSettings):
     # Receives a JSON POST per failed task; often holds a token, so it is kept out of every
     # rendered or serialized field (the notifier holds it, not a template).
     alert_webhook_url: SecretStr | None = None
+
+    @field_validator(
+        "retention_raw_years",
+        "retention_quarantine_days",
+        "retention_load_audit_days",
+        "retention_reports_days",
+        "retention_data_docs_days",
+        "retention_outbox_days",
+        mode="before",
+    )
+    @classmethod
+    def _empty_keeps_forever(cls, value):
+        # An agency that blanks a period in its environment file means "no limit", like 0.
+        return 0 if value is None or (isinstance(value, str) and not value.strip()) else value
 
     @property
     def home_dir(self) -> Path:
@@ -156,6 +180,11 @@ class Settings(BaseSettings):
     @property
     def data_docs_dir(self) -> Path:
         return self.home_dir / "data_docs"
+
+    @property
+    def gx_validations_dir(self) -> Path:
+        """Great Expectations' validation results, from which the Data Docs pages are built."""
+        return self.home_dir / "gx" / "validations"
 
     @property
     def dbt_target_dir(self) -> Path:

@@ -234,15 +234,6 @@ def reader_sql(info: FileInfo) -> str:
     return f"read_parquet({source})"
 
 
-def delivered_lines_sql(info: FileInfo) -> str:
-    """JSON Lines only: each record's line exactly as delivered (key order, spelling, numbers as
-    written), numbered like the rows of `reader_sql`, as `_row_number` and `_as_delivered`."""
-    return (
-        "(select row_number() over () as _row_number, json as _as_delivered "
-        f"from read_ndjson_objects({quote_literal(info.snapshot)}))"
-    )
-
-
 def with_columns(con, info: FileInfo) -> FileInfo:
     """The info with its header as delivered: every key of a JSON Lines file, wherever it first
     appears (DuckDB's detection sample would miss late ones), and a Parquet file's own column

@@ -6,9 +6,9 @@ row, so a rerun or a changed re-delivery never duplicates and a crash never leav
 An unchanged re-delivery (same files, same checksums) is a no-op.
 
 Rows are checked against the contract in DuckDB while the file is read: clean rows go to the raw
-table, rows that break a rule to `raw.quarantine` with the rule and the record as delivered, so
-rows delivered = rows loaded + rows quarantined for every batch. A file that cannot be loaded at
-all rejects its batch, which leaves the date as it was.
+table, rows that break a rule to `raw.quarantine` with the rule, the file, the row number and the
+row's NIP, key and failing value, so rows delivered = rows loaded + rows quarantined for every
+batch. A file that cannot be loaded at all rejects its batch, which leaves the date as it was.
 
 Nothing in the landing area ends a night's load early or disappears in silence: a broken manifest,
 a link or a file that cannot be read rejects its own batch (the other extracts and dates still
@@ -45,7 +45,6 @@ from kinerja.landing.discovery import (
 from kinerja.landing.reader import (
     FileInfo,
     FileRejected,
-    delivered_lines_sql,
     inspect_file,
     normalise,
     normalised_select,
@@ -64,8 +63,10 @@ from kinerja.load.raw_tables import (
     ensure_audit_table,
     ensure_partitions,
     ensure_raw_table,
+    quarantine_kept_columns,
     raw_table,
 )
+from kinerja.retention import days_cutoff
 from kinerja.settings import Settings, get_settings
 from kinerja.warehouse import Warehouse, connect, ensure_database
 
@@ -279,32 +280,42 @@ def _prepare(
     return _Prepared(info, columns, checks, query)
 
 
-def _quarantine_select(prepared: _Prepared, table: str) -> tuple[list[str], str]:
-    """The quarantine's columns for the broken rows in `table`, each with the record as delivered:
-    a JSON Lines record is its own line; a CSV or Parquet row becomes a JSON object keyed by the
-    column names as delivered (spelling, case and spaces kept) with the values as read."""
+def _quarantine_select(extract: Extract, prepared: _Prepared, table: str) -> tuple[list[str], str]:
+    """The quarantine's columns for the broken rows in `table`. The record keeps what a data
+    engineer needs to fix the row and no more personal data: the NIP, the extract's key and the
+    failing column, keyed by the column names as delivered (spelling, case and spaces kept) with
+    the values as read. The row's NIK, name, birth date or phone stay in the source system."""
     info = prepared.info
-    source = table
-    if info.suffix == ".jsonl":
-        record = "_as_delivered"
-        source = f"{table} join {delivered_lines_sql(info)} using (_row_number)"
-    elif info.header:
-        pairs = ", ".join(
-            f"{quote_literal(original)}, {quote_ident(name)}"
-            for original, name in zip(info.header, prepared.columns, strict=True)
-        )
-        record = f"cast(json_object({pairs}) as varchar)"
-    else:
-        record = "'{}'"
     index = "_check"
+    located = (
+        f"select *, {row_rules.rule_sql(prepared.checks, index)} as _rule, "
+        f"{row_rules.column_sql(prepared.checks, index)} as _column, "
+        f"{row_rules.message_sql(prepared.checks, index)} as _message from {table}"
+    )
+    kept = quarantine_kept_columns(extract)
+    delivered = list(zip(info.header, prepared.columns, strict=True))
+    always = ", ".join(
+        f"{quote_literal(original)}, {quote_ident(name)}"
+        for original, name in delivered
+        if name in kept
+    )
+    # A JSON merge patch drops the keys whose value is null: every column but the failing one.
+    failing = ", ".join(
+        f"{quote_literal(original)}, "
+        f"case when _column = {quote_literal(name)} then {quote_ident(name)} end"
+        for original, name in delivered
+        if name not in kept
+    )
     values = {
         "row_number": "_row_number",
-        "rule": row_rules.rule_sql(prepared.checks, index),
-        "column_name": row_rules.column_sql(prepared.checks, index),
-        "message": row_rules.message_sql(prepared.checks, index),
-        "raw_record": record,
+        "rule": "_rule",
+        "column_name": "_column",
+        "message": "_message",
+        "raw_record": f"cast(json_merge_patch(json_object({always}), json_object({failing})) "
+        "as varchar)",
+        "record_minimised": "true",
     }
-    return list(values), f"select {', '.join(values.values())} from {source}"
+    return list(values), f"select {', '.join(values.values())} from ({located})"
 
 
 def _reject(outcome: BatchOutcome, error: FileRejected, held: dict[str, int]) -> None:
@@ -495,10 +506,10 @@ def _load_file(
         outcome.message = f"extra columns kept in _extra: {', '.join(extra)}"
     if broken.num_rows:
         # The broken rows are few: give them to DuckDB (replacement scan of the local name) to
-        # render rule, column, message and the record as delivered.
+        # render rule, column, message and the values needed to fix the row.
         con.execute("create or replace temp table kinerja_broken as select * from broken")
         try:
-            names, query = _quarantine_select(prepared, "kinerja_broken")
+            names, query = _quarantine_select(extract, prepared, "kinerja_broken")
             constants = {
                 "batch_id": batch["_batch_id"],
                 "extract": quote_literal(extract.name),
@@ -586,12 +597,16 @@ def _summarise(extract: Extract, outcome: BatchOutcome, prepared: list[_Prepared
 
 
 def _dates_to_load(
-    wh: Warehouse, fs, root: str, extract: str, as_of: date, catch_up: bool
+    wh: Warehouse, fs, root: str, extract: str, as_of: date, catch_up: bool, forgotten: date | None
 ) -> list[date]:
-    """The night's own date, plus (catching up) every earlier date never loaded before."""
+    """The night's own date, plus (catching up) every earlier date never loaded before. Dates
+    before `forgotten` are not caught up: their audit rows are purged (kinerja.retention), so
+    they would look never loaded and come back every night."""
     available = [d for d in delivery_dates(fs, root, extract) if d <= as_of]
     if not catch_up:
         return [d for d in available if d == as_of]
+    if forgotten:
+        available = [d for d in available if d >= forgotten or d == as_of]
     seen = set(
         wh.query_df(
             "select distinct extraction_date from raw.load_audit where extract = :extract",
@@ -610,6 +625,7 @@ def load_night(
     """Load every extract's deliveries for `as_of` (and, catching up, earlier never-loaded dates)."""
     ensure_database(settings)
     fs, root = open_landing(settings.landing_url)
+    forgotten = days_cutoff(as_of, settings.retention_load_audit_days)
     outcomes: list[BatchOutcome] = []
     with connect(settings) as wh:
         ensure_audit_table(wh)
@@ -619,7 +635,7 @@ def load_night(
             ensure_raw_table(wh, extract)
             folder = posixpath.join(root, extract.name)
             days = _landed(
-                lambda e=extract: _dates_to_load(wh, fs, root, e.name, as_of, catch_up),
+                lambda e=extract: _dates_to_load(wh, fs, root, e.name, as_of, catch_up, forgotten),
                 folder,
                 findings,
             )

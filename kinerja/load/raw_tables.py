@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from kinerja.contract import Extract
 from kinerja.warehouse import Warehouse
@@ -73,11 +73,37 @@ QUARANTINE_COLUMNS = (
     ("rule", "varchar not null"),
     ("column_name", "varchar"),
     ("message", "varchar not null"),
-    ("raw_record", "varchar not null"),  # JSON of the row as delivered, every column
+    # JSON of the few values needed to fix the row (quarantine_kept_columns and the failing
+    # column), keyed by the column names as delivered: never the whole row's personal data.
+    ("raw_record", "varchar not null"),
     ("quarantined_at", "timestamp with time zone not null"),
+    # True once raw_record holds only those values; an earlier version kept the whole row, which
+    # the retention step minimises (kinerja.load.retention).
+    ("record_minimised", "boolean"),
 )
 QUARANTINE_TABLE = f"{RAW_SCHEMA}.quarantine"
 AUDIT_TABLE = f"{RAW_SCHEMA}.load_audit"
+
+# One row per kind and table a retention run removed something from: what, when, up to which date
+# and why. Names tables, dates and counts only, so it is kept with the load audit.
+RETENTION_LOG_COLUMNS = (
+    ("purged_at", "timestamp with time zone not null"),
+    ("as_of", "date not null"),
+    ("kind", "varchar not null"),
+    ("target", "varchar not null"),
+    ("cutoff", "date not null"),
+    ("rows_removed", "bigint not null"),
+    ("files_removed", "bigint not null"),
+    ("removed", "varchar"),  # JSON list of partitions or folders removed whole
+    ("reason", "varchar not null"),
+)
+RETENTION_LOG_TABLE = f"{RAW_SCHEMA}.retention_log"
+
+
+def quarantine_kept_columns(extract: Extract) -> list[str]:
+    """What a quarantined record always keeps, besides the failing column: the NIP, which tells
+    HR whose row it is, and the extract's key, which finds the row in the source system."""
+    return list(dict.fromkeys(["nip", *extract.key_columns]))
 
 
 def raw_table(extract: Extract) -> str:
@@ -122,12 +148,20 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _next_month(month: date) -> date:
+def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def partition_name(extract: Extract, day: date) -> str:
     return f"{extract.name}_{day:%Y_%m}"
+
+
+def partition_month(extract: Extract, name: str) -> date | None:
+    """The month a partition named by `partition_name` holds; None for any other name."""
+    try:
+        return datetime.strptime(name.removeprefix(f"{extract.name}_"), "%Y_%m").date()
+    except ValueError:
+        return None
 
 
 def _is_partitioned_table(wh: Warehouse, extract: Extract) -> bool:
@@ -155,7 +189,7 @@ def _create_partition(wh: Warehouse, extract: Extract, month: date) -> None:
     wh.execute(
         f"create table if not exists {RAW_SCHEMA}.{partition_name(extract, month)} "
         f"partition of {raw_table(extract)} "
-        f"for values from ('{month}') to ('{_next_month(month)}')"
+        f"for values from ('{month}') to ('{next_month(month)}')"
     )
 
 
@@ -218,9 +252,11 @@ def _ensure_table(wh: Warehouse, table: str, columns: tuple[tuple[str, str], ...
 
 
 def ensure_audit_table(wh: Warehouse) -> None:
-    """The load audit and the quarantine, created or brought up to date in place."""
+    """The load audit, the quarantine and the retention log, created or brought up to date in
+    place."""
     with wh.schema_change():
         wh.ensure_schema(RAW_SCHEMA)
         _ensure_table(wh, "load_audit", AUDIT_COLUMNS)
         _ensure_table(wh, "quarantine", QUARANTINE_COLUMNS)
+        _ensure_table(wh, "retention_log", RETENTION_LOG_COLUMNS)
         wh.prepare_batch_columns(QUARANTINE_TABLE, QUARANTINE_CONSTANT_COLUMNS)

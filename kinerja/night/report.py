@@ -15,10 +15,12 @@ from kinerja.night.results import (
     LoadResult,
     MartsResult,
     PublishResult,
+    RetentionResult,
     StepResult,
     TrainResult,
     ValidateResult,
 )
+from kinerja.retention import REPORTS, Purged
 from kinerja.settings import Settings
 
 # The report's key for each step's result.
@@ -28,6 +30,7 @@ STEPS: dict[str, type[StepResult]] = {
     "validate_marts": MartsResult,
     "train": TrainResult,
     "publish": PublishResult,
+    "retention": RetentionResult,
 }
 
 
@@ -40,6 +43,7 @@ class NightReport:
     validate_marts: MartsResult | None = None
     train: TrainResult | None = None
     publish: PublishResult | None = None
+    retention: RetentionResult | None = None
 
 
 def report_path(settings: Settings, as_of: date) -> Path:
@@ -65,6 +69,27 @@ def read_report(settings: Settings, as_of: date) -> NightReport:
 
 def clear_report(settings: Settings, as_of: date) -> None:
     report_path(settings, as_of).unlink(missing_ok=True)
+
+
+def purge_reports(settings: Settings, before: date | None) -> Purged:
+    """Remove the files of nights before `before` (report, Airflow log, task events), which all
+    start with the night's date."""
+    runs = settings.home_dir / "runs"
+    if before is None or not runs.is_dir():
+        return Purged(REPORTS, str(runs), before)
+    old = [
+        p for p in runs.iterdir() if (night := _night(p.name)) and night < before and p.is_file()
+    ]
+    for path in old:
+        path.unlink()
+    return Purged(REPORTS, str(runs), before, files=len(old))
+
+
+def _night(name: str) -> date | None:
+    try:
+        return date.fromisoformat(name[:10])
+    except ValueError:
+        return None
 
 
 def _read_json(path: Path) -> dict:

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any, Self
 
+from kinerja.retention import Purged
+
 
 class StepResult:
     def to_json(self) -> dict[str, Any]:
@@ -73,6 +75,26 @@ class PublishResult(StepResult):
     rows_outbox: int = 0
     outbox: str | None = None
     drifted_features: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RetentionResult(StepResult):
+    purged: list[Purged]  # one per kind and table or folder, with its cutoff
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            purged=[
+                Purged(
+                    **{
+                        **p,
+                        "cutoff": date.fromisoformat(p["cutoff"]) if p["cutoff"] else None,
+                        "removed": tuple(p["removed"]),
+                    }
+                )
+                for p in data.get("purged", [])
+            ]
+        )
 
 
 def jsonable(value):

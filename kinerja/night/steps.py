@@ -9,6 +9,7 @@ argument the DAG derives from the run's data interval.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from datetime import date
 
@@ -17,11 +18,14 @@ from kinerja.night.results import (
     LoadResult,
     MartsResult,
     PublishResult,
+    RetentionResult,
     TrainResult,
     ValidateResult,
     jsonable,
 )
 from kinerja.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 class NightFailed(RuntimeError):
@@ -133,4 +137,28 @@ def score_and_publish(as_of: date, settings: Settings | None = None) -> PublishR
         drifted_features=list(scoring.drifted_features),
     )
     record_step(settings, as_of, "publish", summary)
+    return summary
+
+
+def apply_retention(as_of: date, settings: Settings | None = None) -> RetentionResult:
+    """Purge what is older than its retention period (KINERJA_RETENTION_*), last in the night so
+    that nothing the night still reads goes; every purge is recorded in raw.retention_log."""
+    from kinerja.load.retention import purge_warehouse, record_purges
+    from kinerja.night.report import purge_reports
+    from kinerja.publish.outbox import purge_outbox
+    from kinerja.quality.retention import purge_validation_pages
+    from kinerja.retention import cutoffs
+
+    settings = settings or get_settings()
+    limits = cutoffs(settings, as_of)
+    files = [
+        purge_reports(settings, limits.reports),
+        purge_validation_pages(settings, limits.data_docs),
+        purge_outbox(settings.outbox_url, limits.outbox),
+    ]
+    record_purges(settings, as_of, files)
+    summary = RetentionResult(purged=[*purge_warehouse(settings, as_of), *files])
+    for purge in summary.purged:
+        log.info("retention: %s", purge.describe())
+    record_step(settings, as_of, "retention", summary)
     return summary

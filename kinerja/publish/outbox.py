@@ -2,7 +2,8 @@
 
 Same manifest form as the landing area (`{"files": {name: {"rows": N, "sha256": ...}}}`). A
 reader takes a folder only once its manifest is there, so the manifest is written last and
-removed first on a rerun; each file appears under its final name in one rename.
+removed first on a rerun; each file appears under its final name in one rename. Folders older
+than the retention period go whole (`purge_outbox`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import date
 import fsspec
 import pandas as pd
 from fsspec import AbstractFileSystem
+
+from kinerja.retention import OUTBOX, Purged
 
 OUTBOX_EXTRACT = "skor_kinerja"
 OUTBOX_FILE = "skor_kinerja.csv"
@@ -77,3 +80,29 @@ def _write_atomically(fs: AbstractFileSystem, path: str, payload: bytes) -> None
         if fs.exists(temporary):
             fs.rm(temporary)
         raise
+
+
+def purge_outbox(outbox_url: str, before: date | None) -> Purged:
+    """Remove the date folders before `before`: a source system imports each the next morning,
+    and the warehouse keeps every score (marts.skor_kinerja)."""
+    fs, root = fsspec.core.url_to_fs(outbox_url)
+    parent = f"{root.rstrip('/')}/{OUTBOX_EXTRACT}"
+    if before is None or not fs.isdir(parent):
+        return Purged(OUTBOX, parent, before)
+    removed, files = [], 0
+    for folder in sorted(fs.ls(parent, detail=False)):
+        name = folder.rstrip("/").rsplit("/", 1)[-1]
+        day = _folder_date(name)
+        if day is None or day >= before:
+            continue
+        files += len(fs.find(folder))
+        fs.rm(folder, recursive=True)
+        removed.append(name)
+    return Purged(OUTBOX, parent, before, files=files, removed=tuple(removed))
+
+
+def _folder_date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(name)
+    except ValueError:
+        return None

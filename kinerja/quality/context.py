@@ -54,10 +54,6 @@ RESULT_FORMAT: dict[str, Any] = {
 _PLAIN_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+- ")
 
 
-def gx_validations_dir(settings: Settings) -> Path:
-    return settings.home_dir / "gx" / "validations"
-
-
 def postgres_connection_string(settings: Settings) -> str:
     return URL.create(
         "postgresql+psycopg",
@@ -222,7 +218,7 @@ def _create(data_docs_dir: Path, validations_dir: Path) -> QualityContext:
 
 def quality_context(settings: Settings) -> QualityContext:
     """The process's GX context for this KINERJA_HOME, created on first use."""
-    key = (settings.data_docs_dir, gx_validations_dir(settings))
+    key = (settings.data_docs_dir, settings.gx_validations_dir)
     with _CONTEXTS_LOCK:
         if key not in _CONTEXTS:
             _CONTEXTS[key] = _create(*key)

@@ -78,16 +78,20 @@ def test_dag_imports_and_is_wired(report):
         "validate_marts",
         "train_model",
         "score_and_publish",
+        "apply_retention",
     ):
         assert name in tasks
     steps = {t: v for t, v in tasks.items() if not t.startswith("transform.")}
     # Every step outside dbt retries and takes a warehouse-writer slot.
     assert {t: v["retries"] for t, v in steps.items() if v["retries"] < 1} == {}
     assert {v["pool"] for v in steps.values()} == {"kinerja_warehouse"}
-    # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish.
+    # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish ->
+    # retention, which is the last task.
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
     assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
+    assert tasks["score_and_publish"]["downstream"] == ["apply_retention"]
+    assert tasks["apply_retention"]["downstream"] == []
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
 
 
