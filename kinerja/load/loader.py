@@ -294,25 +294,28 @@ def _quarantine_select(extract: Extract, prepared: _Prepared, table: str) -> tup
     )
     kept = quarantine_kept_columns(extract)
     delivered = list(zip(info.header, prepared.columns, strict=True))
-    always = ", ".join(
+    always = [
         f"{quote_literal(original)}, {quote_ident(name)}"
         for original, name in delivered
         if name in kept
-    )
-    # A JSON merge patch drops the keys whose value is null: every column but the failing one.
-    failing = ", ".join(
-        f"{quote_literal(original)}, "
-        f"case when _column = {quote_literal(name)} then {quote_ident(name)} end"
+    ]
+    # One branch per other column: the failing one joins the kept ones, even when it is empty.
+    branches = " ".join(
+        f"when {quote_literal(name)} then json_object("
+        + ", ".join([*always, f"{quote_literal(original)}, {quote_ident(name)}"])
+        + ")"
         for original, name in delivered
         if name not in kept
     )
+    record = f"json_object({', '.join(always)})"
+    if branches:
+        record = f"case _column {branches} else {record} end"
     values = {
         "row_number": "_row_number",
         "rule": "_rule",
         "column_name": "_column",
         "message": "_message",
-        "raw_record": f"cast(json_merge_patch(json_object({always}), json_object({failing})) "
-        "as varchar)",
+        "raw_record": f"cast({record} as varchar)",
         "record_minimised": "true",
     }
     return list(values), f"select {', '.join(values.values())} from ({located})"
