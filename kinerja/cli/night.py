@@ -200,6 +200,9 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
                 "PSI past KINERJA_DRIFT_PSI_THRESHOLD: "
                 + escape(", ".join(publish.drifted_features)),
             )
+    if report.retention:
+        purged = [p.describe() for p in report.retention.purged if p.anything]
+        table.add_row("retention", escape("\n".join(purged)) or "nothing past its period")
     table.add_row("wall time", f"{seconds:.1f} s")
     if run.failed_tasks:
         table.add_row("[red]failed tasks[/]", escape(", ".join(run.failed_tasks)))
