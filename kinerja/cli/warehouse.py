@@ -17,6 +17,7 @@ def roles(target: TargetOpt = None) -> None:
 
     The grants on dbt's marts and seeds follow on every dbt build.
     """
+    from kinerja.load.raw_tables import ensure_audit_table
     from kinerja.warehouse import connect, ensure_database
     from kinerja.warehouse.roles import DUCKDB_HAS_NO_ROLES, apply_roles
 
@@ -25,6 +26,8 @@ def roles(target: TargetOpt = None) -> None:
         fail(f"kinerja warehouse roles: {DUCKDB_HAS_NO_ROLES}", 1)
     ensure_database(settings)
     with connect(settings) as wh:
+        # The load audit exists before the first load, so that auditors are granted it now.
+        ensure_audit_table(wh)
         changes = apply_roles(wh, settings.pg_database)
     if not changes:
         console.print(f"Roles and grants of {settings.pg_database} already in place: no change.")
