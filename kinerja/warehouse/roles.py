@@ -124,13 +124,13 @@ def _publish_tables(wh: Warehouse) -> None:
     their readers by the marts' rule (macros/grants.sql) and may do so as the transformer,
     hence the grant option. HR, who reads every mart, reads them from the moment they exist."""
     wh.execute(f"grant create on schema marts to {ML}")
-    wh.execute(
-        f"alter default privileges for role {ML} in schema marts "
-        f"grant select on tables to {HR}, {TRANSFORMER} with grant option"
-    )
+    defaults = f"alter default privileges for role {ML} in schema marts"
+    wh.execute(f"{defaults} grant select on tables to {HR}")
+    wh.execute(f"{defaults} grant select on tables to {TRANSFORMER} with grant option")
     for schema, table in publish_tables():
         if _exists(wh, schema, table):
             wh.execute(f"alter table {schema}.{table} owner to {ML}")
+            wh.execute(f"grant select on {schema}.{table} to {HR}")
             wh.execute(f"grant select on {schema}.{table} to {TRANSFORMER} with grant option")
 
 

@@ -171,6 +171,20 @@ def test_only_the_owner_of_a_layer_writes_it(built, table):
     assert {g for g in GROUP_ROLES if _can(built, g, insert)} == WRITERS[table]
 
 
+def test_no_reader_may_pass_the_scores_on(built):
+    """dbt gives the ML's tables their readers; no reader may give them to anyone."""
+    with built.session(TRANSFORMER) as con:
+        passers = {
+            group
+            for group in GROUP_ROLES
+            if con.execute(
+                "select has_table_privilege(%s, 'marts.skor_kinerja', 'select with grant option')",
+                (group,),
+            ).fetchone()[0]
+        }
+    assert passers == {ML, TRANSFORMER}
+
+
 def test_a_raw_table_the_loader_creates_later_is_read_by_the_transformer_only(built):
     with built.session(LOADER) as con:
         con.execute("create table raw.ekstrak_baru (nip varchar, _batch_id varchar)")
