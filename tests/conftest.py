@@ -17,6 +17,7 @@ silence_telemetry()
 os.environ.setdefault("COLUMNS", "200")
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: `-p no:xdist` runs without it
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one worker more than CPUs. Much of a test night is waiting (Airflow sensors
     polling, subprocesses starting), so a third worker on two cores cut the suite by about a
