@@ -251,6 +251,12 @@ class PostgresWarehouse(Warehouse):
         row = self.con.execute(pgsql.SQL("select {}").format(texts)).fetchone()
         return dict(zip(constants, row, strict=True))
 
+    def ensure_schema(self, schema: str) -> None:
+        # PostgreSQL checks the right to create schemas before IF NOT EXISTS, and the service
+        # roles (kinerja.warehouse.roles) write into schemas created for them without it.
+        if not self.scalar("select count(*) from pg_namespace where nspname = :s", {"s": schema}):
+            super().ensure_schema(schema)
+
     def batch_lock(self, extract: str, day: date) -> None:
         self.con.execute("select pg_advisory_xact_lock(%s)", (batch_lock_key(extract, day),))
 

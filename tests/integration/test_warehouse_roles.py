@@ -1,0 +1,235 @@
+"""Who may see what on PostgreSQL, proved by logging in as a member of each group role.
+
+The warehouse is built as production would run under the roles: `kinerja warehouse roles` first,
+as the administrator; then the raw layer written by a loader login, the ML's tables created by an
+ML login, and dbt run by a transformer login. A login of every group then tries every layer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from support.hand_made_agency import HEADER_ONLY, RAW
+from support.postgres import PG_HOST, PG_PORT, admin, throwaway_database
+from support.raw_layer import create_raw_layer
+from support.warehouse import run_dbt
+from typer.testing import CliRunner
+
+from kinerja.cli import app
+from kinerja.publish.drift import ensure_drift_table
+from kinerja.publish.warehouse import ensure_skor_table
+from kinerja.settings import Settings
+from kinerja.warehouse import connect
+from kinerja.warehouse.roles import (
+    AUDITOR,
+    BI,
+    GROUP_ROLES,
+    HR,
+    LOADER,
+    ML,
+    TRANSFORMER,
+    access_state,
+    apply_roles,
+)
+
+pytestmark = pytest.mark.postgres
+
+runner = CliRunner()
+
+# What dbt builds here: a BI mart, an incremental BI mart, a restricted mart the ML exposure
+# reads, and what they are built from (an incremental restricted mart among them).
+MARTS = ("mart_kinerja_unit", "mart_peringatan_presensi_tanda_air", "dim_pegawai")
+SERVICES = (LOADER, TRANSFORMER, ML)
+
+# The groups whose members may read each table: what README "Warehouse roles" promises.
+READERS = {
+    "raw.pegawai": {LOADER, TRANSFORMER},
+    "raw.quarantine": {LOADER, TRANSFORMER},
+    "raw.load_audit": {LOADER, TRANSFORMER, AUDITOR},
+    "staging.stg_simpeg__pegawai": {TRANSFORMER},
+    "intermediate.int_pegawai__riwayat": {TRANSFORMER},
+    "seeds.predikat": {TRANSFORMER, HR, AUDITOR},
+    "marts.mart_kinerja_unit": {TRANSFORMER, BI, HR, AUDITOR},
+    "marts.mart_peringatan_presensi_tanda_air": {TRANSFORMER, BI, HR, AUDITOR},
+    "marts.dim_pegawai": {TRANSFORMER, HR, ML},
+    "marts.fct_presensi_harian": {TRANSFORMER, HR},
+    "marts.skor_kinerja": {ML, HR, TRANSFORMER},
+    "marts.drift_fitur": {ML, TRANSFORMER, BI, HR, AUDITOR},
+}
+WRITERS = {
+    "raw.pegawai": {LOADER},
+    "raw.quarantine": {LOADER},
+    "raw.load_audit": {LOADER},
+    "marts.mart_kinerja_unit": {TRANSFORMER},
+    "marts.skor_kinerja": {ML},
+    "marts.drift_fitur": {ML},
+}
+
+
+@dataclass
+class Built:
+    database: str
+    admin: Settings
+    logins: dict[str, str]  # group role -> a login that is a member of it
+    first_run: str  # what `kinerja warehouse roles` printed
+    work: Path
+
+    def as_group(self, group: str) -> Settings:
+        return self.admin.model_copy(update={"pg_user": self.logins[group]})
+
+    @contextmanager
+    def session(self, group: str) -> Iterator[psycopg.Connection]:
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=self.logins[group], dbname=self.database
+        ) as con:
+            yield con
+
+
+@contextmanager
+def _logins() -> Iterator[dict[str, str]]:
+    """A login per group role, dropped afterwards: roles are cluster-wide, hence unique names."""
+    run = uuid.uuid4().hex[:8]
+    names = {group: f"{group}_t{run}" for group in GROUP_ROLES}
+    try:
+        yield names
+    finally:
+        with admin() as con:
+            for name in names.values():
+                con.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
+
+
+def _create_logins(names: dict[str, str]) -> None:
+    """Service logins act as their group, so that what they create belongs to the group."""
+    with admin() as con:
+        for group, name in names.items():
+            login = sql.Identifier(name)
+            con.execute(
+                sql.SQL("create role {} login in role {}").format(login, sql.Identifier(group))
+            )
+            if group in SERVICES:
+                con.execute(
+                    sql.SQL("alter role {} set role {}").format(login, sql.Identifier(group))
+                )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Iterator[Built]:
+    work = tmp_path_factory.mktemp("roles")
+    # Databases go first, then the logins: a login cannot be dropped while it has grants there.
+    with _logins() as logins, throwaway_database("kinerja_roles") as database:
+        settings = Settings(home=work / "home", target="postgres", pg_database=database)
+        first_run = _roles_command(settings)
+        assert first_run.exit_code == 0, first_run.output
+        _create_logins(logins)
+        built = Built(database, settings, logins, first_run.output, work)
+        create_raw_layer(built.as_group(LOADER), RAW, HEADER_ONLY)
+        with connect(built.as_group(ML)) as wh:
+            ensure_skor_table(wh)
+            ensure_drift_table(wh)
+        run_dbt(built.as_group(TRANSFORMER), work, "seed")
+        run_dbt(built.as_group(TRANSFORMER), work, "run", "--select", *(f"+{m}" for m in MARTS))
+        yield built
+
+
+def _roles_command(settings: Settings):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KINERJA_HOME", str(settings.home))
+        patch.setenv("KINERJA_TARGET", "postgres")
+        patch.setenv("KINERJA_PG_DATABASE", settings.pg_database)
+        return runner.invoke(app, ["warehouse", "roles", "--target", "postgres"])
+
+
+def _can(built: Built, group: str, statement: str) -> bool:
+    with built.session(group) as con:
+        try:
+            con.execute(statement)
+        except psycopg.errors.InsufficientPrivilege:
+            return False
+        con.rollback()
+        return True
+
+
+def _readers(built: Built, table: str) -> set[str]:
+    return {g for g in GROUP_ROLES if _can(built, g, f"select * from {table} limit 1")}
+
+
+@pytest.mark.parametrize("table", sorted(READERS))
+def test_each_role_reads_exactly_what_its_job_needs(built, table):
+    assert _readers(built, table) == READERS[table]
+
+
+@pytest.mark.parametrize("table", sorted(WRITERS))
+def test_only_the_owner_of_a_layer_writes_it(built, table):
+    insert = f"insert into {table} select * from {table} where false"
+    assert {g for g in GROUP_ROLES if _can(built, g, insert)} == WRITERS[table]
+
+
+def test_no_reader_may_pass_the_scores_on(built):
+    """dbt gives the ML's tables their readers; no reader may give them to anyone."""
+    with built.session(TRANSFORMER) as con:
+        passers = {
+            group
+            for group in GROUP_ROLES
+            if con.execute(
+                "select has_table_privilege(%s, 'marts.skor_kinerja', 'select with grant option')",
+                (group,),
+            ).fetchone()[0]
+        }
+    assert passers == {ML, TRANSFORMER}
+
+
+def test_a_raw_table_the_loader_creates_later_is_read_by_the_transformer_only(built):
+    with built.session(LOADER) as con:
+        con.execute("create table raw.ekstrak_baru (nip varchar, _batch_id varchar)")
+        con.execute("insert into raw.ekstrak_baru values ('198501012010011001', 'b1')")
+    assert _readers(built, "raw.ekstrak_baru") == {LOADER, TRANSFORMER}
+
+
+def test_the_first_run_says_what_it_did(built):
+    lines = built.first_run.splitlines()
+    assert any("schema marts" in line and f"owner {TRANSFORMER}" in line for line in lines)
+    assert any("table raw.load_audit" in line and f"{AUDITOR}=r/" in line for line in lines)
+    assert any(f"default privileges of {LOADER} in raw" in line for line in lines)
+
+
+def test_a_second_run_changes_nothing(built):
+    with connect(built.admin) as wh:
+        before = access_state(wh)
+        assert apply_roles(wh, built.database) == []
+        assert access_state(wh) == before
+    result = _roles_command(built.admin)
+    assert result.exit_code == 0, result.output
+    assert "no change" in result.output
+
+
+def test_on_duckdb_the_command_refuses_and_says_what_protects_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("KINERJA_HOME", str(tmp_path))
+    monkeypatch.setenv("KINERJA_TARGET", "duckdb")
+    result = runner.invoke(app, ["warehouse", "roles", "--target", "duckdb"])
+    assert result.exit_code == 1
+    assert "no roles" in result.output and "0600" in result.output and "0700" in result.output
+
+
+def test_a_dbt_rebuild_keeps_each_mart_to_its_readers(built):
+    """A rebuilt table gets its readers again; an incremental mart kept in place loses a reader
+    the rule does not allow (granted by hand, as by mistake)."""
+    with built.session(TRANSFORMER) as con:
+        con.execute(f"grant select on marts.fct_presensi_harian to {BI}")
+    assert BI in _readers(built, "marts.fct_presensi_harian")
+    run_dbt(
+        built.as_group(TRANSFORMER),
+        built.work,
+        "run",
+        "--select",
+        *MARTS,
+        "fct_presensi_harian",
+    )
+    for table in ("marts.fct_presensi_harian", *(f"marts.{m}" for m in MARTS)):
+        assert _readers(built, table) == READERS[table], table
