@@ -12,7 +12,10 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+import pandas as pd
+
 from kinerja.contract import EXTRACTS, Extract
+from kinerja.contract.extracts import Delivery
 from kinerja.landing.reader import normalise
 from kinerja.load.raw_tables import (
     AUDIT_TABLE,
@@ -86,6 +89,7 @@ def _purge_raw(wh: Warehouse, extract: Extract, cutoff: date | None, as_of: date
     table = raw_table(extract)
     if cutoff is None or not wh.table_exists(RAW_SCHEMA, extract.name):
         return Purged(RAW, table, cutoff)
+    cutoff = _last_snapshot_kept(wh, extract, cutoff)
     dropped = _drop_partitions(wh, extract, cutoff, as_of) if is_partitioned(wh, extract) else []
     rest = _purge_dated(wh, table, RAW, cutoff, as_of, column="_extraction_date")
     return Purged(
@@ -95,6 +99,18 @@ def _purge_raw(wh: Warehouse, extract: Extract, cutoff: date | None, as_of: date
         rows=rest.rows + sum(p.rows for p in dropped),
         removed=tuple(name for p in dropped for name in p.removed),
     )
+
+
+def _last_snapshot_kept(wh: Warehouse, extract: Extract, cutoff: date) -> date:
+    """A snapshot extract keeps its last delivery before the cutoff: that snapshot is the state
+    from then on (an organisation tree delivered once, years ago, is still today's tree)."""
+    if extract.delivery is not Delivery.SNAPSHOT:
+        return cutoff
+    last = wh.scalar(
+        f"select max(_extraction_date) from {raw_table(extract)} where _extraction_date < :cutoff",
+        {"cutoff": cutoff},
+    )
+    return cutoff if pd.isna(last) else min(cutoff, pd.Timestamp(last).date())
 
 
 def _drop_partitions(wh: Warehouse, extract: Extract, cutoff: date, as_of: date) -> list[Purged]:

@@ -24,6 +24,13 @@ AS_OF = date(2026, 3, 2)
 OLD_PUNCHES, KEPT_PUNCHES = date(2023, 5, 2), date(2024, 12, 2)
 # The quarantine keeps 180 days (from 2025-09-03); the load audit, in these tests, 1000 days.
 OLD_STAFF = date(2025, 8, 1)
+# The organisation tree, delivered twice before the raw cutoff and never since: the older
+# snapshot goes, the last one stays (it is still today's tree).
+OLD_TREE, LAST_TREE = date(2021, 6, 1), date(2022, 6, 1)
+UNIT_KERJA = (
+    "kode_unit,nama_unit,kode_unit_induk,instansi,zona_waktu,lat,lon,radius_presensi_m\n"
+    "U01,Sekretariat,,PEMPROV,WITA,-8.58,116.1,100\n"
+)
 PEGAWAI_HEADER = (
     "NIP,nik,Nama,jenis_kelamin,tanggal_lahir,status_kepegawaian,golongan,jenis_jabatan,"
     "nama_jabatan,kode_unit,nip_atasan,pendidikan,tmt_cpns,tmt_jabatan,status_aktif,email,no_hp\n"
@@ -72,6 +79,8 @@ def night(target_settings: Settings, tmp_path, monkeypatch) -> Settings:
         _deliver(landing, "presensi", day, _punches(day))
     for day in (OLD_STAFF, AS_OF):
         _deliver(landing, "pegawai", day, PEGAWAI_HEADER + GOOD_STAFF + BAD_STAFF)
+    for day in (OLD_TREE, LAST_TREE):
+        _deliver(landing, "unit_kerja", day, UNIT_KERJA)
     load_night(settings, AS_OF)
     runs = settings.home_dir / "runs"
     for name in ("2025-01-01.json", "2025-01-01.airflow.log", "2025-01-01.tasks.jsonl"):
@@ -116,10 +125,12 @@ def test_old_data_goes_new_stays_and_every_purge_is_logged(night):
     raw_punches = by_where[(RAW, "raw.presensi")]
     assert (raw_punches.rows, raw_punches.cutoff) == (2, date(2024, 1, 1))
     assert _dates(night, "select _extraction_date from raw.pegawai") == [OLD_STAFF, AS_OF]
+    assert _dates(night, "select _extraction_date from raw.unit_kerja") == [LAST_TREE]
     assert _dates(night, "select extraction_date from raw.quarantine") == [AS_OF]
     assert by_where[(QUARANTINE, QUARANTINE_TABLE)].rows == 1
     assert OLD_PUNCHES not in _dates(night, "select extraction_date from raw.load_audit")
-    assert by_where[(LOAD_AUDIT, "raw.load_audit")].rows == 1
+    # the audits of 2023's punches and of both trees are older than the audit's 1000 days
+    assert by_where[(LOAD_AUDIT, "raw.load_audit")].rows == 3
 
     runs = night.home_dir / "runs"
     assert sorted(p.name for p in runs.iterdir()) == ["2026-03-01.json", "2026-03-02.json"]
