@@ -17,14 +17,6 @@ silence_telemetry()
 os.environ.setdefault("COLUMNS", "200")
 
 
-@pytest.hookimpl(optionalhook=True)  # xdist's hook: `-p no:xdist` runs without it
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: one worker more than CPUs. Much of a test night is waiting (Airflow sensors
-    polling, subprocesses starting), so a third worker on two cores cut the suite by about a
-    quarter (1,304 s -> 982 s measured here) where a fourth would only queue for CPU."""
-    return (os.cpu_count() or 1) + 1
-
-
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Spread the suite over CPUs (pytest-xdist, `--dist loadgroup`) without repeating work.
 
