@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     pg_user: str = "postgres"
     pg_password: str = ""
     pg_database: str = "kinerja"
+    # The employee card's own PostgreSQL login, a member of kinerja_kartu (README "Every
+    # employee's own card"); unset, it connects as pg_user and takes that role.
+    card_pg_user: str | None = None
+    card_pg_password: str = ""
     # Models dbt builds at once in one invocation (a bare `dbt build`, or one that covers several
     # models). Unset: the profile's default per target (dbt_project/profiles.yml), 4 on
     # PostgreSQL, which serves concurrent sessions, 1 on DuckDB, whose file takes one writer.
