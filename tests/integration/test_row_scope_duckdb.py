@@ -100,3 +100,20 @@ def test_no_warehouse_or_no_grants_yet_is_said_plainly(kinerja_home):
         pass
     with pytest.raises(ScopeUnavailable, match="no access grants"), scoped_session(settings, "x"):
         pass
+
+
+def test_scopes_are_managed_from_the_cli(settings):
+    from typer.testing import CliRunner
+
+    from kinerja.cli import app
+
+    runner = CliRunner()
+    granted = runner.invoke(app, ["warehouse", "scope", "grant", "kabid1", "--unit", "B1"])
+    assert granted.exit_code == 0, granted.output
+    assert _visible(settings, "kabid1") == {"n-b1", "n-s1", "n-s1b"}
+    listed = runner.invoke(app, ["warehouse", "scope", "list"])
+    assert "kabid1" in listed.output and "B1" in listed.output
+    assert runner.invoke(app, ["warehouse", "scope", "grant", "kabid1"]).exit_code == 2
+    revoked = runner.invoke(app, ["warehouse", "scope", "revoke", "kabid1"])
+    assert "1 scope(s) removed" in revoked.output
+    assert _visible(settings, "kabid1") == set()
