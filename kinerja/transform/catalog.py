@@ -18,6 +18,7 @@ from kinerja.contract.personal import DIRECT_IDENTIFIERS
 
 RESTRICTED = "terbatas"
 MARTS_SCHEMA = "marts"
+DBT_LAYERS = ("staging", "intermediate", "snapshots", "marts")  # in the order data flows
 PUBLISH_SOURCE = "publish"  # the tables the night's publish step writes into marts
 # `{{ pseudonym_key('employees.nip') }} as pegawai_key`: the key's column is the alias.
 _PSEUDONYM = re.compile(r"pseudonym_key\([^)]*\)\s*}}\s+as\s+(\w+)", re.IGNORECASE)
@@ -94,7 +95,7 @@ def _relation(
     written_by_python: bool = False,
 ) -> Relation:
     config = node.get("config") or {}
-    meta = config.get("meta") or node.get("meta") or {}
+    meta = config.get("meta") or {}  # where macros/grants.sql reads it
     columns = {
         name: " ".join((column.get("description") or "").split())
         for name, column in node["columns"].items()
