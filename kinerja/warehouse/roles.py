@@ -328,5 +328,5 @@ ROLE_DUTIES: dict[str, str] = {
     HR: "HR managers (BKPSDM): every mart, restricted rows only within their unit scope",
     AUDITOR: "checks the nights: load audit, retention log, the marts not marked restricted",
     EMPLOYEE_ROLE: "an employee's own login: their own rows in the restricted marts and scores",
-    CARD_ROLE: "the employee card's service login: reads for the one employee it serves",
+    CARD_ROLE: "the employee card's service login: a kinerja_pegawai member acting for one employee",
 }
