@@ -31,7 +31,9 @@ from ml.model_card import INTENDED_USE_ID, OUT_OF_SCOPE_ID
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SESSION_COOKIE = "kinerja_kartu"
 SECURITY_HEADERS = {
-    # Cards are personal: no cache, no framing, no referrer carrying a NIP to another site.
+    # Cards are personal: no cache, no framing, no referrer carrying a NIP to another site
+    # (same-origin, not no-referrer: under no-referrer browsers post forms with `Origin: null`,
+    # which the same-origin check below must refuse).
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; "
@@ -39,7 +41,7 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 
 
