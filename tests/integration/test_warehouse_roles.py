@@ -7,7 +7,6 @@ ML login, and dbt run by a transformer login. A login of every group then tries 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 from support.hand_made_agency import (
     HEADER_ONLY,
     NIP_A,
@@ -26,7 +24,7 @@ from support.hand_made_agency import (
     NIP_F,
     RAW,
 )
-from support.postgres import PG_HOST, PG_PORT, admin, throwaway_database
+from support.postgres import PG_HOST, PG_PORT, group_logins, throwaway_database
 from support.raw_layer import create_raw_layer
 from support.warehouse import run_dbt
 from typer.testing import CliRunner
@@ -110,42 +108,17 @@ class Built:
             yield con
 
 
-@contextmanager
-def _logins() -> Iterator[dict[str, str]]:
-    """A login per group role, dropped afterwards: roles are cluster-wide, hence unique names."""
-    run = uuid.uuid4().hex[:8]
-    names = {group: f"{group}_t{run}" for group in GROUP_ROLES}
-    try:
-        yield names
-    finally:
-        with admin() as con:
-            for name in names.values():
-                con.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
-
-
-def _create_logins(names: dict[str, str]) -> None:
-    """Service logins act as their group, so that what they create belongs to the group."""
-    with admin() as con:
-        for group, name in names.items():
-            login = sql.Identifier(name)
-            con.execute(
-                sql.SQL("create role {} login in role {}").format(login, sql.Identifier(group))
-            )
-            if group in SERVICES:
-                con.execute(
-                    sql.SQL("alter role {} set role {}").format(login, sql.Identifier(group))
-                )
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[Built]:
     work = tmp_path_factory.mktemp("roles")
     # Databases go first, then the logins: a login cannot be dropped while it has grants there.
-    with _logins() as logins, throwaway_database("kinerja_roles") as database:
+    with (
+        group_logins(GROUP_ROLES, SERVICES) as logins,
+        throwaway_database("kinerja_roles") as database,
+    ):
         settings = Settings(home=work / "home", target="postgres", pg_database=database)
         first_run = _roles_command(settings)
         assert first_run.exit_code == 0, first_run.output
-        _create_logins(logins)
         built = Built(database, settings, logins, first_run.output, work)
         create_raw_layer(built.as_group(LOADER), RAW, HEADER_ONLY)
         with connect(built.as_group(ML)) as wh:
