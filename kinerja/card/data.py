@@ -2,7 +2,7 @@
 
 Every query of a restricted mart keeps to `nip in (select nip from terlihat)`: the employees this
 login may see. On PostgreSQL row-level security refuses other rows as well; on DuckDB this filter
-is the only guard, so no query here may leave it out (tests/unit/test_card_data.py reads them).
+is the only guard, so no query here may leave it out (tests/e2e/test_card_browser_duckdb.py).
 
 A card's year is the year of the employee's latest attendance day in the warehouse (the data's
 "now", which trails the calendar by a night and, in the demo, by years).
