@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,10 +75,16 @@ def _unknown_login_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
+# Each hash holds 128 MiB for its duration: a burst of logins (the web server runs them on a pool
+# of 40 threads) waits its turn instead of taking gigabytes.
+_CONCURRENT_HASHES = threading.BoundedSemaphore(2)
+
+
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * r * n, dklen=HASH_BYTES
-    )
+    with _CONCURRENT_HASHES:
+        return hashlib.scrypt(
+            password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * r * n, dklen=HASH_BYTES
+        )
 
 
 def _b64(raw: bytes) -> str:
