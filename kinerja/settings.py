@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     # start. Never a default in code: a shared secret re-identifies every BI row.
     pseudonym_key: SecretStr | None = None
 
+    # The employee card (kinerja.card): the secret its session cookies are signed with, unset as
+    # the pseudonym key is (the embedded demo keeps a generated one under <home>/secrets, any
+    # other installation refuses to serve); how long a login lasts; and whether the cookie is
+    # sent over HTTPS only, as it must be behind the agency's reverse proxy (browsers also keep a
+    # Secure cookie from http://localhost, so the demo works either way).
+    card_session_secret: SecretStr | None = None
+    card_session_hours: float = Field(default=8, gt=0)
+    card_secure_cookie: bool = True
+    # Who says a login is who they claim: "local" is the password store under <home>/card.
+    card_auth: Literal["local"] = "local"
+
     mlflow_tracking_uri: str | None = None  # default: SQLite store under <home>/mlflow
     model_name: str = "kinerja_risiko_kinerja"
     # A challenger replaces the champion only when it beats it by this much PR-AUC, both measured
