@@ -57,7 +57,7 @@ calendar_regional_holidays as (
         min(regional_holidays.nama_libur) as nama_libur
     from calendars
     inner join regional_holidays
-        on calendars.kode_wilayah like regional_holidays.kode_wilayah || '%'
+        on calendars.kode_wilayah like (regional_holidays.kode_wilayah || '%')
     group by calendars.kalender, regional_holidays.tanggal
 
 ),
