@@ -1,13 +1,10 @@
--- Attendance is judged on working days only: never on a weekend, a holiday or cuti bersama.
+-- Attendance is judged on working days only: never on a weekend, a holiday or cuti bersama of
+-- the employee's own calendar (a six-day unit's Saturday is a working day, a regional holiday is
+-- not one for the units of its region).
 
 select presensi.nip, presensi.tanggal
 from {{ ref('fct_presensi_harian') }} as presensi
-inner join {{ ref('int_kalender__hari') }} as calendar
-    on presensi.tanggal = calendar.tanggal
-where not calendar.hari_kerja
-
-union all
-
-select presensi.nip, presensi.tanggal
-from {{ ref('fct_presensi_harian') }} as presensi
-where presensi.tanggal not in (select tanggal from {{ ref('int_kalender__hari') }})
+left join {{ ref('int_kalender__hari') }} as calendar
+    on coalesce(presensi.kalender, {{ kalender_bawaan() }}) = calendar.kalender
+    and presensi.tanggal = calendar.tanggal
+where not coalesce(calendar.hari_kerja, false)

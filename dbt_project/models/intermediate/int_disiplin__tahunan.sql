@@ -1,9 +1,12 @@
 -- Absence without valid reason (tanpa keterangan) per employee and calendar year: the days
 -- counted (PP 94/2021 counts cumulatively within a year) and the longest run of consecutive
--- unexcused working days. A run is counted on the working-day sequence of the calendar, so a
--- weekend or holiday between two unexcused days does not break it; any other working day
--- breaks it - a day present or excused, and an uncovered day (unknown: a sanction cannot rest
--- on it). The count is per calendar year; a run is not: 9 days in December and 3 in January are
+-- unexcused working days. A run is counted on the working-day sequence of the employee's
+-- calendar (int_kalender__hari: the unit's pattern and region), so a weekend or holiday between
+-- two unexcused days does not break it (a six-day unit's Saturday is a working day, so only
+-- its Sunday is skipped); any other working day breaks it - a day present or excused, and an
+-- uncovered day (unknown: a sanction cannot rest on it). Each calendar numbers its own working
+-- days, so a run also ends where the employee's calendar changes (a move to a unit of another
+-- pattern or region): the days before and after are not in one sequence. The count is per calendar year; a run is not: 9 days in December and 3 in January are
 -- one run that reaches 10 in January, so January's year shows 12 and says that 9 of them came
 -- before it (rangkaian_sebelum_tahun), which tells the sanction in which year the run crossed a
 -- threshold. Minutes late and minutes leaving early are summed per year beside them, with the
@@ -45,6 +48,8 @@ judged_days as (
         status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
         employee_days.menit_terlambat,
         employee_days.menit_pulang_cepat,
+        -- rows built before calendars had a key were judged on the default calendar
+        coalesce(employee_days.kalender, {{ kalender_bawaan() }}) as kalender,
         employee_days.urutan_hari_kerja
     from employee_days
     inner join status_groups
@@ -59,8 +64,9 @@ unexcused_days as (
         nip,
         tanggal,
         tahun,
+        kalender,
         urutan_hari_kerja - row_number() over (
-            partition by nip order by urutan_hari_kerja
+            partition by nip, kalender order by urutan_hari_kerja
         ) as rangkaian
     from judged_days
     where tanpa_keterangan
@@ -72,8 +78,8 @@ run_days as (
     select
         nip,
         tahun,
-        rangkaian,
-        row_number() over (partition by nip, rangkaian order by tanggal) as hari_ke
+        kalender || ':' || {{ as_text('rangkaian') }} as rangkaian,
+        row_number() over (partition by nip, kalender, rangkaian order by tanggal) as hari_ke
     from unexcused_days
 
 ),

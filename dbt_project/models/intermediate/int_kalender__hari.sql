@@ -1,14 +1,23 @@
 {{ config(materialized="table") }}
 
--- The working calendar: every day of the years the `hari_libur` seed covers, flagged as a
--- working day when its weekday has default hours in `jam_kerja` (Monday-Friday, Perpres 21/2023)
--- and it is not a national holiday or cuti bersama. The one place that says what a working day is.
--- `ramadan` marks the days of the generated `ramadan` seed when var `jadwal_ramadan` is on: on
--- those days the RAMADAN hours of `jam_kerja` apply (Perpres 21/2023: start 08:00, shorter week).
+-- The working calendars: one per working pattern and region a unit actually has
+-- (int_kalender__unit) and the default one (macro kalender_bawaan), each over every day of
+-- int_kalender__tanggal. The one place that says what a working day is: a weekday with NORMAL
+-- hours of the pattern in `jam_kerja` (LIMA_HARI Monday-Friday, ENAM_HARI Monday-Saturday;
+-- Perpres 21/2023) that is neither a national holiday or cuti bersama (`hari_libur`) nor a
+-- regional holiday of the calendar's region (`hari_libur_daerah`: a province's day applies to
+-- its regencies too). `urutan_hari_kerja` numbers each calendar's working days; every reader
+-- joins an employee-day's own calendar (int_presensi__pegawai_hari.kalender), not the date alone.
 
-with holidays as (
+with days as (
 
-    select * from {{ ref('hari_libur') }}
+    select * from {{ ref('int_kalender__tanggal') }}
+
+),
+
+unit_calendars as (
+
+    select * from {{ ref('int_kalender__unit') }}
 
 ),
 
@@ -19,63 +28,74 @@ working_hours as (
 
 ),
 
-ramadan as (
+regional_holidays as (
 
-    select * from {{ ref('ramadan') }}
+    select * from {{ ref('hari_libur_daerah') }}
 
 ),
 
-calendar_bounds as (
+calendars as (
+
+    select pola_kerja, kode_wilayah, kalender
+    from unit_calendars
+
+    union
 
     select
-        make_date(cast(min(extract(year from tanggal)) as integer), 1, 1) as first_day,
-        make_date(cast(max(extract(year from tanggal)) as integer), 12, 31) as last_day
-    from holidays
+        {{ pola_kerja_bawaan() }} as pola_kerja,
+        '*' as kode_wilayah,
+        {{ kalender_bawaan() }} as kalender
 
 ),
 
-day_numbers as (
+calendar_regional_holidays as (
 
-    select thousands.n * 1000 + ones.n as n
-    from {{ integer_series(20) }} as thousands (n)
-    cross join {{ integer_series(1000) }} as ones (n)
-
-),
-
-days as (
-
-    select {{ add_days('calendar_bounds.first_day', 'day_numbers.n') }} as tanggal
-    from calendar_bounds
-    cross join day_numbers
-    where {{ add_days('calendar_bounds.first_day', 'day_numbers.n') }} <= calendar_bounds.last_day
+    -- a region's code starts with its province's: '51' covers '5171'; '*' (no region) none
+    select
+        calendars.kalender,
+        regional_holidays.tanggal,
+        min(regional_holidays.nama_libur) as nama_libur
+    from calendars
+    inner join regional_holidays
+        on calendars.kode_wilayah like (regional_holidays.kode_wilayah || '%')
+    group by calendars.kalender, regional_holidays.tanggal
 
 ),
 
 flagged as (
 
     select
+        calendars.kalender,
+        calendars.pola_kerja,
+        calendars.kode_wilayah,
         days.tanggal,
-        {{ iso_weekday('days.tanggal') }} as hari_iso,
-        holidays.nama_libur,
-        holidays.kategori as kategori_libur,
-        working_hours.hari_iso is not null and holidays.tanggal is null as hari_kerja,
-        {% if var('jadwal_ramadan') %}ramadan.tanggal_mulai is not null{% else %}false{% endif %} as ramadan
-    from days
-    left join ramadan
-        on days.tanggal between ramadan.tanggal_mulai and ramadan.tanggal_selesai
-    left join holidays
-        on days.tanggal = holidays.tanggal
+        days.hari_iso,
+        coalesce(days.nama_libur, calendar_regional_holidays.nama_libur) as nama_libur,
+        case
+            when days.kategori_libur is not null then days.kategori_libur
+            when calendar_regional_holidays.tanggal is not null then 'LIBUR_DAERAH'
+        end as kategori_libur,
+        working_hours.hari_iso is not null
+            and days.kategori_libur is null
+            and calendar_regional_holidays.tanggal is null as hari_kerja,
+        days.ramadan
+    from calendars
+    cross join days
+    left join calendar_regional_holidays
+        on calendars.kalender = calendar_regional_holidays.kalender
+        and days.tanggal = calendar_regional_holidays.tanggal
     left join working_hours
-        on {{ iso_weekday('days.tanggal') }} = working_hours.hari_iso
+        on calendars.pola_kerja = working_hours.pola_kerja
+        and days.hari_iso = working_hours.hari_iso
 
 )
 
 select
     *,
-    -- position among working days: consecutive working days differ by exactly 1, whatever
-    -- weekends and holidays lie between (runs of absence are counted on it)
+    -- position among the calendar's working days: consecutive working days differ by exactly 1,
+    -- whatever weekends and holidays lie between (runs of absence are counted on it)
     case
         when hari_kerja
-            then sum(case when hari_kerja then 1 else 0 end) over (order by tanggal)
+            then sum(case when hari_kerja then 1 else 0 end) over (partition by kalender order by tanggal)
     end as urutan_hari_kerja
 from flagged

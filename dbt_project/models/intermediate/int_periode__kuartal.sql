@@ -1,6 +1,7 @@
 -- The quarters (triwulan) the ML features are computed for: from the quarter of the earliest
 -- covered attendance day to the last quarter that is complete, i.e. whose last working day is
--- covered (a quarter ending on a weekend or holiday is complete on its last working day).
+-- covered (a quarter ending on a weekend or holiday is complete on its last working day, the
+-- latest of any calendar: a six-day unit's Saturday counts).
 
 with covered_days as (
 

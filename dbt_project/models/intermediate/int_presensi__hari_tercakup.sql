@@ -1,6 +1,8 @@
 -- Covered working days: the days on which attendance can be judged. A day is covered when
 -- presensi was delivered for it (its extraction date folder) or punches of that local day
--- arrived; days without any delivery are not judged, and only working days count.
+-- arrived; days without any delivery are not judged, and only working days count: a working day
+-- of any of the calendars (int_kalender__hari), so a six-day unit's Saturday is covered too; whose
+-- working day it is, is the employee-day's to say (int_presensi__pegawai_hari).
 -- `_dimuat_pada` is the newest load time of the presensi behind the day.
 
 with punches as (

@@ -2,7 +2,8 @@
 -- (departure), and minutes late / early against the unit's working hours. The punches come
 -- placed, de-duplicated and in local time from int_presensi__punch; the unit (its agency, so
 -- its hours) is the one valid on the day (int_unit_kerja__riwayat), and the schedule is that
--- weekday's: the RAMADAN hours of `jam_kerja` on the calendar's Ramadan days, NORMAL otherwise.
+-- weekday's in the unit's working pattern (int_kalender__unit: five or six days): the RAMADAN
+-- hours of `jam_kerja` on the calendar's Ramadan days, NORMAL otherwise.
 -- A single punch is an arrival when it falls before the middle of the day's working hours and a
 -- departure from the middle on (terminals do not deliver a direction): a lone afternoon punch is
 -- a departure with its arrival missing, never an arrival hours late. `tanpa_rekam` names the
@@ -53,9 +54,15 @@ working_hours as (
 
 ),
 
+unit_calendars as (
+
+    select * from {{ ref('int_kalender__unit') }}
+
+),
+
 calendar as (
 
-    select * from {{ ref('int_kalender__hari') }}
+    select * from {{ ref('int_kalender__tanggal') }}
 
 ),
 
@@ -94,12 +101,16 @@ daily_with_schedule as (
         on employee_history.kode_unit = units.kode_unit
         and daily.tanggal >= units.berlaku_mulai
         and daily.tanggal < units.berlaku_sampai
+    left join unit_calendars
+        on employee_history.kode_unit = unit_calendars.kode_unit
     left join working_hours as agency_hours
         on agency_hours.instansi = units.instansi
+        and agency_hours.pola_kerja = coalesce(unit_calendars.pola_kerja, {{ pola_kerja_bawaan() }})
         and agency_hours.jadwal = {{ jadwal }}
         and agency_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
     left join working_hours as default_hours
         on default_hours.instansi = '*'
+        and default_hours.pola_kerja = coalesce(unit_calendars.pola_kerja, {{ pola_kerja_bawaan() }})
         and default_hours.jadwal = {{ jadwal }}
         and default_hours.hari_iso = {{ iso_weekday('daily.tanggal') }}
 

@@ -1,13 +1,15 @@
 {{ config(materialized='incremental', unique_key='tanggal') }}
 
--- The employee-day: who is expected at work on a covered working day, the one place that says
--- so for the daily facts (fct_presensi_harian), the features (int_fitur__presensi_harian) and
+-- The employee-day: who is expected at work on a covered working day of their unit's calendar
+-- (int_kalender__unit: its pattern and region), the one place that says so for the daily facts (fct_presensi_harian), the features (int_fitur__presensi_harian) and
 -- the discipline count (int_disiplin__tahunan). One row per covered working day and employee in
 -- active service that day (appointed: from tmt_cpns on), in the unit of that day, with:
 -- - unit_tercakup: coverage is per unit, so a delivered date counts for a unit only when at
 --   least one punch of that local day belongs to an employee of the unit (the unit held that
 --   day); otherwise the unit's terminal may simply not have uploaded;
--- - the day's punches (int_presensi__harian) and its place in the working-day calendar;
+-- - the day's punches (int_presensi__harian), the unit's calendar (`kalender`) and the day's
+--   place in it: a six-day unit's Saturday is a working day, a five-day unit's is not, a
+--   regional holiday is not one for the units of its region;
 -- - the status judged with the NEWEST leave decision (macro status_presensi_hari), and
 --   `dinilai`, whether that status may be used at all (macro hari_dinilai): on an uncovered
 --   unit-day only a known status (approved izin, own punches) is. The features judge the same
@@ -47,6 +49,12 @@ leave_statuses as (
 
 ),
 
+unit_calendars as (
+
+    select * from {{ ref('int_kalender__unit') }}
+
+),
+
 calendar as (
 
     select * from {{ ref('int_kalender__hari') }}
@@ -62,19 +70,37 @@ covered_unit_days as (
 
 ),
 
-employee_days as (
+employees_of_the_day as (
 
     select
         days_to_build.tanggal,
         days_to_build._dimuat_pada,
         employee_history.nip,
-        employee_history.kode_unit
+        employee_history.kode_unit,
+        coalesce(unit_calendars.kalender, {{ kalender_bawaan() }}) as kalender
     from days_to_build
     inner join employee_history
         on days_to_build.tanggal >= employee_history.berlaku_mulai
         and days_to_build.tanggal < employee_history.berlaku_sampai
+    left join unit_calendars
+        on employee_history.kode_unit = unit_calendars.kode_unit
     where employee_history.aktif
       and (employee_history.tmt_cpns is null or employee_history.tmt_cpns <= days_to_build.tanggal)
+
+),
+
+employee_days as (
+
+    -- a covered day is a working day of some calendar; the employee is expected only when it is
+    -- one of their unit's
+    select
+        employees_of_the_day.*,
+        calendar.urutan_hari_kerja
+    from employees_of_the_day
+    inner join calendar
+        on employees_of_the_day.kalender = calendar.kalender
+        and employees_of_the_day.tanggal = calendar.tanggal
+    where calendar.hari_kerja
 
 ),
 
@@ -105,7 +131,8 @@ attended as (
         daily_attendance.jadwal,
         approved_leave.status_presensi as status_izin,
         approved_leave.id_izin,
-        calendar.urutan_hari_kerja,
+        employee_days.kalender,
+        employee_days.urutan_hari_kerja,
         not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur,
         employee_days._dimuat_pada,
         daily_attendance._dimuat_pada as _presensi_dimuat_pada
@@ -119,12 +146,12 @@ attended as (
     left join covered_unit_days
         on employee_days.kode_unit = covered_unit_days.kode_unit
         and employee_days.tanggal = covered_unit_days.tanggal
-    left join calendar
-        on employee_days.tanggal = calendar.tanggal
     left join calendar as day_before
-        on day_before.tanggal = {{ add_days('employee_days.tanggal', -1) }}
+        on day_before.kalender = employee_days.kalender
+        and day_before.tanggal = {{ add_days('employee_days.tanggal', -1) }}
     left join calendar as day_after
-        on day_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
+        on day_after.kalender = employee_days.kalender
+        and day_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
 
 )
 
@@ -145,6 +172,7 @@ select
     {{ status_presensi_hari('status_izin', 'jumlah_punch', 'menit_terlambat', 'menit_pulang_cepat') }} as status,
     id_izin,
     {{ hari_dinilai('unit_tercakup', 'status_izin', 'jumlah_punch') }} as dinilai,
+    kalender,
     urutan_hari_kerja,
     menempel_libur,
     _dimuat_pada,

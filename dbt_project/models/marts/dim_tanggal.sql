@@ -1,18 +1,22 @@
 -- The date dimension (dim tanggal): one row per day of the calendar (the years of the generated
 -- holiday seed), with national holidays and cuti bersama, the weekday, whether it is a working
--- day, whether Ramadan hours apply, and the default ('*') schedule of the day from `jam_kerja`
--- (an agency's own rows in `jam_kerja` override the hours for its units in the attendance facts).
+-- day, whether Ramadan hours apply, and the default ('*') schedule of the day from `jam_kerja`,
+-- all in the default calendar (macro kalender_bawaan: five-day week, national holidays only).
+-- A unit's own calendar (six-day week, regional holidays) is int_kalender__hari's, joined by the
+-- facts' `kalender`; an agency's own rows in `jam_kerja` override the hours for its units in the
+-- attendance facts.
 
 with calendar as (
 
     select * from {{ ref('int_kalender__hari') }}
+    where kalender = {{ kalender_bawaan() }}
 
 ),
 
 working_hours as (
 
     select * from {{ ref('jam_kerja') }}
-    where instansi = '*'
+    where instansi = '*' and pola_kerja = {{ pola_kerja_bawaan() }}
 
 )
 

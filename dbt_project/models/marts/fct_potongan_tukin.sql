@@ -4,7 +4,8 @@
 -- the rates of the agency's scheme (var skema_tukin; seed potongan_tukin: the rates are
 -- data, the default is Kemenag). Two cuts close the month, from rows of scheme '*' (every
 -- scheme) unless the agency's scheme has its own: a month absent without notice on every
--- working day of the calendar (TK_SEBULAN, no tukin), and a running moderate disciplinary
+-- working day of the employee's calendar (TK_SEBULAN, no tukin; a six-day unit's month has its
+-- Saturdays; with two calendars in a month, a move, the one with more working days), and a running moderate disciplinary
 -- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
 -- from the first month that starts on or after its TMT). Approved leave cuts where the scheme
 -- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
@@ -82,8 +83,9 @@ working_days_through as (
     -- working days up to and including each day, so that the n-th working day of a leave is
     -- known without reading the leave's earlier months (a rebuild starts mid-leave)
     select
+        kalender,
         tanggal,
-        sum(case when hari_kerja then 1 else 0 end) over (order by tanggal) as hari_kerja_sampai
+        sum(case when hari_kerja then 1 else 0 end) over (partition by kalender order by tanggal) as hari_kerja_sampai
     from calendar
 
 ),
@@ -94,6 +96,8 @@ days as (
         daily_attendance.nip,
         daily_attendance.kode_unit,
         daily_attendance.tanggal,
+        -- rows built before calendars had a key were judged on the default calendar
+        coalesce(daily_attendance.kalender, {{ kalender_bawaan() }}) as kalender,
         {{ dbt.date_trunc('month', 'daily_attendance.tanggal') }} as bulan_awal,
         status_groups.kelompok,
         daily_attendance.menit_terlambat,
@@ -119,9 +123,11 @@ leave_days as (
     inner join leave_records
         on days.id_izin = leave_records.id_izin
     inner join working_days_through as on_the_day
-        on days.tanggal = on_the_day.tanggal
+        on days.kalender = on_the_day.kalender
+        and days.tanggal = on_the_day.tanggal
     left join working_days_through as before_the_leave
-        on before_the_leave.tanggal = {{ add_days('leave_records.tanggal_mulai', -1) }}
+        on before_the_leave.kalender = days.kalender
+        and before_the_leave.tanggal = {{ add_days('leave_records.tanggal_mulai', -1) }}
     where days.kelompok = 'ABSEN_SAH'
 
 ),
@@ -227,11 +233,29 @@ per_month_days as (
 working_days_per_month as (
 
     select
+        kalender,
         {{ dbt.date_trunc('month', 'tanggal') }} as bulan_awal,
         count(*) as hari_kerja_bulan
     from calendar
     where hari_kerja
-    group by {{ dbt.date_trunc('month', 'tanggal') }}
+    group by kalender, {{ dbt.date_trunc('month', 'tanggal') }}
+
+),
+
+employee_working_days_per_month as (
+
+    -- the month's working days in the employee's calendar; a month under two calendars (a move
+    -- to a unit of another pattern or region) takes the larger, so that a month is never taken
+    -- as absent in full on fewer days than one of its calendars has
+    select
+        employee_calendars.nip,
+        employee_calendars.bulan_awal,
+        max(working_days_per_month.hari_kerja_bulan) as hari_kerja_bulan
+    from (select distinct nip, bulan_awal, kalender from days) as employee_calendars
+    inner join working_days_per_month
+        on employee_calendars.kalender = working_days_per_month.kalender
+        and employee_calendars.bulan_awal = working_days_per_month.bulan_awal
+    group by employee_calendars.nip, employee_calendars.bulan_awal
 
 ),
 
@@ -282,8 +306,9 @@ judged_months as (
     left join per_month_leave
         on per_month_days.nip = per_month_leave.nip
         and per_month_days.bulan_awal = per_month_leave.bulan_awal
-    left join working_days_per_month
-        on per_month_days.bulan_awal = working_days_per_month.bulan_awal
+    left join employee_working_days_per_month as working_days_per_month
+        on per_month_days.nip = working_days_per_month.nip
+        and per_month_days.bulan_awal = working_days_per_month.bulan_awal
     left join sanctioned_months
         on per_month_days.nip = sanctioned_months.nip
         and per_month_days.bulan_awal = sanctioned_months.bulan_awal

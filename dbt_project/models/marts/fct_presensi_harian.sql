@@ -42,6 +42,7 @@ select
     employee_days.nip,
     {{ pseudonym_key('employee_days.nip') }} as pegawai_key,
     employee_days.kode_unit,
+    employee_days.kalender,
     units.zona_waktu,
     employee_days.jam_masuk,
     employee_days.jam_pulang,

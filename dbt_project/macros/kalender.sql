@@ -1,0 +1,19 @@
+{#- The working calendars (int_kalender__hari) are keyed by pattern and region: `kalender` is
+    '<pola_kerja>/<kode_wilayah>', e.g. 'ENAM_HARI/51'; '*' as the region means national
+    holidays only. A unit with no pattern of its own or of an ancestor (seed pola_kerja_unit)
+    works the five-day week of Perpres 21/2023. -#}
+{% macro pola_kerja_bawaan() -%}
+    'LIMA_HARI'
+{%- endmacro %}
+
+
+{% macro kunci_kalender(pola_kerja, kode_wilayah) -%}
+    ({{ pola_kerja }} || '/' || {{ kode_wilayah }})
+{%- endmacro %}
+
+
+{#- The calendar of a unit without pattern and region, and of an employee-day built before
+    calendars had a key (their rows were judged on it). -#}
+{% macro kalender_bawaan() -%}
+    {{ kunci_kalender(pola_kerja_bawaan(), "'*'") }}
+{%- endmacro %}
