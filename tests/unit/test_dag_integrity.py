@@ -78,6 +78,7 @@ def test_dag_imports_and_is_wired(report):
         "validate_marts",
         "train_model",
         "score_and_publish",
+        "publish_bi_snapshot",
         "apply_retention",
     ):
         assert name in tasks
@@ -86,12 +87,13 @@ def test_dag_imports_and_is_wired(report):
     assert {t: v["retries"] for t, v in steps.items() if v["retries"] < 1} == {}
     assert {v["pool"] for v in steps.values()} == {"kinerja_warehouse"}
     # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish ->
-    # retention, which is the last task.
+    # the BI snapshot and retention, the last tasks (neither waits for the other).
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
     assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
-    assert tasks["score_and_publish"]["downstream"] == ["apply_retention"]
+    assert tasks["score_and_publish"]["downstream"] == ["apply_retention", "publish_bi_snapshot"]
     assert tasks["apply_retention"]["downstream"] == []
+    assert tasks["publish_bi_snapshot"]["downstream"] == []
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
 
 
