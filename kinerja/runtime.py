@@ -52,6 +52,15 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "KINERJA_PG_USER": settings.pg_user,
         "KINERJA_PG_PASSWORD": settings.pg_password,
         "KINERJA_PG_DATABASE": settings.pg_database,
+        # dbt's login (dbt_project/profiles.yml), when the transformer has its own.
+        **(
+            {
+                "KINERJA_PG_TRANSFORMER_USER": settings.pg_transformer_user,
+                "KINERJA_PG_TRANSFORMER_PASSWORD": settings.pg_transformer_password,
+            }
+            if settings.pg_transformer_user
+            else {}
+        ),
         "MLFLOW_TRACKING_URI": settings.mlflow_uri,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         # dbt's file log in JSON lines, in one place per installation: the night follows it for

@@ -19,6 +19,9 @@ from kinerja.project import PROJECT_DIR
 Target = Literal["duckdb", "postgres"]
 
 
+Service = Literal["loader", "transformer", "ml"]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KINERJA_", extra="ignore")
 
@@ -37,6 +40,19 @@ class Settings(BaseSettings):
     pg_user: str = "postgres"
     pg_password: str = ""
     pg_database: str = "kinerja"
+    # Each step of the night as its own login, a member of its group role (README "Warehouse
+    # roles"): loading and validating raw data, dbt, and the ML steps. Unset, a step connects as
+    # pg_user, as the embedded default and a single-user installation do.
+    pg_loader_user: str | None = None
+    pg_loader_password: str = ""
+    pg_transformer_user: str | None = None
+    pg_transformer_password: str = ""
+    pg_ml_user: str | None = None
+    pg_ml_password: str = ""
+    # The employee card's own PostgreSQL login, a member of kinerja_kartu (README "Every
+    # employee's own card"); unset, it connects as pg_user and takes that role.
+    card_pg_user: str | None = None
+    card_pg_password: str = ""
     # Models dbt builds at once in one invocation (a bare `dbt build`, or one that covers several
     # models). Unset: the profile's default per target (dbt_project/profiles.yml), 4 on
     # PostgreSQL, which serves concurrent sessions, 1 on DuckDB, whose file takes one writer.
@@ -129,6 +145,15 @@ class Settings(BaseSettings):
     def _empty_keeps_forever(cls, value):
         # An agency that blanks a period in its environment file means "no limit", like 0.
         return 0 if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    def as_service(self, service: Service) -> Settings:
+        """These settings with the PostgreSQL login of one service of the night, when set."""
+        user = getattr(self, f"pg_{service}_user")
+        if user is None:
+            return self
+        return self.model_copy(
+            update={"pg_user": user, "pg_password": getattr(self, f"pg_{service}_password")}
+        )
 
     @property
     def home_dir(self) -> Path:

@@ -4,10 +4,18 @@
 
 {#- The readers of a mart, from its own declaration (`meta: {akses: terbatas}` in its yml) and
     the exposures, so that no list of marts is kept here: HR reads every mart; BI and auditors
-    those not restricted; the ML steps those an exposure of type ml depends on. -#}
+    those not restricted; employees (their own logins, and the card acting for one) the
+    restricted ones, where row-level security (macros/row_level_security.sql) leaves them their
+    own rows; the ML steps those an exposure of type ml depends on. -#}
+{% macro is_restricted(node) %}
+    {{ return((node.config.meta or {}).get('akses') == 'terbatas') }}
+{% endmacro %}
+
 {% macro akses_readers(node) %}
     {%- set readers = ['kinerja_hr'] -%}
-    {%- if (node.config.meta or {}).get('akses') != 'terbatas' -%}
+    {%- if is_restricted(node) -%}
+        {%- do readers.append('kinerja_pegawai') -%}
+    {%- else -%}
         {%- do readers.extend(['kinerja_bi', 'kinerja_auditor']) -%}
     {%- endif -%}
     {%- for exposure in graph.exposures.values() -%}

@@ -1,4 +1,4 @@
-"""`kinerja warehouse roles`: who may see what on PostgreSQL (kinerja.warehouse.roles)."""
+"""`kinerja warehouse roles` and `scope`: who may see what (kinerja.warehouse.roles, .access)."""
 
 from __future__ import annotations
 
@@ -37,4 +37,58 @@ def roles(target: TargetOpt = None) -> None:
         table.add_column(column, overflow="fold")
     for change in changes:
         table.add_row(escape(change.object), escape(change.before), escape(change.after))
+    console.print(table)
+
+
+scope_app = typer.Typer(
+    help="Row-level scopes: which employees a login sees in the restricted marts.",
+    no_args_is_help=True,
+)
+app.add_typer(scope_app, name="scope")
+
+
+@scope_app.command("grant")
+def scope_grant(
+    login: str = typer.Argument(help="A PostgreSQL login, or the card's user (an employee's NIP)."),
+    nip: str | None = typer.Option(None, help="An employee the login may see (their own NIP)."),
+    unit: str | None = typer.Option(None, help="A unit (kode_unit): the login sees its subtree."),
+    target: TargetOpt = None,
+) -> None:
+    """Let a login see one employee and/or a unit's subtree; granting twice changes nothing."""
+    from kinerja.warehouse import connect
+    from kinerja.warehouse.access import grant_scope
+
+    if nip is None and unit is None:
+        fail("kinerja warehouse scope grant: give --nip, --unit or both", 2)
+    with connect(settings_for(target=target)) as wh:
+        grant_scope(wh, login, nip=nip, kode_unit=unit)
+    console.print(f"{escape(login)} may see " + " and ".join(
+        part for part in (nip and f"employee {nip}", unit and f"unit {unit} and below") if part
+    ))
+
+
+@scope_app.command("revoke")
+def scope_revoke(login: str, target: TargetOpt = None) -> None:
+    """Remove every scope of a login: it sees no restricted row any more."""
+    from kinerja.warehouse import connect
+    from kinerja.warehouse.access import revoke_scope
+
+    with connect(settings_for(target=target)) as wh:
+        removed = revoke_scope(wh, login)
+    console.print(f"{escape(login)}: {removed} scope(s) removed")
+
+
+@scope_app.command("list")
+def scope_list(target: TargetOpt = None) -> None:
+    """Every login's scopes."""
+    from kinerja.warehouse import connect
+    from kinerja.warehouse.access import list_scopes
+
+    with connect(settings_for(target=target)) as wh:
+        scopes = list_scopes(wh)
+    table = Table(title="Row-level scopes (akses.lingkup)")
+    for column in scopes.columns:
+        table.add_column(column)
+    for row in scopes.itertuples(index=False):
+        table.add_row(*(escape("" if value is None else str(value)) for value in row))
     console.print(table)

@@ -55,7 +55,13 @@ def dbt_profiles_yml() -> Path:
 # Cosmos shows `env_vars` in every dbt task's rendered fields and keeps them in the serialized
 # DAG: secrets stay out and reach dbt through the task process's own environment instead (the
 # pseudonym key through kinerja.pseudonym.hand_key_to_dbt; the password is inherited).
-SECRET_VARIABLES = frozenset({"KINERJA_PG_PASSWORD", "KINERJA_PSEUDONYM_KEY"})
+SECRET_VARIABLES = frozenset(
+    {
+        "KINERJA_PG_PASSWORD",
+        "KINERJA_PG_TRANSFORMER_PASSWORD",
+        "KINERJA_PSEUDONYM_KEY",
+    }
+)
 
 
 def dbt_env() -> dict[str, str]:

@@ -36,7 +36,7 @@ class NightFailed(RuntimeError):
 def load_extracts(as_of: date, settings: Settings | None = None) -> LoadResult:
     from kinerja.load import load_night
 
-    settings = settings or get_settings()
+    settings = (settings or get_settings()).as_service("loader")
     night = load_night(settings, as_of)
     summary = LoadResult(
         rows_loaded=night.rows_loaded(),
@@ -64,7 +64,7 @@ def validate_extracts(
     from kinerja.quality import ValidationFailed, raise_for_critical, validate_night
     from kinerja.quality.deliveries import check_deliveries
 
-    settings = settings or get_settings()
+    settings = (settings or get_settings()).as_service("loader")
     outcomes = validate_night(settings, loaded.batches)
     deliveries = check_deliveries(settings, as_of, loaded.batches, list(EXTRACTS))
     summary = ValidateResult(
@@ -93,7 +93,7 @@ def validate_marts(as_of: date, settings: Settings | None = None) -> MartsResult
     """The cross-mart invariants after dbt; a breach stops the night before training."""
     from kinerja.quality.marts import check_marts
 
-    settings = settings or get_settings()
+    settings = (settings or get_settings()).as_service("transformer")
     checks = check_marts(settings)
     summary = MartsResult(checked=checks.checked, breaches=[b.describe() for b in checks.breaches])
     record_step(settings, as_of, "validate_marts", summary)
@@ -111,7 +111,7 @@ def validate_marts(as_of: date, settings: Settings | None = None) -> MartsResult
 def train_model(as_of: date, settings: Settings | None = None) -> TrainResult:
     from ml.train import train_and_register
 
-    settings = settings or get_settings()
+    settings = (settings or get_settings()).as_service("ml")
     summary = TrainResult.from_json(jsonable(asdict(train_and_register(settings, as_of))))
     record_step(settings, as_of, "train", summary)
     return summary
@@ -121,7 +121,7 @@ def score_and_publish(as_of: date, settings: Settings | None = None) -> PublishR
     from kinerja.publish import publish_scores
     from ml.score import score_active_employees
 
-    settings = settings or get_settings()
+    settings = (settings or get_settings()).as_service("ml")
     scoring = score_active_employees(settings, as_of)
     if scoring.skipped:
         summary = PublishResult(skipped=True, reason=scoring.reason, rows_published=0)
@@ -173,7 +173,7 @@ def apply_retention(as_of: date, settings: Settings | None = None) -> RetentionR
     from kinerja.quality.retention import purge_validation_pages
     from kinerja.retention import cutoffs
 
-    settings = settings or get_settings()
+    settings = (settings or get_settings()).as_service("loader")
     limits = cutoffs(settings, as_of)
     files = [
         purge_reports(settings, limits.reports),

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from kinerja.warehouse import Warehouse
+from kinerja.warehouse.access import protect_rows
 
 SKOR_TABLE = "marts.skor_kinerja"
 
@@ -52,6 +53,7 @@ def ensure_skor_table(wh: Warehouse) -> None:
             f"{SKOR_TABLE} exists with columns {present}, expected {list(SKOR_COLUMNS)}; "
             "migrate or drop it"
         )
+    protect_rows(wh, SKOR_TABLE)
 
 
 def write_scores(wh: Warehouse, scores: pd.DataFrame, tanggal_data: date) -> int:

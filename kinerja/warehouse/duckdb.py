@@ -59,7 +59,9 @@ def _busy_message(path: Path, pid: int) -> str:
     )
 
 
-def open_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+def open_duckdb(
+    path: Path, settings: Settings, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse file with the settings' memory, threads and spill folder.
 
     Set after connecting rather than passed as `config=`: DuckDB refuses a second connection to
@@ -67,7 +69,7 @@ def open_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     process under `airflow dags test`) connects with none and SETs its profile's settings.
     """
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         holder = _LOCK_HOLDER.search(str(exc))
         if holder is None:
@@ -93,10 +95,10 @@ def set_spill_folder(con: duckdb.DuckDBPyConnection, folder: str) -> None:
 class DuckDBWarehouse(Warehouse):
     target = "duckdb"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = settings.duckdb_path
-        self.con = open_duckdb(self.path, settings)
+        self.con = open_duckdb(self.path, settings, read_only=read_only)
         self._in_transaction = False
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:

@@ -21,6 +21,14 @@ import psycopg
 import yaml
 
 from kinerja.project import DBT_PROJECT_DIR
+from kinerja.warehouse.access import (
+    ACCESS_SCHEMA,
+    CARD_ROLE,
+    EMPLOYEE_ROLE,
+    SCOPE_SETTING,
+    VISIBLE_NIPS_SQL,
+    ensure_scope_table,
+)
 from kinerja.warehouse.base import Warehouse
 
 LOADER = "kinerja_loader"
@@ -29,7 +37,7 @@ ML = "kinerja_ml"
 BI = "kinerja_bi"
 HR = "kinerja_hr"
 AUDITOR = "kinerja_auditor"
-GROUP_ROLES = (LOADER, TRANSFORMER, ML, BI, HR, AUDITOR)
+GROUP_ROLES = (LOADER, TRANSFORMER, ML, BI, HR, AUDITOR, EMPLOYEE_ROLE, CARD_ROLE)
 
 RAW = "raw"  # kinerja.load.raw_tables.RAW_SCHEMA, which this layer cannot import
 LOAD_AUDIT = "load_audit"
@@ -42,7 +50,7 @@ SCHEMA_OWNERS = {RAW: LOADER, **dict.fromkeys(DBT_SCHEMAS, TRANSFORMER)}
 SCHEMA_READERS = {
     RAW: (TRANSFORMER, AUDITOR),  # auditors: raw.load_audit only (grant below)
     "seeds": (HR, AUDITOR),
-    "marts": (BI, HR, ML, AUDITOR),
+    "marts": (BI, HR, ML, AUDITOR, EMPLOYEE_ROLE),
 }
 PUBLISH_SOURCES = DBT_PROJECT_DIR / "models" / "marts" / "_publish__sources.yml"
 
@@ -69,9 +77,18 @@ class Change:
 
 def publish_tables() -> list[tuple[str, str]]:
     """(schema, table) of the tables the publish step writes, as declared for dbt."""
+    return [(schema, table) for schema, table, _ in publish_tables_with_access()]
+
+
+def publish_tables_with_access() -> list[tuple[str, str, bool]]:
+    """(schema, table, restricted) of the tables the publish step writes, as declared for dbt."""
     declared = yaml.safe_load(PUBLISH_SOURCES.read_text(encoding="utf-8"))
     return [
-        (source["schema"], table["name"])
+        (
+            source["schema"],
+            table["name"],
+            (table.get("config", {}).get("meta") or {}).get("akses") == "terbatas",
+        )
         for source in declared["sources"]
         if source["name"] == "publish"
         for table in source["tables"]
@@ -93,6 +110,7 @@ def apply_roles(wh: Warehouse, database: str) -> list[Change]:
     for schema, readers in SCHEMA_READERS.items():
         wh.execute(f"grant usage on schema {schema} to {', '.join(readers)}")
     _raw_layer(wh)
+    _access_layer(wh)
     _publish_tables(wh)
     return diff(before, access_state(wh))
 
@@ -122,19 +140,83 @@ def _raw_layer(wh: Warehouse) -> None:
             wh.execute(f"grant select on {RAW}.{audited} to {AUDITOR}")
 
 
+# Who the login is: the card (a member of CARD_ROLE) names the employee it serves in a setting;
+# anyone else is their own login.
+_EFFECTIVE_USER = f"""
+create or replace function {ACCESS_SCHEMA}.pengguna_efektif() returns text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select case
+        when pg_has_role(session_user, '{CARD_ROLE}', 'MEMBER')
+            and coalesce(current_setting('{SCOPE_SETTING}', true), '') <> ''
+        then current_setting('{SCOPE_SETTING}', true)
+        else cast(session_user as text)
+    end
+$$"""
+# Security definer: its owner (the administrator running this) reads the grants and the
+# employees' units past their own row-level policies, which would otherwise call it again.
+_VISIBLE_NIPS = f"""
+create or replace function {ACCESS_SCHEMA}.nip_terlihat() returns setof text
+language sql stable security definer set search_path = pg_catalog, pg_temp as $$
+{VISIBLE_NIPS_SQL.replace(":pengguna", f"{ACCESS_SCHEMA}.pengguna_efektif()")}
+$$"""
+# The policies of a restricted table (every one has `nip`): HR readers and employees see their
+# scope, the ML steps every row; owners (the transformer, ML for its tables) are not subject to
+# them. Called by dbt's post-hook for the restricted marts and by the publish step for its table.
+_PROTECT_ROWS = f"""
+create or replace function {ACCESS_SCHEMA}.lindungi_baris(tabel regclass) returns void
+language plpgsql set search_path = pg_catalog, pg_temp as $$
+begin
+    execute format('alter table %s enable row level security', tabel);
+    execute format('drop policy if exists lingkup_pengguna on %s', tabel);
+    execute format('create policy lingkup_pengguna on %s for select to {HR}, {EMPLOYEE_ROLE} '
+                   'using (nip in (select {ACCESS_SCHEMA}.nip_terlihat()))', tabel);
+    execute format('drop policy if exists layanan_ml on %s', tabel);
+    execute format('create policy layanan_ml on %s for select to {ML} using (true)', tabel);
+end
+$$"""
+
+
+def _access_layer(wh: Warehouse) -> None:
+    """The scope grants (`akses.lingkup`, the administrator's alone) and the functions the
+    restricted marts' row-level policies call. The card acts for employees, so it has their
+    reach and no more."""
+    wh.execute(f"grant {EMPLOYEE_ROLE} to {CARD_ROLE}")
+    ensure_scope_table(wh)
+    # The functions read marts that the first night creates: bind them when called.
+    wh.execute("set check_function_bodies = off")
+    try:
+        for definition in (_EFFECTIVE_USER, _VISIBLE_NIPS, _PROTECT_ROWS):
+            wh.execute(definition)
+    finally:
+        wh.execute("reset check_function_bodies")
+    wh.execute(f"revoke all on schema {ACCESS_SCHEMA} from public")
+    wh.execute(f"grant usage on schema {ACCESS_SCHEMA} to {HR}, {EMPLOYEE_ROLE}, {TRANSFORMER}, {ML}")
+    wh.execute(f"revoke all on all functions in schema {ACCESS_SCHEMA} from public")
+    wh.execute(
+        f"grant execute on function {ACCESS_SCHEMA}.pengguna_efektif(), {ACCESS_SCHEMA}.nip_terlihat() "
+        f"to {HR}, {EMPLOYEE_ROLE}"
+    )
+    wh.execute(
+        f"grant execute on function {ACCESS_SCHEMA}.lindungi_baris(regclass) to {TRANSFORMER}, {ML}"
+    )
+
+
 def _publish_tables(wh: Warehouse) -> None:
     """The ML steps create their tables in marts and own them; dbt's on-run-end gives them
     their readers by the marts' rule (macros/grants.sql) and may do so as the transformer,
-    hence the grant option. HR, who reads every mart, reads them from the moment they exist."""
+    hence the grant option. HR, who reads every mart, reads them from the moment they exist,
+    the restricted ones under their row-level policies (employees from the next build on)."""
     wh.execute(f"grant create on schema marts to {ML}")
     defaults = f"alter default privileges for role {ML} in schema marts"
     wh.execute(f"{defaults} grant select on tables to {HR}")
     wh.execute(f"{defaults} grant select on tables to {TRANSFORMER} with grant option")
-    for schema, table in publish_tables():
+    for schema, table, restricted in publish_tables_with_access():
         if _exists(wh, schema, table):
             wh.execute(f"alter table {schema}.{table} owner to {ML}")
             wh.execute(f"grant select on {schema}.{table} to {HR}")
             wh.execute(f"grant select on {schema}.{table} to {TRANSFORMER} with grant option")
+            if restricted:
+                wh.execute(f"select {ACCESS_SCHEMA}.lindungi_baris('{schema}.{table}')")
 
 
 def _owned_elsewhere(wh: Warehouse, schema: str, owner: str) -> list[tuple[str, str]]:
@@ -180,12 +262,19 @@ _TABLES_STATE = (
     "|| pg_get_userbyid(c.relowner) || ' ' || coalesce(cast(c.relacl as text), '') "
     "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
     "where c.relkind in ('r', 'p') "
-    "and (n.nspname = :raw or n.nspname || '.' || c.relname = any(:published))"
+    "and (n.nspname = any(array[:raw, :access]) "
+    "or n.nspname || '.' || c.relname = any(:published))"
 )
 _FUNCTIONS_STATE = (
     "select 'function ' || cast(cast(p.oid as regprocedure) as text), 'owner ' "
-    "|| pg_get_userbyid(p.proowner) from pg_proc p "
-    "join pg_namespace n on n.oid = p.pronamespace where n.nspname = :raw"
+    "|| pg_get_userbyid(p.proowner) || ' ' || coalesce(cast(p.proacl as text), '') "
+    "from pg_proc p join pg_namespace n on n.oid = p.pronamespace "
+    "where n.nspname = any(array[:raw, :access])"
+)
+_MEMBERSHIPS_STATE = (
+    "select 'membership ' || pg_get_userbyid(m.member) || ' in ' || pg_get_userbyid(m.roleid), "
+    "'member' from pg_auth_members m "
+    "where pg_get_userbyid(m.roleid) = any(:roles) and pg_get_userbyid(m.member) = any(:roles)"
 )
 _DEFAULTS_STATE = (
     "select 'default privileges of ' || pg_get_userbyid(d.defaclrole) || ' in ' "
@@ -199,12 +288,20 @@ def access_state(wh: Warehouse) -> dict[str, str]:
     them: what a run changes."""
     params = {
         "roles": list(GROUP_ROLES),
-        "schemas": list(SCHEMA_OWNERS),
+        "schemas": [*SCHEMA_OWNERS, ACCESS_SCHEMA],
         "raw": RAW,
+        "access": ACCESS_SCHEMA,
         "published": [f"{schema}.{table}" for schema, table in publish_tables()],
     }
     state: dict[str, str] = dict(wh.query_df(_DATABASE_STATE).itertuples(index=False, name=None))
-    for sql in (_ROLES_STATE, _SCHEMAS_STATE, _TABLES_STATE, _FUNCTIONS_STATE, _DEFAULTS_STATE):
+    for sql in (
+        _ROLES_STATE,
+        _MEMBERSHIPS_STATE,
+        _SCHEMAS_STATE,
+        _TABLES_STATE,
+        _FUNCTIONS_STATE,
+        _DEFAULTS_STATE,
+    ):
         state.update(wh.query_df(sql, params).itertuples(index=False, name=None))
     return state
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from support.postgres import group_logins, throwaway_database
 
 from kinerja.night.events import read_events
 from kinerja.night.report import read_report
@@ -21,6 +22,7 @@ from kinerja.night.runner import task_states
 from kinerja.settings import Settings
 from kinerja.transform.manifest import manifest_path
 from kinerja.warehouse import connect
+from kinerja.warehouse.roles import LOADER, ML, TRANSFORMER
 
 pytestmark = pytest.mark.e2e
 
@@ -144,19 +146,44 @@ def test_night_on_duckdb_then_rerun_is_idempotent(duckdb_night, landing):
 
 
 @pytest.mark.postgres
-def test_night_on_postgres(tmp_path, landing, pg_database):
+def test_night_on_postgres_runs_each_step_as_its_own_login(tmp_path, landing):
+    """The night as production runs it: `kinerja warehouse roles` first, then the loader, dbt and
+    the ML steps each as a login of its group role, which gives them nothing more than the job
+    needs; every table belongs to the group of the step that made it."""
     key = "kunci-uji-e2e postgres"  # a space: libpq's PGOPTIONS must carry it escaped
-    env = {**_night_env(tmp_path, landing, "postgres", pg_database), "KINERJA_PSEUDONYM_KEY": key}
-    result = _kinerja(env, "run", "--date", NIGHT.isoformat())
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    settings = Settings(home=tmp_path / "home", target="postgres", pg_database=pg_database)
-    _check_night(env, settings)
-    with connect(settings) as wh:
-        keys = wh.query_df("select nip, pegawai_key from marts.dim_pegawai")
-    assert len(keys) > 50 and all(
-        pk == hashlib.md5(f"{key}{nip}".encode()).hexdigest()
-        for nip, pk in keys.itertuples(index=False, name=None)
-    )
+    services = (LOADER, TRANSFORMER, ML)
+    with (
+        group_logins(services, services) as logins,
+        throwaway_database("kinerja_e2e") as database,
+    ):
+        env = {
+            **_night_env(tmp_path, landing, "postgres", database),
+            "KINERJA_PSEUDONYM_KEY": key,
+            "KINERJA_PG_LOADER_USER": logins[LOADER],
+            "KINERJA_PG_TRANSFORMER_USER": logins[TRANSFORMER],
+            "KINERJA_PG_ML_USER": logins[ML],
+        }
+        roles = _kinerja(env, "warehouse", "roles", "--target", "postgres")
+        assert roles.returncode == 0, roles.stdout[-3000:] + roles.stderr[-3000:]
+        result = _kinerja(env, "run", "--date", NIGHT.isoformat())
+        assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+        settings = Settings(home=tmp_path / "home", target="postgres", pg_database=database)
+        _check_night(env, settings)
+        with connect(settings) as wh:
+            keys = wh.query_df("select nip, pegawai_key from marts.dim_pegawai")
+            owners = dict(
+                wh.query_df(
+                    "select schemaname || '.' || tablename, tableowner from pg_tables "
+                    "where schemaname in ('raw', 'marts')"
+                ).itertuples(index=False, name=None)
+            )
+        assert len(keys) > 50 and all(
+            pk == hashlib.md5(f"{key}{nip}".encode()).hexdigest()
+            for nip, pk in keys.itertuples(index=False, name=None)
+        )
+        assert owners["raw.presensi"] == owners["raw.load_audit"] == LOADER
+        assert owners["marts.dim_pegawai"] == owners["marts.fct_presensi_harian"] == TRANSFORMER
+        assert owners["marts.skor_kinerja"] == ML
 
 
 # Both read the one DuckDB night of the module fixture: one worker builds it once.

@@ -7,7 +7,6 @@ ML login, and dbt run by a transformer login. A login of every group then tries 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,9 +14,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
-from support.hand_made_agency import HEADER_ONLY, RAW
-from support.postgres import PG_HOST, PG_PORT, admin, throwaway_database
+from support.hand_made_agency import (
+    HEADER_ONLY,
+    NIP_A,
+    NIP_B,
+    NIP_C,
+    NIP_D,
+    NIP_E,
+    NIP_F,
+    RAW,
+)
+from support.postgres import PG_HOST, PG_PORT, group_logins, throwaway_database
 from support.raw_layer import create_raw_layer
 from support.warehouse import run_dbt
 from typer.testing import CliRunner
@@ -27,6 +34,13 @@ from kinerja.publish.drift import ensure_drift_table
 from kinerja.publish.warehouse import ensure_skor_table
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
+from kinerja.warehouse.access import (
+    CARD_ROLE,
+    EMPLOYEE_ROLE,
+    grant_scope,
+    revoke_scope,
+    scoped_session,
+)
 from kinerja.warehouse.roles import (
     AUDITOR,
     BI,
@@ -44,8 +58,9 @@ pytestmark = pytest.mark.postgres
 runner = CliRunner()
 
 # What dbt builds here: a BI mart, an incremental BI mart, a restricted mart the ML exposure
-# reads, and what they are built from (an incremental restricted mart among them).
-MARTS = ("mart_kinerja_unit", "mart_peringatan_presensi_tanda_air", "dim_pegawai")
+# reads, the unit tree row-level scopes follow, and what they are built from (an incremental
+# restricted mart among them).
+MARTS = ("mart_kinerja_unit", "mart_peringatan_presensi_tanda_air", "dim_pegawai", "dim_unit_kerja")
 SERVICES = (LOADER, TRANSFORMER, ML)
 
 # The groups whose members may read each table: what README "Warehouse roles" promises.
@@ -58,9 +73,10 @@ READERS = {
     "seeds.predikat": {TRANSFORMER, HR, AUDITOR},
     "marts.mart_kinerja_unit": {TRANSFORMER, BI, HR, AUDITOR},
     "marts.mart_peringatan_presensi_tanda_air": {TRANSFORMER, BI, HR, AUDITOR},
-    "marts.dim_pegawai": {TRANSFORMER, HR, ML},
-    "marts.fct_presensi_harian": {TRANSFORMER, HR},
-    "marts.skor_kinerja": {ML, HR, TRANSFORMER},
+    "marts.dim_pegawai": {TRANSFORMER, HR, ML, EMPLOYEE_ROLE, CARD_ROLE},
+    "marts.dim_unit_kerja": {TRANSFORMER, BI, HR, AUDITOR},
+    "marts.fct_presensi_harian": {TRANSFORMER, HR, EMPLOYEE_ROLE, CARD_ROLE},
+    "marts.skor_kinerja": {ML, HR, TRANSFORMER, EMPLOYEE_ROLE, CARD_ROLE},
     "marts.drift_fitur": {ML, TRANSFORMER, BI, HR, AUDITOR},
 }
 WRITERS = {
@@ -92,42 +108,17 @@ class Built:
             yield con
 
 
-@contextmanager
-def _logins() -> Iterator[dict[str, str]]:
-    """A login per group role, dropped afterwards: roles are cluster-wide, hence unique names."""
-    run = uuid.uuid4().hex[:8]
-    names = {group: f"{group}_t{run}" for group in GROUP_ROLES}
-    try:
-        yield names
-    finally:
-        with admin() as con:
-            for name in names.values():
-                con.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
-
-
-def _create_logins(names: dict[str, str]) -> None:
-    """Service logins act as their group, so that what they create belongs to the group."""
-    with admin() as con:
-        for group, name in names.items():
-            login = sql.Identifier(name)
-            con.execute(
-                sql.SQL("create role {} login in role {}").format(login, sql.Identifier(group))
-            )
-            if group in SERVICES:
-                con.execute(
-                    sql.SQL("alter role {} set role {}").format(login, sql.Identifier(group))
-                )
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[Built]:
     work = tmp_path_factory.mktemp("roles")
     # Databases go first, then the logins: a login cannot be dropped while it has grants there.
-    with _logins() as logins, throwaway_database("kinerja_roles") as database:
+    with (
+        group_logins(GROUP_ROLES, SERVICES) as logins,
+        throwaway_database("kinerja_roles") as database,
+    ):
         settings = Settings(home=work / "home", target="postgres", pg_database=database)
         first_run = _roles_command(settings)
         assert first_run.exit_code == 0, first_run.output
-        _create_logins(logins)
         built = Built(database, settings, logins, first_run.output, work)
         create_raw_layer(built.as_group(LOADER), RAW, HEADER_ONLY)
         with connect(built.as_group(ML)) as wh:
@@ -233,3 +224,98 @@ def test_a_dbt_rebuild_keeps_each_mart_to_its_readers(built):
     )
     for table in ("marts.fct_presensi_harian", *(f"marts.{m}" for m in MARTS)):
         assert _readers(built, table) == READERS[table], table
+
+
+# ---------------------------------------------------------------------------------------------
+# Row-level access: the unit tree is U01 (A, C, E) above U02 (B, F) and U03 (D).
+# ---------------------------------------------------------------------------------------------
+
+RESTRICTED_BUILT = ("marts.dim_pegawai", "marts.fct_presensi_harian", "marts.skor_kinerja")
+EVERYONE = {NIP_A, NIP_B, NIP_C, NIP_D, NIP_E, NIP_F}
+
+
+@pytest.fixture(scope="module")
+def scores(built) -> None:
+    """A published score for every employee, written by the ML login as the night would."""
+    with connect(built.as_group(ML)) as wh:
+        for nip in sorted(EVERYONE):
+            wh.execute(
+                "insert into marts.skor_kinerja (nip, periode, skor, band, model_name, "
+                "model_version, tanggal_data, scored_at) values (:n, '2024Q3', 0.3, 'SEDANG', "
+                "'m', '1', date '2024-06-30', now())",
+                {"n": nip},
+            )
+
+
+@contextmanager
+def _scope(built: Built, login: str, *, nip: str | None = None, unit: str | None = None):
+    with connect(built.admin) as wh:
+        grant_scope(wh, login, nip=nip, kode_unit=unit)
+    try:
+        yield
+    finally:
+        with connect(built.admin) as wh:
+            revoke_scope(wh, login)
+
+
+def _visible(built: Built, login: str, table: str, *, as_user: str | None = None) -> set[str]:
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=login, dbname=built.database) as con:
+        if as_user is not None:  # what a login that is not the card may try
+            con.execute("select set_config('kinerja.pengguna', %s, false)", (as_user,))
+        return {row[0] for row in con.execute(f"select distinct nip from {table}")}
+
+
+@pytest.mark.parametrize("table", RESTRICTED_BUILT)
+def test_an_hr_reader_sees_the_subtree_of_their_unit(built, scores, table):
+    hr = built.logins[HR]
+    assert _visible(built, hr, table) == set(), "no scope, no rows"
+    with _scope(built, hr, unit="U02"):
+        assert _visible(built, hr, table) == {NIP_B, NIP_F}
+    with _scope(built, hr, unit="U01"):
+        assert _visible(built, hr, table) == EVERYONE
+
+
+@pytest.mark.parametrize("table", RESTRICTED_BUILT)
+def test_an_employee_login_sees_their_own_rows_only(built, scores, table):
+    employee = built.logins[EMPLOYEE_ROLE]
+    with _scope(built, employee, nip=NIP_B), _scope(built, "kepala_u01", unit="U01"):
+        assert _visible(built, employee, table) == {NIP_B}
+        # The card's setting is honoured for the card's logins only.
+        assert _visible(built, employee, table, as_user="kepala_u01") == {NIP_B}
+
+
+def test_the_ml_steps_read_every_row_and_bi_no_restricted_table(built, scores):
+    assert _visible(built, built.logins[ML], "marts.dim_pegawai") == EVERYONE
+    assert not _can(built, BI, "select * from marts.dim_pegawai limit 1")
+
+
+def test_the_card_sees_the_person_it_serves_whatever_its_query(built, scores):
+    """A card session filters by `terlihat`; the database refuses other rows even to a query
+    that forgets to."""
+    card = built.as_group(CARD_ROLE)
+    with _scope(built, NIP_D, nip=NIP_D), _scope(built, "atasan_u02", nip=NIP_B, unit="U02"):
+        for pengguna, expected in ((NIP_D, {NIP_D}), ("atasan_u02", {NIP_B, NIP_F})):
+            with scoped_session(card, pengguna) as wh:
+                assert set(wh.query_df("select nip from terlihat")["nip"]) == expected
+                for table in RESTRICTED_BUILT:
+                    unfiltered = wh.query_df(f"select distinct nip from {table}")
+                    assert set(unfiltered["nip"]) == expected, table
+        with scoped_session(card, "nobody") as wh:
+            assert wh.query_df("select nip from marts.skor_kinerja").empty
+
+
+def test_a_card_session_cannot_write(built, scores):
+    card = built.as_group(CARD_ROLE)
+    with (
+        _scope(built, NIP_A, nip=NIP_A),
+        scoped_session(card, NIP_A) as wh,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
+    ):
+        wh.execute("create table marts.coba (x int)")
+
+
+def test_row_level_security_survives_a_rebuild(built, scores):
+    run_dbt(built.as_group(TRANSFORMER), built.work, "run", "--select", "dim_pegawai")
+    hr = built.logins[HR]
+    with _scope(built, hr, unit="U03"):
+        assert _visible(built, hr, "marts.dim_pegawai") == {NIP_D}
