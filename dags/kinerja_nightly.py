@@ -1,5 +1,5 @@
 """kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish ->
-the BI snapshot and retention, nightly.
+the BI snapshot -> retention, nightly.
 
 Thin on purpose: every task is one call to a step of `kinerja.night.steps`, imported here. The
 night's data interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date,
@@ -147,9 +147,15 @@ def kinerja_nightly():
     validated = validate_extracts(load_extracts())
     trained = train_model()
     published = score_and_publish()
-    validated >> transform >> validate_marts() >> trained >> published
-    # Neither waits for the other: retention touches no mart, and the snapshot reads only marts.
-    published >> [publish_bi_snapshot(), apply_retention()]
+    (
+        validated
+        >> transform
+        >> validate_marts()
+        >> trained
+        >> published
+        >> publish_bi_snapshot()
+        >> apply_retention()
+    )
 
 
 kinerja_nightly()

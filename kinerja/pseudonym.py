@@ -18,9 +18,9 @@ Cosmos shows in Airflow's rendered fields and XComs, holds only the variable's n
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
+from kinerja.private_files import installation_secret_file
 from kinerja.settings import Settings
 
 KEY_VARIABLE = "KINERJA_PSEUDONYM_KEY"
@@ -51,34 +51,13 @@ def installation_key(settings: Settings) -> str:
 
 
 def _read_or_create(path: Path) -> str:
-    if not path.exists():
-        _create(path)
-    key = path.read_text(encoding="utf-8").strip()
+    key = installation_secret_file(path)
     if not key:
         raise MissingPseudonymKey(
             f"{path} is empty: restore the installation's key or set {KEY_VARIABLE} "
             "(a new key changes every pegawai_key, see README: rotating the pseudonym key)"
         )
     return key
-
-
-def _create(path: Path) -> None:
-    """Written whole under a temporary name and linked into place: two processes starting at
-    once agree on one key, and nobody reads half a file."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.parent.chmod(0o700)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
-            fh.write(secrets.token_urlsafe(32) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(partial, path)
-    except FileExistsError:
-        pass  # another process created it first: its key is the installation's
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def postgres_options(key: str, existing: str = "") -> str:

@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     # start. Never a default in code: a shared secret re-identifies every BI row.
     pseudonym_key: SecretStr | None = None
 
+    # The employee card (kinerja.card): the secret its session cookies are signed with, unset as
+    # the pseudonym key is (the embedded demo keeps a generated one under <home>/secrets, any
+    # other installation refuses to serve); how long a login lasts; and whether the cookie is
+    # sent over HTTPS only, as it must be behind the agency's reverse proxy (browsers also keep a
+    # Secure cookie from http://localhost, so the demo works either way).
+    card_session_secret: SecretStr | None = None
+    card_session_hours: float = Field(default=8, gt=0)
+    card_secure_cookie: bool = True
+    # Who says a login is who they claim: "local" is the password store under <home>/card.
+    card_auth: Literal["local"] = "local"
+
     mlflow_tracking_uri: str | None = None  # default: SQLite store under <home>/mlflow
     model_name: str = "kinerja_risiko_kinerja"
     # A challenger replaces the champion only when it beats it by this much PR-AUC, both measured
@@ -114,12 +125,43 @@ class Settings(BaseSettings):
     # Retention (kinerja.retention, the night's last task): how long each kind of data is kept,
     # counted back from the night's date; 0 keeps it forever. The reasons for the defaults are in
     # the README (Personal data > Retention).
-    retention_raw_years: int = Field(default=2, ge=0)  # full years kept before the current one
-    retention_quarantine_days: int = Field(default=180, ge=0)
-    retention_load_audit_days: int = Field(default=3650, ge=0)
-    retention_reports_days: int = Field(default=365, ge=0)
-    retention_data_docs_days: int = Field(default=90, ge=0)
-    retention_outbox_days: int = Field(default=30, ge=0)
+    # Each description says what is kept and why this long (the DPIA quotes it).
+    retention_raw_years: int = Field(
+        default=2,
+        ge=0,
+        description="raw rows as delivered (NIK, names, contacts, punches, leave, ratings), full "
+        "calendar years kept before the current one: the 9-box compares two annual SKP levels, "
+        "discipline and JP count per year, training backtests 4 quarters",
+    )
+    retention_quarantine_days: int = Field(
+        default=180,
+        ge=0,
+        description="quarantined rows (NIP, key, failing value): time to correct and re-deliver",
+    )
+    retention_load_audit_days: int = Field(
+        default=3650,
+        ge=0,
+        description="load audit (no personal values): what an auditor checks deliveries, "
+        "retractions and purges against",
+    )
+    retention_reports_days: int = Field(
+        default=365,
+        ge=0,
+        description="per-night run reports: compare nights over a year; rejection messages may "
+        "quote a value",
+    )
+    retention_data_docs_days: int = Field(
+        default=90,
+        ge=0,
+        description="Data Docs validation pages and GX results: they show up to 10 unexpected "
+        "values per check, which may be personal",
+    )
+    retention_outbox_days: int = Field(
+        default=30,
+        ge=0,
+        description="outbox folders of scores per NIP: a source system imports each the next "
+        "morning; marts.skor_kinerja keeps every score",
+    )
 
     # Where a failed task of the night is reported (kinerja.night.alerts); each channel is off
     # while its address is unset. SMTP is a plain relay (no login), as agency mail relays for

@@ -49,6 +49,35 @@ OUT_OF_SCOPE = (
         "without re-validation."
     ),
 )
+# The same statements in Bahasa Indonesia, for the people scored: the employee card shows them
+# next to each score (kinerja.card). Item for item as above; change both together.
+INTENDED_USE_ID = (
+    (
+        "Mengurutkan ASN aktif menurut peluang predikat kinerja triwulan berikutnya Butuh "
+        "Perbaikan atau lebih rendah, agar BKPSDM dan atasan langsung dapat meninjau lebih awal "
+        "siapa yang mungkin memerlukan pembinaan atau pelatihan, beserta alasan setiap skor."
+    ),
+    (
+        "Skor adalah ajakan untuk berdialog dan ditinjau oleh manusia, bukan temuan atau "
+        "penilaian tentang pegawai."
+    ),
+)
+OUT_OF_SCOPE_ID = (
+    "Keputusan otomatis dalam bentuk apa pun: manusia yang memutuskan, setelah peninjauan.",
+    (
+        "Keputusan tentang gaji atau tunjangan kinerja, hukuman disiplin, kenaikan pangkat, "
+        "mutasi, penempatan dalam kelompok rencana suksesi (talent pool), atau langkah karier "
+        "lainnya."
+    ),
+    (
+        "Menggantikan penilaian SKP atau pertimbangan pejabat penilai; skor memperkirakan "
+        "predikat, bukan memberikannya."
+    ),
+    (
+        "Pegawai di luar populasi pelatihan model (misalnya triwulan atau instansi yang belum "
+        "pernah dilihat model) tanpa validasi ulang."
+    ),
+)
 LABEL_DEFINITION = (
     f"`{LABEL_COLUMN}` = 1 when the next quarter's recomputed predikat (PermenPANRB 6/2022 "
     "matrix) is Butuh Perbaikan or worse (seed `predikat`, berisiko = 1), 0 otherwise; rows "

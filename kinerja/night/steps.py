@@ -34,6 +34,9 @@ class NightFailed(RuntimeError):
 
 
 def load_extracts(as_of: date, settings: Settings | None = None) -> LoadResult:
+    """Tonight's deliveries (and earlier dates never loaded) into the raw layer, one atomic batch
+    per extract and date; rows breaking a row rule go to raw.quarantine, every batch to
+    raw.load_audit."""
     from kinerja.load import load_night
 
     settings = (settings or get_settings()).as_service("loader")
@@ -109,6 +112,8 @@ def validate_marts(as_of: date, settings: Settings | None = None) -> MartsResult
 
 
 def train_model(as_of: date, settings: Settings | None = None) -> TrainResult:
+    """On its cadence, train the risk model on the point-in-time features, audit its fairness and
+    register it in MLflow; it becomes champion only when fair and better."""
     from ml.train import train_and_register
 
     settings = (settings or get_settings()).as_service("ml")
@@ -118,6 +123,8 @@ def train_model(as_of: date, settings: Settings | None = None) -> TrainResult:
 
 
 def score_and_publish(as_of: date, settings: Settings | None = None) -> PublishResult:
+    """Score every active employee with the champion (probability, band, three reasons) and
+    publish the scores to marts.skor_kinerja and the outbox, with each feature's drift."""
     from kinerja.publish import publish_scores
     from ml.score import score_active_employees
 

@@ -10,9 +10,9 @@ the next process to connect opens the new one, and nothing the night does waits 
 What goes in is what the role `kinerja_bi` reads on PostgreSQL: the relations of the marts schema
 not declared `akses: terbatas` (kinerja.transform.akses), copied table by table inside DuckDB
 (ATTACH, `create table as`), so the cost is the size of the BI marts and memory stays within the
-warehouse connection's limit. As a second lock, a BI mart holding a column the extract contract
-declares personal or an employee number (nip, nik, nama, tanggal_lahir, nip_atasan, ...) stops the
-step and the previous snapshot stays. On PostgreSQL BI reads the warehouse under its role: there
+warehouse connection's limit. As a second lock, a BI mart holding a direct identifier
+(kinerja.contract.personal: nip, nik, nama, tanggal_lahir, nip_atasan, ...) stops the step and the
+previous snapshot stays. On PostgreSQL BI reads the warehouse under its role: there
 is no snapshot to write.
 """
 
@@ -26,9 +26,10 @@ from pathlib import Path
 
 import duckdb
 
-from kinerja.contract import EXTRACTS, Kind
+from kinerja.contract.personal import DIRECT_IDENTIFIERS
 from kinerja.settings import Settings
-from kinerja.transform.akses import MARTS_SCHEMA, MartRelation, bi_marts
+from kinerja.transform.akses import bi_marts
+from kinerja.transform.catalog import MARTS_SCHEMA, Relation
 from kinerja.warehouse.duckdb import open_duckdb
 
 # Tables of the snapshot's own schema `main`: when it was made and what it holds, so a dashboard
@@ -53,17 +54,6 @@ class BiSnapshot:
     rows: dict[str, int] = field(default_factory=dict)  # per mart copied
     bytes: int = 0
     seconds: float = 0.0
-
-
-def identifying_columns() -> frozenset[str]:
-    """Column names no BI mart may carry: what the contract declares personal, and every NIP or
-    NIK column (a supervisor's or rater's NIP identifies them as well as their own)."""
-    return frozenset(
-        column.name
-        for extract in EXTRACTS.values()
-        for column in extract.columns
-        if column.personal or column.kind in (Kind.NIP, Kind.NIK)
-    )
 
 
 def _ident(name: str) -> str:
@@ -98,7 +88,8 @@ def write_bi_snapshot(settings: Settings, as_of: date) -> BiSnapshot:
     made_at = datetime.now(UTC)
     con = open_duckdb(settings.duckdb_path, settings)
     try:
-        columns = _columns_to_copy(con, [m.name for m in marts if m.built_by_dbt], marts)
+        built = [m.name for m in marts if not m.written_by_python]
+        columns = _columns_to_copy(con, built, marts)
         rows = _copy(con, partial, columns, as_of, made_at)
     except BaseException:
         for path in (partial, partial.with_name(partial.name + ".wal")):
@@ -120,7 +111,7 @@ def write_bi_snapshot(settings: Settings, as_of: date) -> BiSnapshot:
 
 
 def _columns_to_copy(
-    con: duckdb.DuckDBPyConnection, required: list[str], marts: list[MartRelation]
+    con: duckdb.DuckDBPyConnection, required: list[str], marts: list[Relation]
 ) -> dict[str, list[str]]:
     """The columns of each BI mart present in the warehouse, in table order; refuses a missing
     model (the night that just built them would be inconsistent) and any identifying column."""
@@ -136,13 +127,12 @@ def _columns_to_copy(
     missing = [name for name in required if name not in present]
     if missing:
         raise SnapshotRefused(f"BI marts missing from the warehouse: {', '.join(missing)}")
-    forbidden = identifying_columns()
     columns = {m.name: present[m.name] for m in marts if m.name in present}
     breaches = [
         f"{MARTS_SCHEMA}.{table}.{column}"
         for table, names in columns.items()
         for column in names
-        if column.lower() in forbidden
+        if column.lower() in DIRECT_IDENTIFIERS
     ]
     if breaches:
         raise SnapshotRefused(

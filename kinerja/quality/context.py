@@ -8,7 +8,7 @@ is written into the repository; validation results and the Data Docs site go und
 through the variables the YAML leaves open, and the suites are rebuilt from the contract.
 
 Creating a context is cheap (importing GX is not), and one context per process and KINERJA_HOME
-is reused so the seven suites and the DataFrame checkpoints are registered once.
+is reused so the extracts' suites and the DataFrame checkpoints are registered once.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sqlalchemy.engine import URL
 
 from kinerja.contract.extracts import EXTRACTS, get_extract
 from kinerja.project import GX_CONFIG_FILE
-from kinerja.quality.suites import KEY_IN_BATCH, build_suite, key_in_batch_sql, suite_name
+from kinerja.quality.suites import KEY_IN_BATCH, build_suites, key_in_batch_sql
 from kinerja.settings import Settings
 
 DATA_DOCS_SITE = "local_site"
@@ -47,6 +47,16 @@ RESULT_FORMAT: dict[str, Any] = {
     "unexpected_index_column_names": ROW_PROVENANCE,
     "return_unexpected_index_query": False,
 }
+# For the suites of personal columns: the counts, files and row numbers without the values, so
+# neither the results store nor the Data Docs keep a delivered NIK, name or birth date. GX then
+# lists the rows as one record of columns ({"_source_file": [...], "_row_number": [...]}); on
+# pandas that record names every unexpected row, not just the first ten (in SQL it is limited).
+PERSONAL_RESULT_FORMAT: dict[str, Any] = RESULT_FORMAT | {"exclude_unexpected_values": True}
+
+
+def result_format(suite: gx.ExpectationSuite) -> dict[str, Any]:
+    return PERSONAL_RESULT_FORMAT if (suite.meta or {}).get("personal") else RESULT_FORMAT
+
 
 # Batch ids made of these characters are written into the query as a plain literal. Anything
 # else (a colon, which SQLAlchemy's text() would take for a bind parameter, a quote, a percent
@@ -78,51 +88,58 @@ def batch_query(extract: str, batch_ids: Sequence[str]) -> str:
     return f"select *{key} from raw.{spec.name} where _batch_id in ({literals})"
 
 
-def _checkpoint(name: str, definition: gx.ValidationDefinition) -> gx.Checkpoint:
+def _checkpoint(
+    name: str, definition: gx.ValidationDefinition, result_format: dict[str, Any] = RESULT_FORMAT
+) -> gx.Checkpoint:
     return gx.Checkpoint(
         name=name,
         validation_definitions=[definition],
         actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DATA_DOCS_SITE])],
-        result_format=RESULT_FORMAT,
+        result_format=result_format,
     )
 
 
 @dataclass
 class QualityContext:
-    """A GX context holding one suite per extract and the checkpoints that validate raw batches."""
+    """A GX context holding each extract's suites and the checkpoints that validate raw batches."""
 
     context: AbstractDataContext
     data_docs_dir: Path
     validations_dir: Path
+    suite_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extract -> suites
     _frame_checkpoints: dict[str, gx.Checkpoint] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def suite(self, extract: str) -> gx.ExpectationSuite:
-        return self.context.suites.get(suite_name(extract))
+    def suites(self, extract: str) -> list[gx.ExpectationSuite]:
+        """The extract's suites: non-personal columns first, then personal ones if any."""
+        return [self.context.suites.get(name) for name in self.suite_names[extract]]
 
-    def frame_checkpoint(self, extract: str, update_docs: bool = True) -> gx.Checkpoint:
-        """The checkpoint that validates a pandas DataFrame of one extract's batch.
+    def frame_checkpoints(self, extract: str, update_docs: bool = True) -> list[gx.Checkpoint]:
+        """The checkpoints (one per suite) that validate a pandas DataFrame of one extract's batch.
 
-        Without `update_docs` it only stores the result: a night validating months of batches
+        Without `update_docs` they only store the results: a night validating months of batches
         one by one builds their Data Docs pages once at the end.
         """
-        key = f"frame_{extract}" if update_docs else f"frame_{extract}_no_docs"
         with self._lock:
-            if key not in self._frame_checkpoints:
-                datasource = self.context.data_sources.get(FRAME_DATASOURCE)
-                if extract in datasource.get_asset_names():
-                    batch = datasource.get_asset(extract).get_batch_definition("batch")
-                else:
-                    asset = datasource.add_dataframe_asset(name=extract)
-                    batch = asset.add_batch_definition_whole_dataframe(name="batch")
-                definition = self.context.validation_definitions.add(
-                    gx.ValidationDefinition(name=key, data=batch, suite=self.suite(extract))
-                )
-                checkpoint = _checkpoint(key, definition)
-                if not update_docs:
-                    checkpoint.actions = []
-                self._frame_checkpoints[key] = self.context.checkpoints.add(checkpoint)
-            return self._frame_checkpoints[key]
+            datasource = self.context.data_sources.get(FRAME_DATASOURCE)
+            if extract in datasource.get_asset_names():
+                batch = datasource.get_asset(extract).get_batch_definition("batch")
+            else:
+                asset = datasource.add_dataframe_asset(name=extract)
+                batch = asset.add_batch_definition_whole_dataframe(name="batch")
+            checkpoints = []
+            for suite in self.suites(extract):
+                key = f"frame_{suite.name}" + ("" if update_docs else "_no_docs")
+                if key not in self._frame_checkpoints:
+                    definition = self.context.validation_definitions.add(
+                        gx.ValidationDefinition(name=key, data=batch, suite=suite)
+                    )
+                    checkpoint = _checkpoint(key, definition, result_format(suite))
+                    if not update_docs:
+                        checkpoint.actions = []
+                    self._frame_checkpoints[key] = self.context.checkpoints.add(checkpoint)
+                checkpoints.append(self._frame_checkpoints[key])
+            return checkpoints
 
     def dataset_checkpoint(
         self, name: str, suite: gx.ExpectationSuite, index_columns: Sequence[str]
@@ -153,10 +170,11 @@ class QualityContext:
             return self.context.checkpoints.add_or_update(checkpoint)
 
     @contextmanager
-    def postgres_checkpoint(
+    def postgres_checkpoints(
         self, settings: Settings, extract: str, batch_ids: Sequence[str]
-    ) -> Iterator[gx.Checkpoint]:
-        """A checkpoint over `raw.<extract>` rows of some batches, validated inside PostgreSQL.
+    ) -> Iterator[list[gx.Checkpoint]]:
+        """Checkpoints (one per suite) over `raw.<extract>` rows of some batches, validated
+        inside PostgreSQL.
 
         The query asset is registered for this one run and removed afterwards, so a long-lived
         process does not collect one asset per batch it ever validated.
@@ -178,16 +196,24 @@ class QualityContext:
                 name=asset_name, query=batch_query(extract, batch_ids)
             )
             batch = asset.add_batch_definition_whole_table(name="batch")
-            definition = self.context.validation_definitions.add(
-                gx.ValidationDefinition(name=asset_name, data=batch, suite=self.suite(extract))
-            )
-            checkpoint = self.context.checkpoints.add(_checkpoint(asset_name, definition))
+            checkpoints = []
+            for suite in self.suites(extract):
+                name = f"{suite.name}_{batches_digest}"
+                definition = self.context.validation_definitions.add(
+                    gx.ValidationDefinition(name=name, data=batch, suite=suite)
+                )
+                checkpoints.append(
+                    self.context.checkpoints.add(
+                        _checkpoint(name, definition, result_format(suite))
+                    )
+                )
         try:
-            yield checkpoint
+            yield checkpoints
         finally:
             with self._lock:
-                self.context.checkpoints.delete(checkpoint.name)
-                self.context.validation_definitions.delete(definition.name)
+                for checkpoint in checkpoints:
+                    self.context.checkpoints.delete(checkpoint.name)
+                    self.context.validation_definitions.delete(checkpoint.name)
                 datasource.delete_asset(asset_name)
 
 
@@ -208,11 +234,16 @@ def _create(data_docs_dir: Path, validations_dir: Path) -> QualityContext:
             "data_docs_dir": str(data_docs_dir),
         },
     )
+    suite_names: dict[str, tuple[str, ...]] = {}
     for extract in EXTRACTS.values():
-        context.suites.add(build_suite(extract))
+        suites = [context.suites.add(suite) for suite in build_suites(extract)]
+        suite_names[extract.name] = tuple(suite.name for suite in suites)
     context.data_sources.add_pandas(name=FRAME_DATASOURCE)
     return QualityContext(
-        context=context, data_docs_dir=data_docs_dir, validations_dir=validations_dir
+        context=context,
+        data_docs_dir=data_docs_dir,
+        validations_dir=validations_dir,
+        suite_names=suite_names,
     )
 
 

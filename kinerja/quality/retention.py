@@ -1,8 +1,9 @@
 """Retention of the Data Docs validation pages and the validation results they are built from.
 
-Both hold up to a few unexpected values per expectation, which may be personal (a malformed NIK,
-a phone number): they go after the retention period, counted by the day they were written. The
-site's index lists what remains the next time a validation rebuilds it.
+Both hold the file and row of a few offending rows per expectation and, for non-personal columns
+only, their values (kinerja.quality.context withholds the personal ones): they go after the
+retention period, counted by the day they were written. The site's index lists what remains the
+next time a validation rebuilds it.
 """
 
 from __future__ import annotations

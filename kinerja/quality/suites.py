@@ -3,9 +3,17 @@
 The raw layer keeps every value as delivered text, so every rule here is about text: presence,
 shape (regular expressions) and membership of a code set, case-insensitive as the contract says.
 Severity decides what stops the nightly run: a critical failure does, a warning is only reported.
+
+Each extract gets up to two suites: one for the expectations that judge no personal column, whose
+results show the offending values as delivered, and one (`raw_<extract>_personal`) for those that
+judge a personal column (`Column.personal`), whose results keep counts, file and row number but
+never the values (`kinerja.quality.context` gives each suite its result format).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import great_expectations as gx
 from great_expectations.expectations import Expectation
@@ -45,8 +53,22 @@ KIND_PATTERNS: dict[Kind, str] = {
 _REGEX_SPECIALS = set(r"\.^$|?*+()[]{}")
 
 
-def suite_name(extract: str) -> str:
-    return f"raw_{extract}"
+PERSONAL_SUITE_SUFFIX = "_personal"
+
+
+def suite_name(extract: str, personal: bool = False) -> str:
+    return f"raw_{extract}{PERSONAL_SUITE_SUFFIX if personal else ''}"
+
+
+def judged_columns(extract: Extract, kwargs: Mapping[str, Any]) -> list[str]:
+    """The contract columns an expectation judges, from its kwargs (the derived key-in-batch
+    column stands for the extract's key columns)."""
+    columns = [kwargs["column"]] if "column" in kwargs else list(kwargs.get("column_list", []))
+    return extract.key_columns if columns == [KEY_IN_BATCH] else columns
+
+
+def judges_personal_values(extract: Extract, columns: Iterable[str]) -> bool:
+    return any(c in extract.column_names and extract.column(c).personal for c in columns)
 
 
 def accepted_values(column: Column) -> tuple[str, ...]:
@@ -137,13 +159,32 @@ def key_in_batch_sql(extract: Extract) -> str:
     return " || '|' || ".join(parts)
 
 
-def build_suite(extract: Extract) -> gx.ExpectationSuite:
+def contract_expectations(extract: Extract) -> list[Expectation]:
+    """Every expectation the contract implies for the extract, in column order, key last."""
     expectations: list[Expectation] = []
     for column in extract.columns:
         expectations.extend(column_expectations(column))
     expectations.extend(key_expectations(extract))
-    return gx.ExpectationSuite(
-        name=suite_name(extract.name),
-        expectations=expectations,
-        meta={"extract": extract.name, "contract_version": CONTRACT_VERSION},
-    )
+    return expectations
+
+
+def build_suites(extract: Extract) -> list[gx.ExpectationSuite]:
+    """The extract's suite of expectations on non-personal columns, then, if it has personal
+    columns, the suite of those (meta `personal`), which is validated with the values withheld."""
+    groups: dict[bool, list[Expectation]] = {False: [], True: []}
+    for expectation in contract_expectations(extract):
+        columns = judged_columns(extract, expectation.configuration.kwargs)
+        groups[judges_personal_values(extract, columns)].append(expectation)
+    return [
+        gx.ExpectationSuite(
+            name=suite_name(extract.name, personal),
+            expectations=expectations,
+            meta={
+                "extract": extract.name,
+                "contract_version": CONTRACT_VERSION,
+                "personal": personal,
+            },
+        )
+        for personal, expectations in groups.items()
+        if expectations or not personal
+    ]

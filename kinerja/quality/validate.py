@@ -37,7 +37,14 @@ from kinerja.quality.outcome import (
     UnexpectedRow,
     ValidationOutcome,
 )
-from kinerja.quality.suites import BATCH_COLUMN, KEY_IN_BATCH, accepted_values
+from kinerja.quality.suites import (
+    BATCH_COLUMN,
+    KEY_IN_BATCH,
+    accepted_values,
+    judged_columns,
+    judges_personal_values,
+)
+from kinerja.quality.unexpected import unexpected_rows
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 
@@ -80,9 +87,9 @@ def validate_batches(
 
     if frame is None and settings.target == "postgres":
         files, row_count = _batch_files(settings, spec, batch_ids)
-        with quality.postgres_checkpoint(settings, spec.name, batch_ids) as checkpoint:
-            result = checkpoint.run(run_id=run_id)
-        return _outcome(spec, label, files, row_count, [result], quality.context)
+        with quality.postgres_checkpoints(settings, spec.name, batch_ids) as checkpoints:
+            results = [checkpoint.run(run_id=run_id) for checkpoint in checkpoints]
+        return _outcome(spec, label, files, row_count, results, quality.context)
     if frame is not None:
         return _outcome(
             spec, label, *_validate_frame(quality, spec, frame, batch_ids[-1]), quality.context
@@ -90,14 +97,14 @@ def validate_batches(
     files: set[str] = set()
     row_count, results = 0, []
     for chunk_ids, batch_frame in raw_batch_frames(settings, spec, batch_ids):
-        batch_files, batch_rows, [result] = _validate_frame(
+        batch_files, batch_rows, chunk_results = _validate_frame(
             quality, spec, batch_frame, chunk_ids[-1], update_docs=False
         )
         # Free the chunk before the next one is read: only the counts and examples are kept.
         del batch_frame
         files.update(batch_files)
         row_count += batch_rows
-        results.append(result)
+        results.extend(chunk_results)
     identifiers = [i for r in results for i in r.run_results]
     if identifiers:
         quality.context.build_data_docs(
@@ -117,10 +124,11 @@ def _validate_frame(
     files = tuple(sorted(frame["_source_file"].dropna().astype(str).unique()))
     # The run name files the result under the batch in the results store and the Data Docs.
     run_id = RunIdentifier(run_name=_UNSAFE_IN_PATH.sub("_", batch_id))
-    result = quality.frame_checkpoint(spec.name, update_docs).run(
-        batch_parameters={"dataframe": frame}, run_id=run_id
-    )
-    return files, len(frame), [result]
+    results = [
+        checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+        for checkpoint in quality.frame_checkpoints(spec.name, update_docs)
+    ]
+    return files, len(frame), results
 
 
 def validate_night(
@@ -232,9 +240,12 @@ def _outcome(
     """One outcome for the extract from the results of its batches, added up expectation by
     expectation: the same counts and first examples as one run over every batch together."""
     merged: dict[str, tuple[bool, FailedExpectation]] = {}
-    identifier = None
+    identifier, identifier_passed = None, True
     for result in results:
-        (identifier, suite_result), *_ = result.run_results.items()
+        (run_identifier, suite_result), *_ = result.run_results.items()
+        # The page to open: the newest one that shows a failure, else the newest of all.
+        if identifier_passed or not suite_result.success:
+            identifier, identifier_passed = run_identifier, suite_result.success
         for r in suite_result.results:
             key = r.expectation_config.id or repr(r.expectation_config.to_json_dict())
             found = _failure(spec, r)
@@ -281,9 +292,7 @@ def _add(a: FailedExpectation, b: FailedExpectation) -> FailedExpectation:
 def _failure(spec: Extract, r: ExpectationValidationResult) -> FailedExpectation:
     config = r.expectation_config
     kwargs = config.kwargs
-    columns = [kwargs["column"]] if "column" in kwargs else list(kwargs.get("column_list", []))
-    if columns == [KEY_IN_BATCH]:
-        columns = spec.key_columns
+    columns = judged_columns(spec, kwargs)
     details = r.result or {}
     severity = getattr(config.severity, "value", None) or (config.meta or {}).get(
         "severity", CRITICAL
@@ -296,7 +305,7 @@ def _failure(spec: Extract, r: ExpectationValidationResult) -> FailedExpectation
         unexpected_count=details.get("unexpected_count"),
         element_count=details.get("element_count"),
         examples=tuple(_unexpected_rows(details, columns)),
-        personal=any(c in spec.column_names and spec.column(c).personal for c in columns),
+        personal=judges_personal_values(spec, columns),
         error=_error_message(r),
     )
 
@@ -319,7 +328,7 @@ def _rule(spec: Extract, expectation_type: str, kwargs: Mapping[str, Any], rule:
 
 
 def _unexpected_rows(details: Mapping[str, Any], columns: list[str]) -> Iterable[UnexpectedRow]:
-    for row in details.get("partial_unexpected_index_list") or []:
+    for row in unexpected_rows(details, PARTIAL_UNEXPECTED_COUNT):
         if KEY_IN_BATCH in row:  # the derived key-in-batch column: show the key as delivered
             row = {**row, **dict(zip(columns, str(row[KEY_IN_BATCH]).split("|")))}
         values = [None if _is_missing(row.get(c)) else row.get(c) for c in columns]

@@ -316,3 +316,17 @@ def diff(before: Mapping[str, str], after: Mapping[str, str]) -> list[Change]:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+# What each group role is for, in one line: the DPIA (kinerja.docs.dpia) lists the recipients of
+# personal data from here. What each may read is the grants above and dbt's (macros/grants.sql).
+ROLE_DUTIES: dict[str, str] = {
+    LOADER: "loads the nightly deliveries into raw, quarantines bad rows, keeps the load audit",
+    TRANSFORMER: "runs dbt: builds staging, intermediate, snapshots, seeds and marts from raw",
+    ML: "trains and scores the risk model; writes marts.skor_kinerja and marts.drift_fitur",
+    BI: "BI analysts' tools: the marts not marked restricted (pseudonymous keys, aggregates)",
+    HR: "HR managers (BKPSDM): every mart, restricted rows only within their unit scope",
+    AUDITOR: "checks the nights: load audit, retention log, the marts not marked restricted",
+    EMPLOYEE_ROLE: "an employee's own login: their own rows in the restricted marts and scores",
+    CARD_ROLE: "the employee card's service login: a kinerja_pegawai member acting for one employee",
+}

@@ -16,15 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from kinerja.contract.personal import DIRECT_IDENTIFIERS
 from kinerja.night.steps import NightFailed, publish_bi_snapshot
-from kinerja.publish.bi_snapshot import (
-    INFO_TABLE,
-    SnapshotRefused,
-    identifying_columns,
-    write_bi_snapshot,
-)
+from kinerja.publish.bi_snapshot import INFO_TABLE, SnapshotRefused, write_bi_snapshot
 from kinerja.settings import Settings
-from kinerja.transform.akses import bi_marts, mart_relations
+from kinerja.transform.akses import bi_marts, bi_marts_of
+from kinerja.transform.catalog import relations
 from kinerja.transform.manifest import write_manifest
 from kinerja.warehouse import connect
 
@@ -42,12 +39,10 @@ def settings(tmp_path) -> Settings:
 def warehouse(settings) -> Settings:
     """Every table of the marts schema the project declares, restricted ones included, one row
     each; the restricted ones hold a nip as the real ones do."""
-    relations = mart_relations(
-        json.loads(settings.dbt_target_dir.joinpath("manifest.json").read_text())
-    )
+    manifest = json.loads(settings.dbt_target_dir.joinpath("manifest.json").read_text())
     with connect(settings) as wh:
         wh.ensure_schema("marts")
-        for r in relations:
+        for r in (r for r in relations(manifest) if r.schema == "marts"):
             extra = ", '199001012015031001' as nip" if r.restricted else ""
             wh.execute(f"create table marts.{r.name} as select 1 as nilai{extra}")
     return settings
@@ -60,16 +55,16 @@ def _read(path: Path, sql: str):
 
 def test_bi_marts_are_the_marts_not_declared_restricted(settings):
     manifest = json.loads(settings.dbt_target_dir.joinpath("manifest.json").read_text())
-    relations = {r.name: r for r in mart_relations(manifest)}
+    marts = {r.name: r for r in relations(manifest) if r.schema == "marts"}
     bi = {r.name for r in bi_marts(settings)}
-    assert bi == {name for name, r in relations.items() if not r.restricted}
+    assert bi == {name for name, r in marts.items() if not r.restricted}
     # What a BI tool joins the marts with, and the drift table scoring writes, are BI's.
     assert {"dim_tanggal", "dim_unit_kerja", "mart_kinerja_unit", "drift_fitur"} <= bi
     assert not {"dim_pegawai", "fct_presensi_harian", "skor_kinerja"} & bi
     # The declaration decides: a mart marked restricted in its yml leaves BI's list.
     marked = copy.deepcopy(manifest)
     marked["nodes"]["model.kinerja.mart_kinerja_unit"]["config"]["meta"]["akses"] = "terbatas"
-    assert "mart_kinerja_unit" not in {r.name for r in mart_relations(marked) if not r.restricted}
+    assert "mart_kinerja_unit" not in {r.name for r in bi_marts_of(marked)}
 
 
 def test_the_snapshot_holds_the_bi_marts_with_when_and_for_which_night(warehouse):
@@ -86,7 +81,7 @@ def test_the_snapshot_holds_the_bi_marts_with_when_and_for_which_night(warehouse
     assert tables == {m.name for m in bi_marts(warehouse)} == set(result.rows)
     assert set(result.rows.values()) == {1}
     columns = {c for (c,) in _read(path, "select column_name from duckdb_columns()")}
-    assert not columns & identifying_columns()
+    assert not columns & DIRECT_IDENTIFIERS
     [(night, made_at)] = _read(path, f"select tanggal_data, dibuat_pada from {INFO_TABLE}")
     assert night == NIGHT and made_at.isoformat() == result.dibuat_pada
     counted = dict(_read(path, "select nama_tabel, jumlah_baris from tabel_snapshot"))

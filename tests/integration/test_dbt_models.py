@@ -36,6 +36,7 @@ from support.warehouse import (
     run_dbt,
 )
 
+from kinerja.contract.personal import DIRECT_IDENTIFIERS
 from kinerja.transform.invoke import invoke_dbt
 from kinerja.transform.seeds import GENERATED_SEEDS, SEED_DIR, holiday_seed_text, stale_seeds
 from kinerja.warehouse import connect
@@ -427,8 +428,8 @@ def test_monthly_tukin_deduction_follows_the_kemenag_scheme(built):
 # ---------------------------------------------------------------------------------------------
 
 # Direct identifiers and personal data: only restricted layers (meta akses: terbatas) hold them.
-PERSONAL_COLUMNS = {"nip", "nik", "nama", "email", "no_hp", "tanggal_lahir", "nip_penilai",
-                    "nip_atasan"}  # fmt: skip
+# The rule is the contract's (kinerja.contract.personal), which the DPIA reads as well.
+PERSONAL_COLUMNS = DIRECT_IDENTIFIERS
 RESTRICTED_MARTS = {"dim_pegawai", "fct_presensi_harian", "fct_kinerja_periode",
                     "fct_disiplin_presensi", "fct_potongan_tukin",
                     "fitur_kinerja_pegawai", "fct_pengembangan_kompetensi",

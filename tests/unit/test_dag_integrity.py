@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from itertools import pairwise
 
 import pytest
 
@@ -87,13 +88,13 @@ def test_dag_imports_and_is_wired(report):
     assert {t: v["retries"] for t, v in steps.items() if v["retries"] < 1} == {}
     assert {v["pool"] for v in steps.values()} == {"kinerja_warehouse"}
     # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish ->
-    # the BI snapshot and retention, the last tasks (neither waits for the other).
+    # the BI snapshot -> retention, which is the last task.
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
     assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
-    assert tasks["score_and_publish"]["downstream"] == ["apply_retention", "publish_bi_snapshot"]
+    assert tasks["score_and_publish"]["downstream"] == ["publish_bi_snapshot"]
+    assert tasks["publish_bi_snapshot"]["downstream"] == ["apply_retention"]
     assert tasks["apply_retention"]["downstream"] == []
-    assert tasks["publish_bi_snapshot"]["downstream"] == []
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
 
 
@@ -164,3 +165,21 @@ def test_every_dbt_node_runs_after_validation_and_before_the_mart_checks(report)
     for task_id in (t for t in tasks if t.startswith("transform.")):
         assert _reaches(tasks, "validate_extracts", task_id)
         assert _reaches(tasks, task_id, "validate_marts")
+
+
+def test_the_dpia_lists_the_steps_in_the_order_the_dag_runs_them(report):
+    """kinerja.docs.night_steps reads the order from the DAG file's source; the DAG Airflow
+    builds from it must agree (a task group stands for its tasks)."""
+    from kinerja.docs.night_steps import night_steps
+
+    tasks = report["tasks"]
+    order = [step.task for step in night_steps()]
+
+    def members(name: str) -> list[str]:
+        return [t for t in tasks if t == name or t.startswith(f"{name}.")]
+
+    assert {t.split(".")[0] for t in tasks} == set(order)
+    for before, after in pairwise(order):
+        assert any(_reaches(tasks, a, b) for a in members(before) for b in members(after)), (
+            f"the DAG does not run {after} after {before}"
+        )

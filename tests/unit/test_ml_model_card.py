@@ -13,6 +13,10 @@ from sklearn.calibration import calibration_curve
 
 from ml.features import AUDIT_COLUMNS, FEATURE_COLUMNS
 from ml.model_card import (
+    INTENDED_USE,
+    INTENDED_USE_ID,
+    OUT_OF_SCOPE,
+    OUT_OF_SCOPE_ID,
     DataProtectionFacts,
     FairnessDimension,
     ModelCardFacts,
@@ -215,3 +219,14 @@ def test_calibration_table_matches_sklearn_and_counts_every_row():
     np.testing.assert_allclose(table["predicted"], predicted)
     np.testing.assert_allclose(table["observed"], observed)
     assert table["rows"].sum() == 400 and len(table) == 6
+
+
+def test_the_indonesian_purpose_the_employee_card_shows_matches_the_card_item_for_item():
+    """Employees read INTENDED_USE_ID and OUT_OF_SCOPE_ID on their card: the same statements as
+    the English card, no more and no fewer, and the same key terms in each."""
+    assert len(INTENDED_USE_ID) == len(INTENDED_USE)
+    assert len(OUT_OF_SCOPE_ID) == len(OUT_OF_SCOPE)
+    for english, indonesian in zip(OUT_OF_SCOPE, OUT_OF_SCOPE_ID, strict=True):
+        for term in ("tunjangan kinerja", "hukuman disiplin", "SKP"):
+            assert (term in english) == (term in indonesian), (term, english)
+    assert "Butuh Perbaikan" in INTENDED_USE[0] and "Butuh Perbaikan" in INTENDED_USE_ID[0]

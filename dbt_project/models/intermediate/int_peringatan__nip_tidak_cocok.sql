@@ -10,17 +10,29 @@
 
 with quarantined as (
 
+    -- The loader's message is not cited: the older loader's message for this rule quoted the
+    -- birth date and the NIP (`nip '...' does not start with tanggal_lahir '1985-08-17'`), and
+    -- the evidence cites no birth dates. Which part disagreed is all it lends, as a part code.
     select
         nip,
-        tanggal_ekstraksi as tanggal,
-        'Ditolak loader (' || aturan || ') pada ekstraksi ' || {{ as_text('tanggal_ekstraksi') }}
-            || ': ' || pesan as keterangan,
-        -- an older load's refusal: which part disagreed is in the loader's message only
-        cast(null as {{ dbt.type_string() }}) as bagian
-    from {{ ref('stg_loader__quarantine') }}
-    where ekstrak = 'pegawai'
-      and aturan = 'NIP_PROFILE_MISMATCH'  -- the contract's rule code (kinerja/contract/rules.py)
-      and nip is not null
+        tanggal,
+        'Ditolak loader (' || aturan || ') pada ekstraksi ' || {{ as_text('tanggal') }}
+            || coalesce(': NIP tidak cocok: ' || bagian, '') as keterangan,
+        bagian
+    from (
+        select
+            nip,
+            tanggal_ekstraksi as tanggal,
+            aturan,
+            case
+                when pesan like '%tanggal_lahir%' then 'TANGGAL_LAHIR'
+                when pesan like '%jenis_kelamin%' then 'JENIS_KELAMIN'
+            end as bagian
+        from {{ ref('stg_loader__quarantine') }}
+        where ekstrak = 'pegawai'
+          and aturan = 'NIP_PROFILE_MISMATCH'  -- the contract's rule code (kinerja/contract/rules.py)
+          and nip is not null
+    ) as refused
 
 ),
 
