@@ -1,5 +1,5 @@
 """kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish ->
-retention, nightly.
+the BI snapshot -> retention, nightly.
 
 Thin on purpose: every task is one call to a step of `kinerja.night.steps`, imported here. The
 night's data interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date,
@@ -132,6 +132,12 @@ def kinerja_nightly():
     def score_and_publish() -> dict:
         return _run(steps.score_and_publish)
 
+    # After the scores, so BI sees tonight's marts; DuckDB only (BI reads PostgreSQL under its
+    # role). It writes a file of its own, so no BI reader of the previous one can hold it up.
+    @task
+    def publish_bi_snapshot() -> dict:
+        return _run(steps.publish_bi_snapshot)
+
     # Last, and only after a good night: what the night reads is never purged under it, and a
     # failed night keeps everything for whoever investigates it.
     @task
@@ -141,7 +147,15 @@ def kinerja_nightly():
     validated = validate_extracts(load_extracts())
     trained = train_model()
     published = score_and_publish()
-    validated >> transform >> validate_marts() >> trained >> published >> apply_retention()
+    (
+        validated
+        >> transform
+        >> validate_marts()
+        >> trained
+        >> published
+        >> publish_bi_snapshot()
+        >> apply_retention()
+    )
 
 
 kinerja_nightly()

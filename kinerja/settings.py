@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     landing: str | None = None  # a folder or an fsspec URL; default <home>/landing
     outbox: str | None = None  # default <home>/outbox
     cache: Path | None = None  # default <home>/cache
+    # DuckDB only: the copy of the BI marts that BI tools open read-only instead of the warehouse
+    # (kinerja.publish.bi_snapshot), replaced whole after each night; default
+    # <home>/bi/kinerja_bi.duckdb.
+    bi_snapshot: Path | None = None
 
     pg_host: str = "127.0.0.1"  # TCP, never the socket: Cosmos builds asset URIs from the host
     pg_port: int = 5432
@@ -209,6 +213,11 @@ class Settings(BaseSettings):
     @property
     def duckdb_path(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
+
+    @property
+    def bi_snapshot_path(self) -> Path:
+        path = self.bi_snapshot or self.home_dir / "bi" / "kinerja_bi.duckdb"
+        return path.expanduser().resolve()
 
     @property
     def duckdb_temp_directory(self) -> Path:

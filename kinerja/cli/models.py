@@ -18,11 +18,15 @@ def info() -> None:
     table = Table(title="Kinerja installation", show_header=False)
     table.add_column("what")
     table.add_column("where")
-    warehouse = str(settings.duckdb_path) if settings.target == "duckdb" else settings.postgres_url
+    on_duckdb = settings.target == "duckdb"
+    warehouse = str(settings.duckdb_path) if on_duckdb else settings.postgres_url
+    # On PostgreSQL BI reads the warehouse as kinerja_bi; on DuckDB it reads the snapshot.
+    bi = f"{settings.bi_snapshot_path} (read-only)" if on_duckdb else "the warehouse, as kinerja_bi"
     for what, where in (
         ("KINERJA_HOME", settings.home_dir),
         ("warehouse target", settings.target),
         ("warehouse", warehouse),
+        ("BI tools read", bi),
         ("landing area", settings.landing_url),
         ("outbox", settings.outbox_url),
         ("Airflow home (SQLite)", settings.airflow_home),

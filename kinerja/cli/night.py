@@ -200,6 +200,15 @@ def _night_summary(settings: Settings, run, seconds: float) -> Table:
                 "PSI past KINERJA_DRIFT_PSI_THRESHOLD: "
                 + escape(", ".join(publish.drifted_features)),
             )
+    snapshot = report.bi_snapshot
+    if snapshot and snapshot.skipped:
+        table.add_row("BI snapshot", f"not written: {escape(snapshot.reason)}")
+    elif snapshot:
+        table.add_row(
+            "BI snapshot",
+            f"{len(snapshot.rows)} marts, {sum(snapshot.rows.values()):,} rows, "
+            f"{snapshot.bytes / 1e6:,.1f} MB: {escape(str(snapshot.path))}",
+        )
     if report.retention:
         purged = [p.describe() for p in report.retention.purged if p.anything]
         table.add_row("retention", escape("\n".join(purged)) or "nothing past its period")

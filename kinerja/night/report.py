@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from kinerja.night.results import (
+    BiSnapshotResult,
     LoadResult,
     MartsResult,
     PublishResult,
@@ -30,6 +31,7 @@ STEPS: dict[str, type[StepResult]] = {
     "validate_marts": MartsResult,
     "train": TrainResult,
     "publish": PublishResult,
+    "bi_snapshot": BiSnapshotResult,
     "retention": RetentionResult,
 }
 
@@ -43,6 +45,7 @@ class NightReport:
     validate_marts: MartsResult | None = None
     train: TrainResult | None = None
     publish: PublishResult | None = None
+    bi_snapshot: BiSnapshotResult | None = None
     retention: RetentionResult | None = None
 
 

@@ -78,6 +78,18 @@ class PublishResult(StepResult):
 
 
 @dataclass(frozen=True)
+class BiSnapshotResult(StepResult):
+    skipped: bool
+    reason: str = ""
+    path: str | None = None
+    tanggal_data: str | None = None
+    dibuat_pada: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)  # per BI mart copied
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class RetentionResult(StepResult):
     purged: list[Purged]  # one per kind and table or folder, with its cutoff
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from kinerja.night.report import record_step
 from kinerja.night.results import (
+    BiSnapshotResult,
     LoadResult,
     MartsResult,
     PublishResult,
@@ -144,6 +145,29 @@ def score_and_publish(as_of: date, settings: Settings | None = None) -> PublishR
         drifted_features=list(scoring.drifted_features),
     )
     record_step(settings, as_of, "publish", summary)
+    return summary
+
+
+def publish_bi_snapshot(as_of: date, settings: Settings | None = None) -> BiSnapshotResult:
+    """On DuckDB, the BI marts into the snapshot file BI tools read (KINERJA_BI_SNAPSHOT), swapped
+    in whole; on PostgreSQL nothing to do, and the result says why."""
+    from kinerja.publish.bi_snapshot import SnapshotRefused, write_bi_snapshot
+
+    settings = settings or get_settings()
+    try:
+        snapshot = write_bi_snapshot(settings, as_of)
+    except SnapshotRefused as exc:
+        # A restricted column on its way to BI stays a breach on a retry.
+        raise NightFailed(str(exc)) from exc
+    summary = BiSnapshotResult.from_json(jsonable(asdict(snapshot)))
+    log.info(
+        "BI snapshot: %s",
+        summary.reason
+        if summary.skipped
+        else f"{len(summary.rows)} marts, {sum(summary.rows.values()):,} rows, "
+        f"{summary.bytes:,} bytes in {summary.seconds:.1f} s: {summary.path}",
+    )
+    record_step(settings, as_of, "bi_snapshot", summary)
     return summary
 
 

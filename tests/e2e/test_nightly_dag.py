@@ -394,3 +394,60 @@ def test_night_keeps_the_pseudonym_key_secret_and_every_file_private(duckdb_nigh
         if not p.is_symlink() and p.stat().st_mode & 0o077
     ]
     assert open_to_others == []
+
+
+# Runs one more night on the module fixture's warehouse (after the rerun): one worker, in order.
+@pytest.mark.xdist_group("e2e_duckdb_night")
+def test_bi_snapshot_holds_the_bi_marts_and_a_reader_never_holds_up_the_night(duckdb_night):
+    """After a night the BI snapshot holds exactly the marts not declared restricted, with the
+    warehouse's row counts and no identifying column; a BI tool holding it open through the next
+    night keeps reading its night while that night succeeds, and a new connection sees the next."""
+    import duckdb
+
+    from kinerja.transform.akses import bi_marts
+
+    settings, env = duckdb_night.settings, duckdb_night.env
+    assert duckdb_night.first.returncode == 0, duckdb_night.first.stdout[-5000:]
+    path = settings.bi_snapshot_path
+    marts = {m.name for m in bi_marts(settings)}
+    with connect(settings) as wh:
+        in_warehouse = {m: int(wh.scalar(f"select count(*) from marts.{m}")) for m in marts}
+    held = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = held.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+        assert {t for (t,) in tables} == marts
+        assert "skor_kinerja" not in marts and "dim_pegawai" not in marts
+        copied = {m: held.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
+        assert copied == in_warehouse
+        assert in_warehouse["mart_kinerja_unit"] > 0 and in_warehouse["drift_fitur"] > 0
+        columns = {
+            c for (c,) in held.execute("select column_name from duckdb_columns()").fetchall()
+        }
+        assert not columns & {"nip", "nik", "nama", "tanggal_lahir"}
+        [(night,)] = held.execute("select tanggal_data from info_snapshot").fetchall()
+        assert night == NIGHT
+
+        # The next night: no delivery for it, the warehouse rebuilt and scored for its date.
+        following = date(2025, 11, 1)
+        second = _kinerja(env, "run", "--date", following.isoformat())
+        assert second.returncode == 0, second.stdout[-5000:] + second.stderr[-5000:]
+        assert task_states(settings, following)["publish_bi_snapshot"] == "success"
+        assert held.execute("select tanggal_data from info_snapshot").fetchall() == [(NIGHT,)]
+        assert (
+            held.execute("select count(*) from marts.drift_fitur").fetchone()[0]
+            == copied["drift_fitur"]
+        )
+    finally:
+        held.close()
+    with duckdb.connect(str(path), read_only=True) as fresh:
+        assert fresh.execute("select tanggal_data from info_snapshot").fetchall() == [(following,)]
+        # Tonight's drift rows came with it.
+        assert (
+            fresh.execute("select count(*) from marts.drift_fitur").fetchone()[0]
+            > copied["drift_fitur"]
+        )
+    report = read_report(settings, following)
+    assert report.bi_snapshot.tanggal_data == following.isoformat()
+    assert path.stat().st_mode & 0o777 == 0o600

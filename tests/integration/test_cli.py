@@ -55,6 +55,15 @@ def test_info_names_the_active_target_and_stores(kinerja_home, monkeypatch):
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0
     assert "postgres" in result.output and kinerja_home in result.output
+    assert "as kinerja_bi" in result.output
+
+
+def test_info_names_the_bi_snapshot_on_duckdb(kinerja_home, monkeypatch):
+    monkeypatch.setenv("KINERJA_TARGET", "duckdb")
+    monkeypatch.setenv("COLUMNS", "250")
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert f"{kinerja_home}/bi/kinerja_bi.duckdb (read-only)" in result.output
 
 
 def test_run_rejects_half_a_range(kinerja_home):

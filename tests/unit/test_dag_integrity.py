@@ -79,6 +79,7 @@ def test_dag_imports_and_is_wired(report):
         "validate_marts",
         "train_model",
         "score_and_publish",
+        "publish_bi_snapshot",
         "apply_retention",
     ):
         assert name in tasks
@@ -87,11 +88,12 @@ def test_dag_imports_and_is_wired(report):
     assert {t: v["retries"] for t, v in steps.items() if v["retries"] < 1} == {}
     assert {v["pool"] for v in steps.values()} == {"kinerja_warehouse"}
     # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish ->
-    # retention, which is the last task.
+    # the BI snapshot -> retention, which is the last task.
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
     assert "train_model" in tasks["validate_marts"]["downstream"]
     assert "score_and_publish" in tasks["train_model"]["downstream"]
-    assert tasks["score_and_publish"]["downstream"] == ["apply_retention"]
+    assert tasks["score_and_publish"]["downstream"] == ["publish_bi_snapshot"]
+    assert tasks["publish_bi_snapshot"]["downstream"] == ["apply_retention"]
     assert tasks["apply_retention"]["downstream"] == []
     assert any(d.startswith("transform.") for d in tasks["validate_extracts"]["downstream"])
 
