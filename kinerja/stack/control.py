@@ -58,8 +58,14 @@ class StackStatus:
         return passwords_file(self.folder)
 
 
+# The variables that configure the stack's programs; the rest of the shell's (PWD, SHLVL...)
+# may differ between two `up`s of the same stack.
+CONFIGURING = ("KINERJA_", "AIRFLOW", "MLFLOW_", "DBT_")
+
+
 def _fingerprint(env: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
+    kept = {k: v for k, v in env.items() if k.startswith(CONFIGURING)}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
 
 
 def _fingerprint_file(folder: Path) -> Path:

@@ -7,6 +7,7 @@ Secrets travel in the environment, never on a command line (`ps` shows those to 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,9 +36,11 @@ def postgres_url(settings: Settings, database: str, driver: str = "postgresql+ps
 def stack_environment(
     settings: Settings, stack: StackSettings, folder: Path, secrets: StackSecrets
 ) -> dict[str, str]:
+    """What `kinerja stack up` was started with (the KINERJA_* settings, the pseudonym key, PATH),
+    with the stack's own settings on top."""
     airflow_home = folder / "airflow"
     metadata = postgres_url(settings, stack.airflow_database)
-    env = tool_environment(settings)
+    env = {**os.environ, **tool_environment(settings)}
     env.update(
         {
             # Read by deploy/supervisord.conf.
@@ -88,6 +91,9 @@ def stack_environment(
             # Celery workers report to the api-server's health endpoint through their heartbeat;
             # the scheduler's own HTTP health check would take one more port.
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+            # MLflow's job runner (GenAI scorers, prompt optimisation) is unused here and costs
+            # eight processes.
+            "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
         }
     )
     return env
