@@ -22,7 +22,8 @@ def _show(status) -> None:
         table.add_row(escape(process.name), process.state, escape(process.description))
     for check in status.checks:
         table.add_row(
-            escape(check.name), "[green]healthy[/]" if check.healthy else "[red]unhealthy[/]",
+            escape(check.name),
+            "[green]healthy[/]" if check.healthy else "[red]unhealthy[/]",
             escape(check.detail),
         )
     console.print(table)

@@ -15,8 +15,8 @@ from kinerja.transform.manifest import manifest_path
 __all__ = [
     "DBT_EXECUTABLE",
     "DBT_PROJECT_DIR",
-    "NIGHT_EXCLUDE",
     "GENERAL_QUEUE",
+    "NIGHT_EXCLUDE",
     "WAREHOUSE_POOL",
     "WAREHOUSE_QUEUE",
     "dbt_env",

@@ -27,7 +27,8 @@ class StackUnhealthy(Exception):
     def __init__(self, status: StackStatus) -> None:
         failing = [f"{c.name}: {c.detail}" for c in status.checks if not c.healthy]
         super().__init__(
-            "not healthy after the start timeout: " + "; ".join(failing)
+            "not healthy after the start timeout: "
+            + "; ".join(failing)
             + f" (logs in {status.log_dir})"
         )
         self.status = status

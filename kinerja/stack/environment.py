@@ -75,6 +75,7 @@ def stack_environment(
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
             "AIRFLOW__CELERY__BROKER_URL": stack.redis_url,
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata,
+            "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "kinerja.stack.celery_config.CELERY_CONFIG",
             "AIRFLOW__OPERATORS__DEFAULT_QUEUE": GENERAL_QUEUE,
             "AIRFLOW__API__HOST": stack.host,
             "AIRFLOW__API__PORT": str(stack.api_port),

@@ -48,11 +48,12 @@ def _mlflow(stack: StackSettings) -> Check:
 def _workers(stack: StackSettings) -> list[Check]:
     """A Celery ping goes through the broker: a worker that answers is connected and consuming."""
     from celery import Celery
+    from kombu.exceptions import OperationalError
 
     app = Celery(broker=stack.redis_url)
     try:
         replies = app.control.ping(timeout=2.0)
-    except Exception as exc:  # the broker itself is down: say so instead of a traceback
+    except (OperationalError, OSError) as exc:  # the broker is down: say so, no traceback
         return [Check(f"celery worker ({q})", False, f"broker: {exc}") for q in WORKER_PREFIXES]
     finally:
         app.close()

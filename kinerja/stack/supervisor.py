@@ -114,5 +114,7 @@ def shutdown(folder: Path, timeout_s: float = 180) -> bool:
         time.sleep(0.2)
     else:
         if pid is not None:
-            raise RuntimeError(f"supervisord (pid {pid}) still runs {timeout_s:.0f} s after shutdown")
+            raise RuntimeError(
+                f"supervisord (pid {pid}) still runs {timeout_s:.0f} s after shutdown"
+            )
     return True
