@@ -47,6 +47,9 @@ class StackSettings(BaseSettings):
     warehouse_concurrency: int = Field(default=4, ge=1)
     api_workers: int = Field(default=2, ge=1)
     mlflow_workers: int = Field(default=2, ge=1)
+    # False on a machine that only adds Celery workers to a stack whose servers (api-server,
+    # scheduler, dag-processor, triggerer, MLflow) run elsewhere, at public_host.
+    servers: bool = True
     # Off: the scheduler runs only triggered runs and backfills (a test, or an agency whose
     # source systems trigger the night); on: kinerja_nightly runs at 02:00 WIB.
     schedule: bool = True

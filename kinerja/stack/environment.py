@@ -47,6 +47,7 @@ def stack_environment(
             "KINERJA_STACK_DIR": str(folder),
             "KINERJA_STACK_BIN": str(Path(sys.executable).parent),
             "KINERJA_STACK_HOST": stack.host,
+            "KINERJA_STACK_SERVERS": str(stack.servers).lower(),
             "KINERJA_STACK_API_PORT": str(stack.api_port),
             "KINERJA_STACK_API_WORKERS": str(stack.api_workers),
             "KINERJA_STACK_MLFLOW_PORT": str(stack.mlflow_port),

@@ -82,8 +82,13 @@ def start(folder: Path, env: dict[str, str]) -> None:
 
 
 def start_all(folder: Path) -> None:
-    """Start every program that is not running (one that was stopped by hand, or gave up)."""
-    _proxy(folder).supervisor.startAllProcesses(False)
+    """Start every program of this machine that is not running (stopped by hand, or gave up);
+    programs this machine does not start (autostart false) stay as they are."""
+    proxy = _proxy(folder)
+    meant = {c["name"] for c in proxy.supervisor.getAllConfigInfo() if c["autostart"]}
+    for process in proxy.supervisor.getAllProcessInfo():
+        if process["name"] in meant and process["statename"] not in ("RUNNING", "STARTING"):
+            proxy.supervisor.startProcess(process["name"], False)
 
 
 def processes(folder: Path) -> list[ProcessState]:
