@@ -123,3 +123,12 @@ def test_status_and_down_of_a_stack_that_never_ran(tmp_path):
     current = status(settings, stack)
     assert not current.running and current.processes == [] and not current.healthy
     assert down(settings, stack) is False
+
+
+def test_on_a_tracking_server_the_server_keeps_the_artifacts(tmp_path):
+    """An experiment created against the stack's MLflow server stores its artifacts where the
+    server serves them, not in a folder of the worker that happened to create it."""
+    local = Settings(home=tmp_path, mlflow_tracking_uri=None)
+    served = Settings(home=tmp_path, mlflow_tracking_uri="http://127.0.0.1:5000")
+    assert local.mlflow_artifact_root == (tmp_path / "mlflow" / "artifacts").resolve().as_uri()
+    assert served.mlflow_server and served.mlflow_artifact_root is None
