@@ -106,6 +106,7 @@ def stack(tmp_path_factory, landing) -> Iterator[Stack]:
         throwaway_database("kinerja_sa") as airflow_db,
         throwaway_database("kinerja_sm") as mlflow_db,
     ):
+        broker_db = _empty_redis_db()
         stack_env = {
             "KINERJA_STACK_API_PORT": str(_free_port()),
             "KINERJA_STACK_MLFLOW_PORT": str(_free_port()),
@@ -114,7 +115,7 @@ def stack(tmp_path_factory, landing) -> Iterator[Stack]:
             "KINERJA_STACK_TRIGGER_LOG_PORT": str(_free_port()),
             "KINERJA_STACK_AIRFLOW_DATABASE": airflow_db,
             "KINERJA_STACK_MLFLOW_DATABASE": mlflow_db,
-            "KINERJA_STACK_REDIS_URL": f"redis://127.0.0.1:6379/{_empty_redis_db()}",
+            "KINERJA_STACK_REDIS_URL": f"redis://127.0.0.1:6379/{broker_db}",
             # Only the runs this test triggers: no scheduled night for today's date.
             "KINERJA_STACK_SCHEDULE": "false",
             "KINERJA_STACK_API_WORKERS": "1",
@@ -148,6 +149,8 @@ def stack(tmp_path_factory, landing) -> Iterator[Stack]:
         finally:
             # Also when the test failed half-way (the test itself checks that down works).
             _kinerja(env, "stack", "down")
+            # Celery's bindings stay in the broker's database: empty it for the next stack.
+            redis.Redis(host="127.0.0.1", port=6379, db=broker_db).flushdb()
 
 
 class Api:
