@@ -33,7 +33,8 @@ from kinerja.stack.secrets import passwords_file
 from kinerja.transform.manifest import manifest_path
 from kinerja.warehouse import connect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+# Two nights on a shared 2-core machine, with the stack's start and stop: past the default.
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(2400)]
 
 # The smallest agency whose night trains a model: two labelled quarters (TW1, TW2) by October.
 START, NIGHT, EMPLOYEES = date(2025, 1, 1), date(2025, 10, 31), 120
