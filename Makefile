@@ -12,12 +12,14 @@ export UV_PYTHON_DOWNLOADS := never
 VENV := .venv
 SYNCED := $(VENV)/.synced
 
-.PHONY: help setup run test lint clean
+.PHONY: help setup run test lint clean up down status
 
 help:
 	@echo "make run   - set up, generate a demo agency if the landing area is empty, run tonight's DAG (DuckDB)"
 	@echo "make test  - set up and run the whole test suite (DuckDB and PostgreSQL at 127.0.0.1:5432)"
 	@echo "make lint  - ruff"
+	@echo "make up    - start the production stack (supervisord: Airflow on Celery, MLflow server; settings in $(STACK_ENV))"
+	@echo "make down  - stop it; make status - its processes and health checks"
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -39,6 +41,20 @@ test: $(SYNCED)
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check kinerja kinerja_dev ml dags tests
+
+# The production stack reads its settings (KINERJA_*, KINERJA_STACK_*) from the environment,
+# after this file's when it exists (deploy/kinerja.env.example shows what goes in it).
+STACK_ENV ?= deploy/kinerja.env
+STACK = set -a; if [ -f "$(STACK_ENV)" ]; then . "$(STACK_ENV)"; fi; set +a; $(VENV)/bin/kinerja stack
+
+up: $(SYNCED)
+	$(STACK) up
+
+down:
+	$(STACK) down
+
+status:
+	$(STACK) status
 
 clean:
 	rm -rf .kinerja

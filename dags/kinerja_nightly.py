@@ -28,14 +28,15 @@ from kinerja.night.dag_config import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
     NIGHT_EXCLUDE,
-    WAREHOUSE_POOL,
     dbt_env,
     dbt_manifest,
     dbt_producer_args,
     dbt_profiles_yml,
     dbt_sensor_args,
     failure_alerts,
+    reader,
     warehouse_target,
+    warehouse_writer,
 )
 from kinerja.night.events import night_of
 from kinerja.night.results import LoadResult
@@ -46,7 +47,7 @@ default_args = {
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
-    "pool": WAREHOUSE_POOL,
+    **warehouse_writer(),
     # A failed task tells the data team which night, which task and why (KINERJA_ALERT_*).
     "on_failure_callback": failure_alerts(),
 }
@@ -117,7 +118,7 @@ def kinerja_nightly():
             exclude=list(NIGHT_EXCLUDE),
         ),
         operator_args={"install_deps": False, **dbt_sensor_args()},
-        default_args={**default_args, "pool": "default_pool"},
+        default_args={**default_args, **reader()},
     )
 
     @task

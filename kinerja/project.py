@@ -1,5 +1,5 @@
 """Where the project's files are: the dbt project, the DAGs, the Airflow plugins, the GX
-configuration and the docs the code writes.
+configuration, the docs the code writes and the deployment files.
 
 They sit beside the package in a checkout (and in the Docker image, which installs the checkout).
 A package installed elsewhere (a wheel in site-packages) has none of them beside it: there,
@@ -29,3 +29,4 @@ DAGS_FOLDER = PROJECT_DIR / "dags"
 PLUGINS_FOLDER = PROJECT_DIR / "plugins"
 GX_CONFIG_FILE = PROJECT_DIR / "expectations" / "gx" / "great_expectations.yml"
 DOCS_DIR = PROJECT_DIR / "docs"
+DEPLOY_DIR = PROJECT_DIR / "deploy"  # the production stack without Docker (supervisord)

@@ -245,7 +245,16 @@ class Settings(BaseSettings):
         return self.mlflow_tracking_uri or f"sqlite:///{self.mlflow_dir / 'mlflow.db'}"
 
     @property
-    def mlflow_artifact_root(self) -> str:
+    def mlflow_server(self) -> bool:
+        """The tracking URI is an MLflow tracking server (the production stack), not a local store."""
+        return self.mlflow_uri.startswith(("http://", "https://"))
+
+    @property
+    def mlflow_artifact_root(self) -> str | None:
+        """Where new experiments keep artifacts: beside the local store, or wherever the tracking
+        server keeps them (None: the server's own `mlflow-artifacts:/`, which it serves)."""
+        if self.mlflow_server:
+            return None
         return (self.mlflow_dir / "artifacts").as_uri()
 
     @property

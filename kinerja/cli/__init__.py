@@ -10,7 +10,7 @@ from importlib.metadata import entry_points
 
 import typer
 
-from kinerja.cli import card, docs, models, night, warehouse
+from kinerja.cli import card, docs, models, night, stack, warehouse
 from kinerja.cli.common import EXIT_BAD_ARGUMENT, EXIT_BUSY, PlainErrors
 
 __all__ = ["EXIT_BAD_ARGUMENT", "EXIT_BUSY", "app"]
@@ -29,6 +29,7 @@ for command in (night.load, night.retract, night.run, models.info, models.train,
 app.add_typer(warehouse.app, name="warehouse")
 app.add_typer(card.app, name="card")
 app.add_typer(docs.app, name="docs")
+app.add_typer(stack.app, name="stack")
 
 
 def add_plugins(app: typer.Typer) -> None:

@@ -31,7 +31,7 @@ def info() -> None:
         ("outbox", settings.outbox_url),
         ("Airflow home (SQLite)", settings.airflow_home),
         ("MLflow tracking", settings.mlflow_uri),
-        ("MLflow artifacts", settings.mlflow_artifact_root),
+        ("MLflow artifacts", settings.mlflow_artifact_root or "served by the tracking server"),
         ("GX Data Docs", settings.data_docs_dir / "index.html"),
         ("night reports", settings.home_dir / "runs"),
     ):

@@ -15,21 +15,42 @@ from kinerja.transform.manifest import manifest_path
 __all__ = [
     "DBT_EXECUTABLE",
     "DBT_PROJECT_DIR",
+    "GENERAL_QUEUE",
     "NIGHT_EXCLUDE",
     "WAREHOUSE_POOL",
+    "WAREHOUSE_QUEUE",
     "dbt_env",
     "dbt_manifest",
     "dbt_producer_args",
     "dbt_profiles_yml",
     "dbt_sensor_args",
     "failure_alerts",
+    "reader",
     "warehouse_target",
+    "warehouse_writer",
 ]
 
 # Every task that writes the warehouse takes a slot here. On DuckDB the pool has one slot, so
 # writers never overlap; on PostgreSQL it can be widened (`kinerja` sets it up per target).
 WAREHOUSE_POOL = "kinerja_warehouse"
 POOL_SLOTS = {"duckdb": 1, "postgres": 4}
+
+# On Celery the writers also have their own queue, served by workers of their own
+# (deploy/supervisord.conf): placed beside the database and sized to the pool, they never wait
+# behind the night's hundred-odd sensors, and the general workers can be scaled out freely.
+# `airflow dags test` ignores queues.
+WAREHOUSE_QUEUE = "kinerja_warehouse"
+GENERAL_QUEUE = "default"  # Airflow's [operators] default_queue
+
+
+def warehouse_writer() -> dict[str, str]:
+    """Where a task that writes the warehouse runs: a slot of the pool, on the writers' queue."""
+    return {"pool": WAREHOUSE_POOL, "queue": WAREHOUSE_QUEUE}
+
+
+def reader() -> dict[str, str]:
+    """Where a task that only reads (the dbt node sensors) runs."""
+    return {"pool": "default_pool", "queue": GENERAL_QUEUE}
 
 # dbt's unit tests check SQL logic on static inputs, so they belong to CI (`make test` builds the
 # project with them on both targets), not to every night, where they cost a third of the tests' time.
@@ -95,7 +116,7 @@ def dbt_producer_args() -> dict[str, Any]:
     """
     from kinerja.pseudonym import hand_key_to_dbt
 
-    return {"pool": WAREHOUSE_POOL, "retries": 0, "pre_execute": hand_key_to_dbt}
+    return {**warehouse_writer(), "retries": 0, "pre_execute": hand_key_to_dbt}
 
 
 def dbt_sensor_args() -> dict[str, Any]:
@@ -113,7 +134,7 @@ def dbt_sensor_args() -> dict[str, Any]:
         # Nothing is scheduled on dbt's tables as Airflow assets; emitting one per node costs
         # the sensor a third of its run.
         "emit_datasets": False,
-        "pool": "default_pool",
+        **reader(),
         "retries": 0,
         "deferrable": not inline,
         "mode": "reschedule" if inline else "poke",

@@ -85,7 +85,13 @@ def prepare_airflow(settings: Settings) -> None:
     marker, stamp = _prepared_marker(settings)
     if marker.exists() and marker.read_text() == stamp:
         return
-    env = {**os.environ, **tool_environment(settings)}
+    migrate_metadata(settings, {**os.environ, **tool_environment(settings)})
+    marker.write_text(stamp)
+
+
+def migrate_metadata(settings: Settings, env: dict[str, str]) -> None:
+    """`airflow db migrate` and the warehouse pool, for the metadata DB that `env` names (the
+    embedded SQLite one, or the production stack's PostgreSQL one); idempotent."""
     pool = (WAREHOUSE_POOL, str(POOL_SLOTS[settings.target]), "Warehouse writers")
     result = subprocess.run(
         [sys.executable, "-c", _PREPARE_SCRIPT, *pool],
@@ -96,7 +102,6 @@ def prepare_airflow(settings: Settings) -> None:
     )
     if result.returncode != 0:
         raise RuntimeError(f"airflow db migrate / pools set failed:\n{result.stderr[-4000:]}")
-    marker.write_text(stamp)
 
 
 def logical_date_for(as_of: date) -> str:

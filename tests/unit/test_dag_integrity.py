@@ -26,7 +26,7 @@ tasks = {}
 if dag is not None:
     dag.check_cycle() if hasattr(dag, "check_cycle") else None
     for t in dag.tasks:
-        tasks[t.task_id] = {"retries": t.retries, "pool": t.pool, "type": type(t).__name__,
+        tasks[t.task_id] = {"retries": t.retries, "pool": t.pool, "queue": t.queue, "type": type(t).__name__,
                             "deferrable": getattr(t, "deferrable", None),
                             "mode": getattr(t, "mode", None),
                             "on_failure": sorted(type(c).__name__ for c in t.on_failure_callback),
@@ -87,6 +87,8 @@ def test_dag_imports_and_is_wired(report):
     # Every step outside dbt retries and takes a warehouse-writer slot.
     assert {t: v["retries"] for t, v in steps.items() if v["retries"] < 1} == {}
     assert {v["pool"] for v in steps.values()} == {"kinerja_warehouse"}
+    # On Celery the writers have their own queue (and workers); `dags test` ignores it.
+    assert {v["queue"] for v in steps.values()} == {"kinerja_warehouse"}
     # The order of the night: load -> validate -> dbt -> validate marts -> train -> publish ->
     # the BI snapshot -> retention, which is the last task.
     assert "validate_extracts" in tasks["load_extracts"]["downstream"]
@@ -117,11 +119,11 @@ def test_dbt_runs_once_and_every_node_has_a_sensor(report):
     )
     tasks = {t: v for t, v in report["tasks"].items() if t.startswith("transform.")}
     [producer] = [v for v in tasks.values() if v["type"] == "DbtProducerWatcherOperator"]
-    assert producer["pool"] == "kinerja_warehouse"
+    assert (producer["pool"], producer["queue"]) == ("kinerja_warehouse", "kinerja_warehouse")
     assert producer["retries"] == 0
     sensors = {t: v for t, v in tasks.items() if v["type"].endswith("WatcherOperator")}
     sensors.pop("transform.dbt_producer_watcher")
-    assert {v["pool"] for v in sensors.values()} == {"default_pool"}
+    assert {(v["pool"], v["queue"]) for v in sensors.values()} == {("default_pool", "default")}
     assert {v["retries"] for v in sensors.values()} == {0}
     # With a scheduler and triggerer (Celery) sensors defer; `kinerja run` sets them to reschedule.
     assert {(v["deferrable"], v["mode"]) for v in sensors.values()} == {(True, "poke")}
