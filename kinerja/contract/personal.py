@@ -13,6 +13,14 @@ from kinerja.contract.extracts import EXTRACTS, Column, Kind
 
 IDENTIFYING_KINDS = (Kind.NIP, Kind.NIK)
 
+# The dbt `meta` a relation holding direct identifiers declares: `meta: {akses: terbatas}`.
+ACCESS_META_KEY = "akses"
+RESTRICTED = "terbatas"
+
+
+def declares_restricted(meta: dict | None) -> bool:
+    return (meta or {}).get(ACCESS_META_KEY) == RESTRICTED
+
 
 def is_direct_identifier(column: Column) -> bool:
     return column.personal or column.kind in IDENTIFYING_KINDS

@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kinerja.contract.personal import DIRECT_IDENTIFIERS
+from kinerja.contract.personal import DIRECT_IDENTIFIERS, declares_restricted
 
-RESTRICTED = "terbatas"
 MARTS_SCHEMA = "marts"
 DBT_LAYERS = ("staging", "intermediate", "snapshots", "marts")  # in the order data flows
 PUBLISH_SOURCE = "publish"  # the tables the night's publish step writes into marts
@@ -116,7 +115,7 @@ def _relation(
         layer=layer,
         schema=node["schema"],
         materialized="table (Python)" if written_by_python else str(config.get("materialized")),
-        restricted=meta.get("akses") == RESTRICTED,
+        restricted=declares_restricted(meta),
         description=" ".join((node.get("description") or "").split()),
         columns=columns,
         direct_identifiers=_named(DIRECT_IDENTIFIERS, columns, named_in),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import psycopg
 import yaml
 
+from kinerja.contract.personal import declares_restricted
 from kinerja.project import DBT_PROJECT_DIR
 from kinerja.warehouse.access import (
     ACCESS_SCHEMA,
@@ -87,7 +88,7 @@ def publish_tables_with_access() -> list[tuple[str, str, bool]]:
         (
             source["schema"],
             table["name"],
-            (table.get("config", {}).get("meta") or {}).get("akses") == "terbatas",
+            declares_restricted(table.get("config", {}).get("meta")),
         )
         for source in declared["sources"]
         if source["name"] == "publish"
