@@ -18,7 +18,9 @@ STAFF = {"n-dinas": "D1", "n-b1": "B1", "n-b2": "B2", "n-s1": "S1", "n-s1b": "S1
 
 
 @pytest.fixture
-def settings(kinerja_home) -> Settings:
+def settings(kinerja_home, monkeypatch) -> Settings:
+    # The CLI reads the target from the environment, which another test's --target may have set.
+    monkeypatch.setenv("KINERJA_TARGET", "duckdb")
     settings = Settings(home=kinerja_home, target="duckdb")
     with connect(settings) as wh:
         wh.execute("create schema marts")
