@@ -30,13 +30,23 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python "$(PYTHON)"
 	@touch $@
 
-setup: $(SYNCED)
+# The Data Docs pages' scripts and styles: npm packages at the versions of package-lock.json,
+# copied into the site when it is built, so the pages need no internet (kinerja/quality/data_docs_site.py).
+DATA_DOCS_ASSETS := expectations/gx/data_docs
+ASSETS_SYNCED := $(DATA_DOCS_ASSETS)/node_modules/.synced
 
-run: $(SYNCED)
+$(ASSETS_SYNCED): $(DATA_DOCS_ASSETS)/package.json $(DATA_DOCS_ASSETS)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix $(DATA_DOCS_ASSETS) --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+setup: $(SYNCED) $(ASSETS_SYNCED)
+
+run: setup
 	$(VENV)/bin/kinerja generate --if-empty
 	$(VENV)/bin/kinerja run
 
-test: $(SYNCED)
+test: setup
 	$(VENV)/bin/pytest
 
 lint: $(SYNCED)
@@ -47,7 +57,7 @@ lint: $(SYNCED)
 STACK_ENV ?= deploy/kinerja.env
 STACK = set -a; if [ -f "$(STACK_ENV)" ]; then . "$(STACK_ENV)"; fi; set +a; $(VENV)/bin/kinerja stack
 
-up: $(SYNCED)
+up: setup
 	$(STACK) up
 
 down:

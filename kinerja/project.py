@@ -28,5 +28,7 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 DAGS_FOLDER = PROJECT_DIR / "dags"
 PLUGINS_FOLDER = PROJECT_DIR / "plugins"
 GX_CONFIG_FILE = PROJECT_DIR / "expectations" / "gx" / "great_expectations.yml"
+# The Data Docs pages' templates and the npm packages of their scripts and styles.
+DATA_DOCS_ASSETS_DIR = PROJECT_DIR / "expectations" / "gx" / "data_docs"
 DOCS_DIR = PROJECT_DIR / "docs"
 DEPLOY_DIR = PROJECT_DIR / "deploy"  # the production stack without Docker (supervisord)

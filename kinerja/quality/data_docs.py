@@ -4,7 +4,8 @@ GX's own table lists the unexpected values (with their counts) but not where the
 result whose values were withheld (the suites of personal columns) gets no table at all. This
 renderer, named in `expectations/gx/great_expectations.yml` for the site's validation pages,
 adds under each failed column expectation the first rows that broke it: file, row number and,
-for non-personal columns only, the value as delivered; what the data engineer looks up.
+for non-personal columns only, the value as delivered; what the data engineer looks up. It also
+escapes the values in GX's own table, which GX writes into the page as markup.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from great_expectations.render import RenderedStringTemplateContent, RenderedTableContent
+from great_expectations.render import (
+    RenderedContent,
+    RenderedStringTemplateContent,
+    RenderedTableContent,
+)
 from great_expectations.render.renderer.content_block import (
     ValidationResultsTableContentBlockRenderer,
 )
@@ -57,6 +62,24 @@ def _cell(value: Any) -> str:
     return "null" if value is None else html.escape(str(value))
 
 
+def _escape_values(table: RenderedTableContent) -> None:
+    """GX puts the unexpected values it lists into the page as they are (its string templates
+    escape their parameters, its table cells do not): a delivered `<script>` would run in the
+    data engineer's browser. Its plain cells (values, counts, row indexes) are escaped here; a
+    cell that is itself rendered content is GX's own markup and stays."""
+    table.table = [[_markup_free(cell) for cell in row] for row in table.table]
+
+
+def _markup_free(cell: Any) -> Any:
+    if isinstance(cell, RenderedContent) or (
+        isinstance(cell, dict) and "content_block_type" in cell
+    ):
+        return cell
+    if cell is None or isinstance(cell, (int, float)):
+        return cell
+    return html.escape(str(cell))
+
+
 class RowsTableRenderer(ValidationResultsTableContentBlockRenderer):
     """GX's validation results table with the offending rows added to each failed expectation."""
 
@@ -77,11 +100,15 @@ class RowsTableRenderer(ValidationResultsTableContentBlockRenderer):
                 runtime_configuration=runtime_configuration,
                 **kwargs,
             )
+            # One output row: status, expectation cell (a list when it holds more than the
+            # expectation's text, such as GX's table of unexpected values), observed value.
+            cell = output[0][1]
+            if isinstance(cell, list):
+                for block in cell:
+                    if isinstance(block, RenderedTableContent):
+                        _escape_values(block)
             table = rows_table(result.result) if result is not None else None
             if table is not None:
-                # One output row: status, expectation cell (a list when it holds more than the
-                # expectation's text), observed value.
-                cell = output[0][1]
                 output[0][1] = [*cell, table] if isinstance(cell, list) else [cell, table]
             return output
 
