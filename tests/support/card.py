@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pandas as pd
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from typer.testing import CliRunner
 
 from kinerja.cli import app
@@ -26,21 +26,11 @@ from kinerja.settings import Settings
 from kinerja.transform.invoke import DBT_EXECUTABLE
 from kinerja.warehouse import connect
 from ml.bands import band_for
+from support.browser import chromium  # noqa: F401  (the card tests import it from here)
 from support.hand_made_agency import NIP_A, NIP_B, NIP_D, NIP_E, NIP_F, PRESENSI, RAW, punch
 from support.warehouse import DBT_KEY_ENV, run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SESSION_SECRET = "rahasia-sesi-uji-kartu-yang-cukup-panjang-0123456789"
 PASSWORD = {NIP_A: "sandi-agus-2024", NIP_B: "sandi-butet-2024", NIP_D: "sandi-dewi-2024"}
 SCORE_DAY = date(2024, 6, 30)
@@ -230,16 +220,6 @@ def card_server(settings: Settings, log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-@contextmanager
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def log_in(page: Page, url: str, nip: str, password: str) -> None:
