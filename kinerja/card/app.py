@@ -23,8 +23,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from kinerja.card import data
 from kinerja.card.auth import Identity, LocalPasswords, Provider, provider_for
-from kinerja.card.oidc import TRANSACTION_COOKIE, TRANSACTION_SECONDS, LoginRefused, OidcFlow
 from kinerja.card.formats import format_day, format_fraction, format_number
+from kinerja.card.oidc import TRANSACTION_COOKIE, TRANSACTION_SECONDS, LoginRefused, OidcFlow
 from kinerja.card.session_secret import session_secret
 from kinerja.settings import Settings
 from kinerja.warehouse import WarehouseBusy

@@ -95,6 +95,12 @@ class OidcFlow:
                 f"the provider names itself {metadata.get('issuer')!r}, "
                 f"KINERJA_CARD_OIDC_ISSUER is {self.config.issuer!r}",
             )
+        algorithms = metadata.get("id_token_signing_alg_values_supported")
+        if isinstance(algorithms, list) and "none" in algorithms:
+            # Authlib verifies with whatever the document lists: an unsigned token is never one.
+            metadata["id_token_signing_alg_values_supported"] = [
+                a for a in algorithms if a != "none"
+            ]
         if end := metadata.get("end_session_endpoint"):
             self.form_origins.add(_origin(end))
         return metadata
@@ -139,13 +145,12 @@ class OidcFlow:
             )
         return identity, token["id_token"]
 
-    async def verify_id_token(
-        self, token: Mapping[str, Any], nonce: str
-    ) -> Mapping[str, object]:
+    async def verify_id_token(self, token: Mapping[str, Any], nonce: str) -> Mapping[str, object]:
         """The claims of the token response's ID token once its signature verifies against the
         provider's keys and its issuer, audience, expiry and nonce are this login's."""
         if "id_token" not in token:
             raise LoginRefused(400, INVALID_REQUEST, "the token response has no ID token")
+        await self.metadata()  # checked and stripped of "none" before Authlib reads it
         try:
             return await self.client.parse_id_token(
                 dict(token),

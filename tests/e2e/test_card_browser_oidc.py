@@ -79,9 +79,9 @@ def new_page(setup: Setup) -> Page:
     local = {"127.0.0.1", "localhost"}
     context.route(
         "**/*",
-        lambda route: route.continue_()
-        if urlsplit(route.request.url).hostname in local
-        else route.abort(),
+        lambda route: (
+            route.continue_() if urlsplit(route.request.url).hostname in local else route.abort()
+        ),
     )
     return context.new_page()
 
