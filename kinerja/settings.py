@@ -71,8 +71,19 @@ class Settings(BaseSettings):
     card_session_secret: SecretStr | None = None
     card_session_hours: float = Field(default=8, gt=0)
     card_secure_cookie: bool = True
-    # Who says a login is who they claim: "local" is the password store under <home>/card.
-    card_auth: Literal["local"] = "local"
+    # Who says a login is who they claim: "local" is the password store under <home>/card;
+    # "oidc" is the agency's OpenID Connect identity provider (kinerja.card.oidc), which needs
+    # the issuer, the card's client id and secret there, and the card's own external address
+    # (the redirect URI is <redirect base>/masuk/oidc/kembali). The NIP is read from the ID
+    # token's claim card_oidc_nip_claim; who may log in and what they see stays the card's user
+    # store and akses.lingkup (`kinerja card user add`), as with passwords.
+    card_auth: Literal["local", "oidc"] = "local"
+    card_oidc_issuer: str | None = None
+    card_oidc_client_id: str | None = None
+    card_oidc_client_secret: SecretStr | None = None
+    card_oidc_nip_claim: str = "nip"
+    card_oidc_redirect_base: str | None = None
+    card_oidc_scope: str = "openid profile"
 
     mlflow_tracking_uri: str | None = None  # default: SQLite store under <home>/mlflow
     model_name: str = "kinerja_risiko_kinerja"

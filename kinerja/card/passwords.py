@@ -1,4 +1,8 @@
-"""The local password store: one JSON file under KINERJA_HOME, readable by its owner only.
+"""The card's user store: one JSON file under KINERJA_HOME, readable by its owner only.
+
+It lists who may log in to the card, whichever provider checks who they are: local logins keep
+a password hash here; logins of the agency's identity provider (OpenID Connect) are kept without
+one, so the password form never admits them.
 
 Passwords are kept as scrypt hashes (hashlib, OpenSSL's implementation) with a random salt per
 user; the cost parameters are stored in each hash, so raising them later leaves old hashes
@@ -95,10 +99,14 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def check_new_password(login: str, password: str) -> None:
-    """Refuse what the store would not keep, before anything else changes."""
+def check_login(login: str) -> None:
     if not login or login.strip() != login:
         raise WeakPassword("a login is a NIP without spaces")
+
+
+def check_new_password(login: str, password: str) -> None:
+    """Refuse what the store would not keep, before anything else changes."""
+    check_login(login)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     if password.strip() != password:
@@ -127,14 +135,31 @@ class PasswordStore:
     def verify(self, login: str, password: str) -> StoredUser | None:
         """The user when `password` is theirs, else None (unknown login or wrong password)."""
         user = self.get(login)
-        matches = verify_password(password, user.password_hash if user else _unknown_login_hash())
-        return user if user is not None and matches else None
+        # A login without a password (identity provider) is refused as slowly as an unknown one.
+        known = user if user is not None and user.password_hash else None
+        matches = verify_password(password, known.password_hash if known else _unknown_login_hash())
+        return known if matches else None
 
     def set_password(self, login: str, password: str) -> bool:
         """Create the login or replace its password; True when it is new."""
         check_new_password(login, password)
         entry = {
             "password_hash": hash_password(password),
+            "session_stamp": secrets.token_urlsafe(16),
+            "changed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with self._locked() as users:
+            new = login not in users
+            users[login] = entry
+        return new
+
+    def register(self, login: str) -> bool:
+        """Create or renew a login that proves who it is elsewhere (the agency's identity
+        provider): no password, so the password form never lets it in, and a fresh session stamp,
+        so its open sessions end. True when it is new."""
+        check_login(login)
+        entry = {
+            "password_hash": "",
             "session_stamp": secrets.token_urlsafe(16),
             "changed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }

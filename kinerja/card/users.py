@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kinerja.card.passwords import PasswordStore, check_new_password
+from kinerja.card.passwords import PasswordStore, check_login, check_new_password
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 from kinerja.warehouse.access import grant_scope, revoke_scope
@@ -20,11 +20,17 @@ class UserAdded:
 
 
 def add_user(
-    settings: Settings, nip: str, password: str, kode_unit: str | None = None
+    settings: Settings, nip: str, password: str | None, kode_unit: str | None = None
 ) -> UserAdded:
     """Create the login `nip` (or give it a new password, which ends its sessions) and make its
-    scope exactly its own card, plus unit `kode_unit`'s subtree for a supervisor."""
-    check_new_password(nip, password)
+    scope exactly its own card, plus unit `kode_unit`'s subtree for a supervisor.
+
+    Without a password the login is the identity provider's to prove (KINERJA_CARD_AUTH=oidc):
+    the same scope, no password kept."""
+    if password is None:
+        check_login(nip)
+    else:
+        check_new_password(nip, password)
     store = PasswordStore.of(settings)
     with connect(settings) as wh:
         revoke_scope(wh, nip)
@@ -34,7 +40,7 @@ def add_user(
         known = wh.table_exists("marts", "dim_pegawai") and bool(
             wh.scalar("select count(*) from marts.dim_pegawai where nip = :n", {"n": nip})
         )
-    new = store.set_password(nip, password)
+    new = store.register(nip) if password is None else store.set_password(nip, password)
     return UserAdded(nip=nip, kode_unit=kode_unit, new=new, known_employee=known)
 
 

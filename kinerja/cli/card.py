@@ -10,7 +10,9 @@ from rich.markup import escape
 from kinerja.cli.common import BadArgument, TargetOpt, console, fail, settings_for
 
 app = typer.Typer(help="Every employee's own card: a read-only web page.", no_args_is_help=True)
-user_app = typer.Typer(help="The card's logins (local password store).", no_args_is_help=True)
+user_app = typer.Typer(
+    help="The card's logins and their scope (the card's user store).", no_args_is_help=True
+)
 app.add_typer(user_app, name="user")
 
 
@@ -30,12 +32,13 @@ def serve(
     import uvicorn
 
     from kinerja.card.app import create_app
+    from kinerja.card.auth import CardAuthMisconfigured
     from kinerja.card.session_secret import MissingSessionSecret
 
     settings = settings_for(target=target)
     try:
         application = create_app(settings)
-    except MissingSessionSecret as exc:
+    except (MissingSessionSecret, CardAuthMisconfigured) as exc:
         fail(f"kinerja card serve: {exc}", 1)
     console.print(
         f"Kartu Kinerja on http://{host}:{port}{root_path}/ ({settings.target} warehouse)",
@@ -64,17 +67,22 @@ def user_add(
     """Add a login, or give it a new password (which ends its sessions).
 
     The password is read from the prompt, or from one line of stdin when that is not a terminal.
+    With KINERJA_CARD_AUTH=oidc no password is asked: the agency's identity provider proves who
+    logs in, and this command says which NIPs may and what each sees.
     """
     from kinerja.card.passwords import WeakPassword
     from kinerja.card.users import add_user
 
     settings = settings_for(target=target)
-    password = _read_password()
+    password = _read_password() if settings.card_auth == "local" else None
     try:
         added = add_user(settings, nip, password, kode_unit=unit)
     except WeakPassword as exc:
         raise BadArgument(str(exc)) from None
-    what = "added" if added.new else "given a new password (its sessions end)"
+    if password is None:
+        what = "added for the identity provider" if added.new else "renewed (its sessions end)"
+    else:
+        what = "added" if added.new else "given a new password (its sessions end)"
     sees = f"their own card and unit {unit}'s subtree" if unit else "their own card"
     console.print(f"{escape(nip)} {what}; sees {escape(sees)}")
     if not added.known_employee:

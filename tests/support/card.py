@@ -166,10 +166,12 @@ def card_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def card_command(settings: Settings, *args: str, password: str | None = None):
+def card_command(
+    settings: Settings, *args: str, password: str | None = None, env: dict[str, str] | None = None
+):
     """`kinerja card ...` as an administrator types it (the password on stdin)."""
     runner = CliRunner()
-    with_env = {**card_environment(settings), "COLUMNS": "200"}
+    with_env = {**card_environment(settings), **(env or {}), "COLUMNS": "200"}
     return runner.invoke(app, ["card", *args], input=password and f"{password}\n", env=with_env)
 
 
@@ -181,17 +183,20 @@ def add_users(settings: Settings) -> None:
         assert result.exit_code == 0, result.output
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 @contextmanager
-def card_server(settings: Settings, log: Path) -> Iterator[str]:
-    """`kinerja card serve` in a subprocess; yields its base URL once it answers."""
-    port = _free_port()
-    env = {**os.environ, **card_environment(settings), "PYTHONPATH": str(PROJECT)}
+def card_server(
+    settings: Settings, log: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """`kinerja card serve` in a subprocess (with `env` on top of the card's own); yields its
+    base URL once it answers."""
+    port = port or free_port()
+    env = {**os.environ, **card_environment(settings), **(env or {}), "PYTHONPATH": str(PROJECT)}
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "kinerja.cli", "card", "serve", "--port", str(port)],
