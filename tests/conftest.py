@@ -31,6 +31,17 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.fixture(autouse=True)
+def restored_kinerja_environment() -> Iterator[None]:
+    """The CLI writes its --target and --landing into os.environ (so Airflow and dbt see them);
+    in a test process that would leak into the next test on the same worker."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("KINERJA_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("KINERJA_") and k not in before]:
+        del os.environ[key]
+    os.environ.update(before)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory) -> Iterator[None]:
     """One cache for the session: every test's home reuses the dbt manifests parsed before."""
