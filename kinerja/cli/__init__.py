@@ -24,7 +24,15 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for command in (night.load, night.retract, night.run, models.info, models.train, models.models):
+for command in (
+    night.load,
+    night.retract,
+    night.run,
+    night.ui,
+    models.info,
+    models.train,
+    models.models,
+):
     app.command()(command)
 app.add_typer(warehouse.app, name="warehouse")
 app.add_typer(card.app, name="card")

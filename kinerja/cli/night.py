@@ -1,4 +1,4 @@
-"""`kinerja load`, `retract` and `run`: the night, by hand or through Airflow."""
+"""`kinerja load`, `retract`, `run` and `ui`: the night, by hand or through Airflow."""
 
 from __future__ import annotations
 
@@ -279,3 +279,34 @@ def _check_warehouse_free(settings: Settings) -> None:
     if settings.target == "duckdb":
         with connect(settings):
             pass
+
+
+def ui(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Airflow's UI and REST API for the nights `kinerja run` ran: runs, task states, each task's
+    log. Runs until stopped (Ctrl-C)."""
+    import os
+    import sys
+
+    from kinerja.runtime import tool_environment
+
+    settings = settings_for()
+    env = {**os.environ, **tool_environment(settings)}
+    airflow_home = Path(env["AIRFLOW_HOME"])
+    if not (airflow_home / "airflow.db").exists() and "sqlite" in env.get(
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", ""
+    ):
+        raise BadArgument(f"no night has run under {settings.home_dir}: run `kinerja run` first")
+    # One admin login; Airflow makes its password on the first start, into a file only the
+    # installation's owner can read.
+    passwords = airflow_home / "ui_passwords.json"
+    env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
+    env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"] = str(passwords)
+    console.print(
+        f"Airflow UI at [bold]http://{host}:{port}[/] (REST API under /api/v2): "
+        f"user admin, password in {escape(str(passwords))}"
+    )
+    airflow = str(Path(sys.executable).parent / "airflow")
+    os.execve(airflow, [airflow, "api-server", "--host", host, "--port", str(port)], env)

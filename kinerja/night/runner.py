@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kinerja.night.dag_config import INLINE_RUN_VARIABLE, POOL_SLOTS, WAREHOUSE_POOL
 from kinerja.night.events import EventTail, events_path, start_file
@@ -25,6 +26,9 @@ from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 DAG_ID = "kinerja_nightly"
 
@@ -119,29 +123,60 @@ def task_states(settings: Settings, as_of: date) -> dict[str, str]:
     Read with SQLAlchemy rather than `airflow tasks states-for-dag-run`, which costs an Airflow
     start-up per night; `dag_run` and `task_instance` are Airflow's stable core tables.
     """
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    wanted = datetime.fromisoformat(logical_date_for(as_of)).astimezone(UTC)
+    with _metadata_db(settings) as con:
+        run_id = _night_run_id(con, as_of)
+        if run_id is None:
+            return {}
+        rows = con.execute(
+            text(
+                "select task_id, state from task_instance "
+                "where dag_id = :dag_id and run_id = :run_id"
+            ),
+            {"dag_id": DAG_ID, "run_id": run_id},
+        ).all()
+    return {task_id: state for task_id, state in rows}
+
+
+@contextmanager
+def _metadata_db(settings: Settings) -> Iterator[Connection]:
+    from sqlalchemy import create_engine
+
     engine = create_engine(_metadata_db_url(settings))
     try:
-        with engine.connect() as con:
-            runs = con.execute(
-                text("select run_id, logical_date from dag_run where dag_id = :dag_id"),
-                {"dag_id": DAG_ID},
-            ).all()
-            run_ids = [run_id for run_id, logical in runs if _as_utc(logical) == wanted]
-            if not run_ids:
-                return {}
-            rows = con.execute(
-                text(
-                    "select task_id, state from task_instance "
-                    "where dag_id = :dag_id and run_id = :run_id"
-                ),
-                {"dag_id": DAG_ID, "run_id": run_ids[-1]},
-            ).all()
+        with engine.begin() as con:
+            yield con
     finally:
         engine.dispose()
-    return {task_id: state for task_id, state in rows}
+
+
+def _night_run_id(con: Connection, as_of: date) -> str | None:
+    """The newest run of the night's logical date (`dags test` of a date again makes a new run)."""
+    from sqlalchemy import text
+
+    wanted = datetime.fromisoformat(logical_date_for(as_of)).astimezone(UTC)
+    runs = con.execute(
+        text("select run_id, logical_date from dag_run where dag_id = :dag_id order by id"),
+        {"dag_id": DAG_ID},
+    ).all()
+    run_ids = [run_id for run_id, logical in runs if _as_utc(logical) == wanted]
+    return run_ids[-1] if run_ids else None
+
+
+def _readable_in_airflow(
+    settings: Settings, as_of: date, night_log: Path, started: datetime
+) -> None:
+    """Each task's log where Airflow's UI and REST API read it, and the run's true start."""
+    from kinerja.night.task_logs import record_true_start, write_task_logs
+
+    with _metadata_db(settings) as con:
+        run_id = _night_run_id(con, as_of)
+        if run_id is None:
+            return
+        base = Path(tool_environment(settings)["AIRFLOW__LOGGING__BASE_LOG_FOLDER"])
+        write_task_logs(con, run_id, DAG_ID, night_log, base)
+        record_true_start(con, DAG_ID, run_id, started)
 
 
 FINISHED_STATES = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
@@ -258,6 +293,7 @@ def run_night(
     env = {**os.environ, **tool_environment(settings), INLINE_RUN_VARIABLE: "1"}
     airflow = str(Path(sys.executable).parent / "airflow")
     tail = EventTail(events_file)
+    started = datetime.now(UTC)
     with log_file.open("w") as log:
         child = subprocess.Popen(
             _dying_with_us([airflow, "dags", "test", DAG_ID, logical_date_for(as_of)]),
@@ -278,6 +314,7 @@ def run_night(
                     child.wait(timeout=POLL_SECONDS)
                 except subprocess.TimeoutExpired:
                     pass
+    _readable_in_airflow(settings, as_of, log_file, started)
     states = task_states(settings, as_of)
     run = NightRun(as_of, child.returncode == 0, states, log_file, events_file)
     run.succeeded = run.succeeded and bool(states) and not run.failed_tasks

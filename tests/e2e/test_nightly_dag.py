@@ -7,13 +7,17 @@ import csv
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
-from datetime import date
+import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import pytest
+from support.net import free_port
 from support.postgres import group_logins, throwaway_database
 
 from kinerja.night.events import read_events
@@ -143,6 +147,76 @@ def test_night_on_duckdb_then_rerun_is_idempotent(duckdb_night, landing):
         )
     assert duplicates == 0
     assert raw_rows == sum(1 for _ in _landing_rows(landing, "presensi"))
+
+
+# Reads the module fixture's night and its rerun: one worker, after the rerun.
+@pytest.mark.xdist_group("e2e_duckdb_night")
+def test_airflow_s_ui_shows_each_task_s_log_and_the_night_s_true_duration(duckdb_night):
+    """`kinerja ui` serves Airflow's UI and REST API on the embedded store: the night's run lasts
+    as long as it ran, not from its logical date, and every task of it has its own log, with what
+    the task did, where the API looks for it."""
+    home = duckdb_night.settings.home_dir
+    port = free_port()
+    with (home.parent / "ui.log").open("w") as log:
+        server = subprocess.Popen(
+            [KINERJA, "ui", "--port", str(port)],
+            env={**os.environ, **duckdb_night.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, (home.parent / "ui.log").read_text()[-3000:]
+            try:
+                if httpx.get(f"{base}/api/v2/monitor/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the UI did not answer in 120 s"
+            time.sleep(1)
+        password = json.loads((home / "airflow" / "ui_passwords.json").read_text())["admin"]
+        token = httpx.post(
+            f"{base}/auth/token", json={"username": "admin", "password": password}, timeout=30
+        ).json()["access_token"]
+        api = httpx.Client(
+            base_url=f"{base}/api/v2/dags/kinerja_nightly",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+        # `dags test` of a date again replaces the date's run in Airflow's store; the task logs of
+        # the run it replaced stay on disk, in their own run's folder.
+        [run] = api.get("/dagRuns").json()["dag_runs"]
+        started = datetime.fromisoformat(run["start_date"])
+        ended = datetime.fromisoformat(run["end_date"])
+        assert timedelta(0) < ended - started < timedelta(minutes=20), run
+        run_folders = list((home / "airflow" / "logs" / "dag_id=kinerja_nightly").iterdir())
+        assert len(run_folders) == 2  # the first night and its rerun
+        for folder in run_folders:
+            assert (folder / "task_id=load_extracts" / "attempt=1.log").is_file()
+
+        latest = run["dag_run_id"]
+        tasks = api.get(f"/dagRuns/{latest}/taskInstances", params={"limit": 1000}).json()
+        assert tasks["total_entries"] == len(duckdb_night.states)
+        for ti in tasks["task_instances"]:
+            content = api.get(
+                f"/dagRuns/{latest}/taskInstances/{ti['task_id']}/logs/{ti['try_number']}",
+                headers={"Accept": "application/json"},
+            ).json()["content"]
+            events = [line.get("event", "") for line in content]
+            assert any(f"task_id={ti['task_id']} " in e for e in events), ti["task_id"]
+            assert not any("Could not read" in e for e in events), ti["task_id"]
+        load_log = api.get(
+            f"/dagRuns/{latest}/taskInstances/load_extracts/logs/1",
+            headers={"Accept": "application/json"},
+        ).json()["content"]
+        assert any("rows_loaded" in line.get("event", "") for line in load_log)
+        assert any(line.get("level") == "info" and line.get("timestamp") for line in load_log)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 @pytest.mark.postgres

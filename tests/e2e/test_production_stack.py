@@ -1,21 +1,20 @@
 """The production stack for real: `kinerja stack up` on free ports with databases of its own,
 `kinerja_nightly` triggered through Airflow's REST API for a small generated agency, every task on
 a Celery worker, the model on the MLflow server, scores in the PostgreSQL warehouse, the outbox
-manifest; a second run of the same logical date leaves the same counts; `kinerja stack down`
-leaves no process behind."""
+manifest, each task's log through the API; a rerun of the night through Airflow's backfill leaves
+the same counts; `kinerja stack down` leaves no process behind."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
@@ -23,6 +22,7 @@ import psutil
 import psycopg
 import pytest
 import redis
+from support.net import free_port
 from support.postgres import throwaway_database
 
 from kinerja.night.dag_config import GENERAL_QUEUE, WAREHOUSE_QUEUE
@@ -40,12 +40,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(2400)]
 START, NIGHT, EMPLOYEES = date(2025, 1, 1), date(2025, 10, 31), 120
 KINERJA = str(Path(sys.executable).parent / "kinerja")
 RUN_TIMEOUT_S = 1200
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _empty_redis_db() -> int:
@@ -109,11 +103,11 @@ def stack(tmp_path_factory, landing) -> Iterator[Stack]:
     ):
         broker_db = _empty_redis_db()
         stack_env = {
-            "KINERJA_STACK_API_PORT": str(_free_port()),
-            "KINERJA_STACK_MLFLOW_PORT": str(_free_port()),
-            "KINERJA_STACK_GENERAL_LOG_PORT": str(_free_port()),
-            "KINERJA_STACK_WAREHOUSE_LOG_PORT": str(_free_port()),
-            "KINERJA_STACK_TRIGGER_LOG_PORT": str(_free_port()),
+            "KINERJA_STACK_API_PORT": str(free_port()),
+            "KINERJA_STACK_MLFLOW_PORT": str(free_port()),
+            "KINERJA_STACK_GENERAL_LOG_PORT": str(free_port()),
+            "KINERJA_STACK_WAREHOUSE_LOG_PORT": str(free_port()),
+            "KINERJA_STACK_TRIGGER_LOG_PORT": str(free_port()),
             "KINERJA_STACK_AIRFLOW_DATABASE": airflow_db,
             "KINERJA_STACK_MLFLOW_DATABASE": mlflow_db,
             "KINERJA_STACK_REDIS_URL": f"redis://127.0.0.1:6379/{broker_db}",
@@ -195,6 +189,21 @@ class Api:
                 return run
             time.sleep(5)
         pytest.fail(f"run {run_id} did not finish within {RUN_TIMEOUT_S} s")
+
+    def backfill_run(self, backfill_id: int, timeout_s: float = 120) -> str:
+        """The run id of a one-night backfill, once the scheduler has created it."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            runs = (
+                self.client.get(f"/dags/{DAG_ID}/dagRuns", params={"run_type": "backfill"})
+                .raise_for_status()
+                .json()["dag_runs"]
+            )
+            if runs:
+                [found] = runs
+                return found["dag_run_id"]
+            time.sleep(2)
+        pytest.fail(f"backfill {backfill_id} made no run within {timeout_s} s")
 
     def task_instances(self, run_id: str) -> list[dict]:
         found: list[dict] = []
@@ -344,19 +353,46 @@ def test_night_on_the_production_stack(stack: Stack):
     assert entry["rows"] == len(scores)
     before = _counts(stack.settings)
 
-    # The same logical date again: Airflow refuses a second run of it while the first exists;
-    # once that run is deleted, a new trigger of the date runs the whole night again.
+    # The same logical date again: Airflow refuses a second manual run of it. A rerun of the
+    # night goes through Airflow's own backfill instead (REST API, as `airflow backfill create`):
+    # a new run of the same data interval, with fresh tries (Cosmos' producer builds again), and
+    # the first run's record kept beside it.
     assert api.trigger("stack-dup", NIGHT).status_code == 409
-    api.client.delete(f"/dags/{DAG_ID}/dagRuns/stack-1").raise_for_status()
+    interval_start = f"{NIGHT.isoformat()}T02:00:00+07:00"
+    window = {"dag_id": DAG_ID, "from_date": interval_start, "to_date": interval_start}
+    dry_run = api.client.post("/backfills/dry_run", json=window).raise_for_status().json()
+    [planned] = dry_run["backfills"]
+    assert datetime.fromisoformat(planned["logical_date"]) == datetime.fromisoformat(interval_start)
     started = time.monotonic()
-    assert api.trigger("stack-2", NIGHT).status_code == 200
-    rerun = api.wait_for_run("stack-2")
+    backfill = (
+        api.client.post(
+            "/backfills", json={**window, "reprocess_behavior": "none", "max_active_runs": 1}
+        )
+        .raise_for_status()
+        .json()
+    )
+    rerun_id = api.backfill_run(backfill["id"])
+    rerun = api.wait_for_run(rerun_id)
     timings["rerun_s"] = round(time.monotonic() - started, 1)
     rerun_failed = {
-        t["task_id"]: t["state"] for t in api.task_instances("stack-2") if t["state"] != "success"
+        t["task_id"]: t["state"] for t in api.task_instances(rerun_id) if t["state"] != "success"
     }
     assert rerun["state"] == "success" and rerun_failed == {}, rerun_failed
+    assert rerun["run_type"] == "backfill"
+    assert rerun["data_interval_start"] == run["data_interval_start"]
     assert _counts(stack.settings) == before
+    assert api.client.get(f"/dags/{DAG_ID}/dagRuns/stack-1").json()["state"] == "success"
+
+    # Each task's log is readable through the API, from the worker that ran it.
+    load_log = (
+        api.client.get(
+            f"/dags/{DAG_ID}/dagRuns/{rerun_id}/taskInstances/load_extracts/logs/1",
+            headers={"Accept": "application/json"},
+        )
+        .raise_for_status()
+        .json()["content"]
+    )
+    assert any("rows_loaded" in str(line.get("event", "")) for line in load_log), load_log[-5:]
 
     # Down leaves nothing running that this stack started.
     processes = _stack_processes(stack.folder)

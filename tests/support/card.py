@@ -4,7 +4,6 @@ server started by its own command in a subprocess, and Debian's Chromium driven 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from kinerja.warehouse import connect
 from ml.bands import band_for
 from support.browser import chromium  # noqa: F401  (the card tests import it from here)
 from support.hand_made_agency import NIP_A, NIP_B, NIP_D, NIP_E, NIP_F, PRESENSI, RAW, punch
+from support.net import free_port
 from support.warehouse import DBT_KEY_ENV, run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -181,12 +181,6 @@ def add_users(settings: Settings) -> None:
         args = ["user", "add", nip, *(["--unit", unit] if unit else [])]
         result = card_command(settings, *args, password=PASSWORD[nip])
         assert result.exit_code == 0, result.output
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -51,7 +51,9 @@ def group_logins(groups: Iterable[str], services: Iterable[str] = ()) -> Iterato
         with admin() as con:
             for group, name in names.items():
                 # The group as `kinerja warehouse roles` creates it, if no run made it yet.
-                if not con.execute("select 1 from pg_roles where rolname = %s", (group,)).fetchone():
+                if not con.execute(
+                    "select 1 from pg_roles where rolname = %s", (group,)
+                ).fetchone():
                     try:
                         con.execute(sql.SQL("create role {} nologin").format(sql.Identifier(group)))
                     except psycopg.errors.DuplicateObject:
