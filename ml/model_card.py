@@ -294,8 +294,10 @@ def _header(facts: ModelCardFacts) -> str:
         ("predicts", f"`{LABEL_COLUMN}` for the quarter after the feature quarter"),
         (
             "registered model",
-            f"a whole scorer ({facts.scorer}): the feature columns of `{facts.feature_table}` "
-            "in, the calibrated probability `skor` out (MLflow pyfunc)",
+            (
+                f"a whole scorer ({facts.scorer}): the feature columns of "
+                f"`{facts.feature_table}` in, the calibrated probability `skor` out (MLflow pyfunc)"
+            ),
         ),
     ]
     if facts.choice_reason:

@@ -119,8 +119,8 @@ def load_model_version(ref: ModelRef) -> RegisteredScorer:
     """
     if not is_whole_scorer(ref):
         raise NotAWholeScorer(
-            f"{ref.uri} is a bare model registered before whole scorers (ml.scorer); it cannot "
-            "score a mart row: train again (kinerja train --force) to register one"
+            f"{ref.uri} is not a whole scorer (a bare model registered before ml.scorer) and "
+            "cannot score a mart row: train again (kinerja train --force) to register one"
         )
     return RegisteredScorer(mlflow.pyfunc.load_model(ref.uri))
 
@@ -327,8 +327,7 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
             python_model=str(CODE_PATH),
             artifacts={SCORER_ARTIFACT: str(parts)},
             signature=scorer_signature(scorer.spec),
-            # Feature columns only: no NIP leaves the warehouse for the tracking store.
-            input_example=last.train[scorer.spec.source_columns].head(INPUT_EXAMPLE_ROWS),
+            input_example=_input_example(scorer.spec, last.train),
             registered_model_name=settings.model_name,
             # Listing requirements skips MLflow's slow inference (it imports the model in a
             # subprocess). The scorer's code is the `kinerja` package's `ml`: it is not on PyPI,
@@ -352,6 +351,16 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
                 "validation_period": last.validation_period,
             },
         )
+
+
+def _input_example(spec: FeatureSpec, rows: pd.DataFrame) -> pd.DataFrame:
+    """A few training rows, feature columns only: no NIP leaves the warehouse for the tracking
+    store. Numbers as plain numbers: PostgreSQL's Decimals are not JSON."""
+    example = rows[spec.source_columns].head(INPUT_EXAMPLE_ROWS).copy()
+    for name in spec.numeric:
+        if example[name].dtype == object:
+            example[name] = pd.to_numeric(example[name]).astype("float64")
+    return example
 
 
 def version_description(

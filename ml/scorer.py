@@ -113,7 +113,10 @@ def scorer_signature(spec: FeatureSpec) -> ModelSignature:
     """
     declared = mart_column_types()
     inputs = Schema(
-        [ColSpec(_mlflow_type(declared[name]), name, required=False) for name in spec.source_columns]
+        [
+            ColSpec(_mlflow_type(declared[name]), name, required=False)
+            for name in spec.source_columns
+        ]
     )
     return ModelSignature(inputs=inputs, outputs=Schema([ColSpec("double", OUTPUT_COLUMN)]))
 

@@ -17,7 +17,6 @@ import pandas as pd
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 from ml.backtest import MODEL, BacktestResult, run_backtest
-from ml.bands import OPERATING_THRESHOLD
 from ml.baselines import BASELINES
 from ml.dataset import InputTableMissing, load_training_frame
 from ml.fairness import FairnessLimits, FairnessReport
