@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,9 @@ from ml.dataset import InputTableMissing, load_scoring_frame
 from ml.drift import scoring_drift
 from ml.explain import REASON_COUNT, explain
 from ml.periods import next_periode_id
-from ml.scorer import NotAWholeScorer, Scorer
+
+if TYPE_CHECKING:
+    from ml.scorer import Scorer
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,7 @@ def score_active_employees(settings: Settings, as_of: date) -> ScoringResult:
     quarter ended by `as_of`. Skips plainly (never raises) when there is no champion or no data.
     """
     from ml.registry import load_champion  # MLflow only when scoring
+    from ml.scorer import NotAWholeScorer
 
     try:
         loaded = load_champion(settings)
