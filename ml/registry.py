@@ -28,6 +28,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 from sklearn.metrics import average_precision_score
 
+from kinerja.project import PROJECT_DIR
 from kinerja.settings import Settings
 from ml.backtest import BacktestResult, Fold
 from ml.evidence import log_drift_reference, log_model_card, log_plots
@@ -339,6 +340,9 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
                 f"scikit-learn=={sklearn.__version__}",
                 f"pandas=={pd.__version__}",
             ],
+            # MLflow copies the project's pyproject.toml and uv.lock into the model: the exact
+            # environment (kinerja included) it was trained in. Named, not taken from the cwd.
+            uv_project_path=PROJECT_DIR,
             metadata={
                 "scorer": scorer.kind,
                 "contender": choice.contender,
