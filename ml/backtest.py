@@ -3,8 +3,9 @@
 For each of the last N labelled quarters, everything labelled before it trains (an expanding
 window) and that quarter validates, exactly as a night in that quarter would have trained and
 scored. Never a random split: people and quarters are correlated, a random split leaks both.
-The last fold's model is the candidate that gets registered, so the metrics logged with a
-version are those of that very model on a quarter it did not see. Whether its probabilities are
+The last fold's fitted contenders (the model and both baselines) are what can be registered, so
+the metrics logged with a version are those of that very scorer on a quarter it did not see;
+`ranking` orders them by their PR-AUC over all folds (ml.train picks the best fair one). Whether its probabilities are
 Platt-calibrated is decided here too: both variants are measured on every fold and the one with
 the lower mean Brier score is kept.
 """
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import brier_score_loss
 
-from ml.baselines import BASELINES, fit_baselines
+from ml.baselines import BASELINES, LAST_PREDIKAT, LOGREG, Baseline, fit_baselines
 from ml.calibration import PlattCalibration
 from ml.features import FeatureSpec, label_vector
 from ml.metrics import risk_metrics
@@ -29,6 +30,8 @@ MODEL = "model"
 MODEL_PLATT = "model_platt"
 MODEL_RAW = "model_tanpa_kalibrasi"
 CALIBRATION_VARIANTS = (MODEL_PLATT, MODEL_RAW)
+# Everything that may be registered, simplest first: on equal PR-AUC the simpler one wins.
+CONTENDERS = (LAST_PREDIKAT, LOGREG, MODEL)
 
 
 @dataclass
@@ -80,6 +83,22 @@ class BacktestResult:
     latest: FoldPredictions
     params: dict[str, Any] = field(default_factory=dict)
     platt_calibration: bool = True
+    # The last fold's fitted baselines, each registrable like `candidate` (ml.scorer).
+    baselines: dict[str, Baseline] = field(default_factory=dict)
+
+    def contender(self, name: str) -> RiskModel | Baseline:
+        """The last fold's fitted scorer of contender `name` (MODEL or a baseline)."""
+        return self.candidate if name == MODEL else self.baselines[name]
+
+    def mean_pr_auc(self) -> pd.Series:
+        """Per contender: its PR-AUC averaged over the backtest folds."""
+        return self.fold_table("pr_auc")[list(CONTENDERS)].mean()
+
+    def ranking(self) -> list[str]:
+        """Contenders, best mean backtest PR-AUC first; ties to the simpler. Over all folds
+        rather than the last one: one quarter's rows are too few to crown a model on."""
+        mean = self.mean_pr_auc().fillna(-np.inf)
+        return sorted(CONTENDERS, key=lambda name: (-mean[name], CONTENDERS.index(name)))
 
     def fold_table(self, metric: str) -> pd.DataFrame:
         """One row per fold, one column per contender, for `metric`."""
@@ -103,6 +122,7 @@ def run_backtest(
     if not folds:
         raise ValueError("a backtest needs at least 2 labelled quarters")
     fitted: list[tuple[Fold, RiskModel, np.ndarray, dict[str, np.ndarray]]] = []
+    baselines: dict[str, Baseline] = {}
     for fold in folds:
         model = fit_risk_model(fold.train, spec, params)
         y = label_vector(fold.validation)
@@ -111,7 +131,8 @@ def run_backtest(
             MODEL_PLATT: model.calibration.probability(margin),
             MODEL_RAW: PlattCalibration().probability(margin),
         }
-        for name, baseline in fit_baselines(fold.train, spec).items():
+        baselines = fit_baselines(fold.train, spec)
+        for name, baseline in baselines.items():
             predictions[name] = baseline.predict(fold.validation)
         fitted.append((fold, model, y, predictions))
         if progress is not None:
@@ -142,7 +163,7 @@ def run_backtest(
         {name: p for name, p in predictions.items() if name not in CALIBRATION_VARIANTS},
     )
     return BacktestResult(
-        folds, pd.DataFrame(rows), candidate, latest, dict(params or {}), keep_platt
+        folds, pd.DataFrame(rows), candidate, latest, dict(params or {}), keep_platt, baselines
     )
 
 

@@ -1,7 +1,8 @@
 """When to train: not every night. Scores are published nightly with the champion; a new model
 is trained only when it can learn something new.
 
-A night trains when there is no champion yet, when a quarter's labels arrived since the last
+A night trains when there is no champion yet (or the champion is a bare model from before
+whole scorers, which nightly scoring cannot use), when a quarter's labels arrived since the last
 training, or when the last training is `retrain_after_days` old (attendance habits drift inside
 a quarter too). Everything else is read from the MLflow runs themselves, so a hand-made
 training run (`kinerja train`) counts like a nightly one.
@@ -20,6 +21,7 @@ from ml.registry import (
     TAG_AS_OF,
     TAG_LATEST_LABEL_PERIOD,
     TAG_MODEL_NAME,
+    is_whole_scorer,
     version_by_alias,
 )
 
@@ -27,8 +29,11 @@ from ml.registry import (
 def training_due(
     client: MlflowClient, settings: Settings, as_of: date, latest_label_period: str
 ) -> tuple[bool, str]:
-    if version_by_alias(client, settings.model_name, CHAMPION) is None:
+    champion = version_by_alias(client, settings.model_name, CHAMPION)
+    if champion is None:
         return True, "no champion yet"
+    if not is_whole_scorer(champion):
+        return True, f"champion version {champion.version} is not a whole scorer"
     experiment = client.get_experiment_by_name(EXPERIMENT_NAME)
     runs = (
         client.search_runs(

@@ -1,8 +1,8 @@
 """What a training run leaves for the people who judge it: plots, the model card and the drift
 reference, logged as MLflow artifacts of the run.
 
-Figures are made from the last backtest fold (the registered model on its validation quarter,
-next to the baselines fitted on the same rows) and from the fairness audit.
+Figures are made from the last backtest fold (the registered contender on its validation
+quarter, next to the others fitted on the same rows) and from the fairness audit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pandas as pd
 from ml.backtest import CALIBRATION_VARIANTS, MODEL, BacktestResult
 from ml.bands import OPERATING_THRESHOLD
 from ml.drift import DriftReference, log_reference
-from ml.explain import contributions
 from ml.fairness import FairnessReport
 from ml.model_card import (
     MODEL_CARD_ARTIFACT,
@@ -56,24 +55,28 @@ def backtest_frame(backtest: BacktestResult) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def log_plots(backtest: BacktestResult, fairness: FairnessReport) -> dict[str, str]:
-    """Logs every figure; returns caption -> artifact path for the model card."""
+def log_plots(
+    backtest: BacktestResult, fairness: FairnessReport, contender: str = MODEL
+) -> dict[str, str]:
+    """Logs every figure (confusion and SHAP of the registered `contender`); returns caption ->
+    artifact path for the model card."""
     latest = backtest.latest
+    scorer = backtest.contender(contender)
     curves = {name: (latest.y, p) for name, p in latest.predictions.items()}
     validation = latest.validation
     sample = validation.sample(n=min(len(validation), SHAP_SAMPLE_ROWS), random_state=0)
-    matrix = backtest.candidate.spec.encode(sample)
+    matrix = scorer.spec.encode(sample)
     figures = {
         "ROC curve": ("roc.png", roc_figure(curves)),
         "Precision-recall curve": ("pr.png", pr_figure(curves)),
         "Calibration": ("calibration.png", calibration_figure(curves)),
         "Confusion at the operating threshold": (
             "confusion.png",
-            confusion_figure(latest.y, latest.predictions[MODEL], OPERATING_THRESHOLD),
+            confusion_figure(latest.y, latest.predictions[contender], OPERATING_THRESHOLD),
         ),
         "SHAP summary": (
             "shap_summary.png",
-            shap_summary_figure(contributions(backtest.candidate.booster, matrix), matrix),
+            shap_summary_figure(scorer.contributions(matrix), matrix),
         ),
         "Fairness by group": (
             "fairness.png",
@@ -102,6 +105,8 @@ def log_drift_reference(backtest: BacktestResult) -> None:
 def log_model_card(
     *,
     backtest: BacktestResult,
+    contender: str = MODEL,
+    choice_reason: str = "",
     fairness: FairnessReport,
     metrics: dict[str, float],
     model_name: str,
@@ -126,10 +131,12 @@ def log_model_card(
         validation_period=last.validation_period,
         train_rows=len(last.train),
         validation_rows=len(last.validation),
-        model_label=MODEL,
+        model_label=contender,
+        scorer=backtest.contender(contender).kind,
+        choice_reason=choice_reason,
         validation_metrics={k: v for k, v in metrics.items() if k.startswith("val_")},
         backtest=backtest_frame(backtest),
-        calibration_bins=calibration_table(latest.y, latest.predictions[MODEL]),
+        calibration_bins=calibration_table(latest.y, latest.predictions[contender]),
         operating_threshold=OPERATING_THRESHOLD,
         fairness=[
             FairnessDimension(
@@ -147,7 +154,7 @@ def log_model_card(
         promoted=promoted,
         promotion_reason=promotion_reason,
         dataset_digests=dataset_digests,
-        features=backtest.candidate.spec.source_columns,
+        features=backtest.contender(contender).spec.source_columns,
         plots=plots,
         synthetic_data=synthetic_data,
     )

@@ -8,14 +8,19 @@ stored with each model version, so scoring rebuilds exactly the matrix the model
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from kinerja.contract.extracts import JENIS_JABATAN
+from kinerja.project import DBT_PROJECT_DIR
 
 FEATURE_TABLE = "marts.fitur_kinerja_pegawai"
+# The mart's enforced dbt contract: its column names and SQL types.
+FEATURE_TABLE_YML = DBT_PROJECT_DIR / "models" / "marts" / "fitur_kinerja_pegawai.yml"
 DIM_PEGAWAI = "marts.dim_pegawai"
 ACTIVE_STATUS = "AKTIF"
 
@@ -137,6 +142,15 @@ class FeatureSpec:
             numeric=tuple(data["numeric"]),
             categorical={k: tuple(v) for k, v in data["categorical"].items()},
         )
+
+
+@cache
+def mart_column_types() -> dict[str, str]:
+    """Column -> SQL data type of the feature mart, as its enforced dbt contract declares them."""
+    table = FEATURE_TABLE.split(".")[1]
+    declared = yaml.safe_load(FEATURE_TABLE_YML.read_text())
+    (model,) = [m for m in declared["models"] if m["name"] == table]
+    return {column["name"]: column["data_type"] for column in model["columns"]}
 
 
 def label_vector(frame: pd.DataFrame) -> np.ndarray:

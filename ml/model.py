@@ -11,7 +11,10 @@ import pandas as pd
 from xgboost import XGBClassifier
 
 from ml.calibration import PlattCalibration
+from ml.explain import contributions
 from ml.features import FeatureSpec, label_vector
+
+XGBOOST = "xgboost"
 
 # Modest trees on a fixed seed: the same data gives the same model. No class weighting, so the
 # margin stays close to log-odds and calibration has little to correct. No early stopping: it
@@ -36,6 +39,7 @@ class RiskModel:
     booster: XGBClassifier
     spec: FeatureSpec
     calibration: PlattCalibration
+    kind = XGBOOST
 
     def margin(self, frame: pd.DataFrame) -> np.ndarray:
         return self.margin_of_matrix(self.spec.encode(frame))
@@ -45,6 +49,11 @@ class RiskModel:
 
     def probability(self, frame: pd.DataFrame) -> np.ndarray:
         return self.calibration.probability(self.margin(frame))
+
+    def contributions(self, matrix: pd.DataFrame) -> pd.DataFrame:
+        """SHAP values of the trees' margin (the calibration maps it monotonically, so the same
+        features drive the probability)."""
+        return contributions(self.booster, matrix)
 
 
 def _fit_trees(rows: pd.DataFrame, spec: FeatureSpec, params: dict[str, Any]) -> XGBClassifier:

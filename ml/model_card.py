@@ -228,7 +228,9 @@ class ModelCardFacts:
     validation_period: str
     train_rows: int
     validation_rows: int
-    model_label: str = "xgboost"
+    model_label: str = "xgboost"  # the registered contender's name in `backtest`
+    scorer: str = "xgboost"  # what the registered whole scorer is (ml.scorer kinds)
+    choice_reason: str = ""  # why this contender and not another
     primary_metric: str = "pr_auc"
     validation_metrics: Mapping[str, float] = field(default_factory=dict)
     backtest: pd.DataFrame | None = None
@@ -290,7 +292,16 @@ def _header(facts: ModelCardFacts) -> str:
         ("MLflow run", _code(facts.run_id) if facts.run_id else "-"),
         ("data as of", facts.as_of.isoformat()),
         ("predicts", f"`{LABEL_COLUMN}` for the quarter after the feature quarter"),
+        (
+            "registered model",
+            (
+                f"a whole scorer ({facts.scorer}): the feature columns of "
+                f"`{facts.feature_table}` in, the calibrated probability `skor` out (MLflow pyfunc)"
+            ),
+        ),
     ]
+    if facts.choice_reason:
+        rows.append(("chosen", facts.choice_reason))
     if facts.promoted is not None:
         verdict = "champion" if facts.promoted else "not promoted"
         rows.append(("promotion", f"{verdict}: {facts.promotion_reason}".rstrip(": ")))
@@ -390,16 +401,16 @@ def _gain_over_baselines(facts: ModelCardFacts, backtest: pd.DataFrame) -> str:
     scores = backtest[backtest["metric"] == metric].pivot_table(
         index="fold", columns="model", values="value", aggfunc="first", sort=False
     )
-    baselines = [m for m in scores.columns if m != facts.model_label]
-    if scores.empty or facts.model_label not in scores or not baselines:
+    others = [m for m in scores.columns if m != facts.model_label]
+    if scores.empty or facts.model_label not in scores or not others:
         return ""
-    gains = scores[facts.model_label] - scores[baselines].max(axis=1)
+    gains = scores[facts.model_label] - scores[others].max(axis=1)
     better = bool((gains > 0).all())
     rows = [(fold, _number(gain)) for fold, gain in gains.items()]
     verdict = "on every fold" if better else f"NOT on every fold (worst {_number(gains.min())})"
     return (
-        f"{metric} gain of {facts.model_label} over the best baseline "
-        f"({', '.join(baselines)}): better {verdict}.\n\n" + _table(["fold", "gain"], rows)
+        f"{metric} gain of {facts.model_label} over the best of the others "
+        f"({', '.join(others)}): better {verdict}.\n\n" + _table(["fold", "gain"], rows)
     )
 
 

@@ -2,16 +2,21 @@
 `champion` alias moved only when a new version passes the fairness gate and beats the champion
 on the same quarter.
 
-Scoring never names a version: it asks for the champion, so promoting a version (here, or by
-hand in the MLflow UI) changes what the next night publishes without a code change.
+A version is a whole scorer (ml.scorer): the encoding, the chosen contender (XGBoost with its
+calibration, or the baseline that beat it) and its output, the probability. Scoring never names a
+version: it asks for the champion, so promoting a version (here, or by hand in the MLflow UI)
+changes what the next night publishes without a code change.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
+import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import fsspec
 import mlflow
@@ -20,18 +25,25 @@ import pandas as pd
 import sklearn
 import xgboost
 from mlflow.exceptions import MlflowException
-from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
-from mlflow.types import ColSpec, Schema, TensorSpec
 from sklearn.metrics import average_precision_score
 
+from kinerja.project import PROJECT_DIR
 from kinerja.settings import Settings
 from ml.backtest import BacktestResult, Fold
-from ml.calibration import PlattCalibration
 from ml.evidence import log_drift_reference, log_model_card, log_plots
 from ml.fairness import FairnessReport
 from ml.features import FEATURE_TABLE, LABEL_COLUMN, FeatureSpec, label_vector
-from ml.model import RiskModel
+from ml.scorer import (
+    CODE_PATH,
+    OUTPUT_COLUMN,
+    SCORER_ARTIFACT,
+    NotAWholeScorer,
+    RegisteredScorer,
+    save_scorer,
+    scorer_signature,
+)
+from ml.selection import Choice
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +53,7 @@ CHALLENGER = "challenger"
 TAG_AS_OF = "kinerja.as_of"
 TAG_LATEST_LABEL_PERIOD = "kinerja.latest_label_period"
 TAG_MODEL_NAME = "kinerja.model_name"
+TAG_CONTENDER = "kinerja.contender"
 MODEL_ARTIFACT_NAME = "model"
 INPUT_EXAMPLE_ROWS = 5
 
@@ -100,19 +113,23 @@ def version_by_alias(client: MlflowClient, name: str, alias: str) -> ModelRef | 
     return ModelRef(name=name, version=str(version.version), run_id=version.run_id)
 
 
-def load_model_version(ref: ModelRef) -> RiskModel:
-    """The trees, encoding and calibration of one registered version."""
-    booster = mlflow.xgboost.load_model(ref.uri)
-    metadata = mlflow.models.get_model_info(ref.uri).metadata or {}
-    if "feature_spec" not in metadata:
-        raise RuntimeError(
-            f"{ref.uri} carries no feature_spec metadata; it was not logged by ml.registry"
+def load_model_version(ref: ModelRef) -> RegisteredScorer:
+    """One registered version, loaded the way any MLflow user loads it (`pyfunc.load_model`).
+
+    Raises NotAWholeScorer for a version registered before whole scorers (a bare XGBoost model).
+    """
+    if not is_whole_scorer(ref):
+        raise NotAWholeScorer(
+            f"{ref.uri} is not a whole scorer (a bare model registered before ml.scorer) and "
+            "cannot score a mart row: train again (kinerja train --force) to register one"
         )
-    return RiskModel(
-        booster=booster,
-        spec=FeatureSpec.from_dict(metadata["feature_spec"]),
-        calibration=PlattCalibration.from_dict(metadata.get("calibration")),
-    )
+    return RegisteredScorer(mlflow.pyfunc.load_model(ref.uri))
+
+
+def is_whole_scorer(ref: ModelRef) -> bool:
+    """Whether the version was logged by ml.scorer (reads its MLmodel file only)."""
+    metadata = mlflow.models.get_model_info(ref.uri).metadata or {}
+    return "scorer" in metadata
 
 
 def decide_promotion(
@@ -140,7 +157,7 @@ def decide_promotion(
         champion_pr_auc = float(
             average_precision_score(label_vector(validation), incumbent.probability(validation))
         )
-    except (KeyError, RuntimeError, MlflowException) as error:
+    except (KeyError, RuntimeError, MlflowException) as error:  # NotAWholeScorer too
         # Its features are gone from the mart or it cannot be loaded: it cannot be defended.
         return True, f"champion version {champion.version} cannot be re-scored ({error})"
     gain = candidate_pr_auc - champion_pr_auc
@@ -172,26 +189,32 @@ class Registered:
     reason: str
 
 
+def run_name(as_of: date) -> str:
+    """Unique per run: several trainings for one data date (a forced rerun) stay apart."""
+    return f"train-{as_of.isoformat()}-{uuid.uuid4().hex[:8]}"
+
+
 def log_and_register(
     settings: Settings,
     *,
     backtest: BacktestResult,
-    fairness: FairnessReport,
+    choice: Choice,
     metrics: dict[str, float],
     as_of: date,
     latest_label_period: str,
     trigger: str = "",
 ) -> Registered:
     """One MLflow run: params, data digests, per-fold and overall metrics, plots, model card, the
-    model; then register it, decide on promotion, and record the decision on run and version."""
+    chosen contender as a whole scorer; then register it, decide on promotion, and record the
+    choice and the decision on run and version (tags and the version's description)."""
     client = open_store(settings)
     experiment_id = ensure_experiment(client, settings)
     model = backtest.candidate
+    scorer = backtest.contender(choice.contender)
+    fairness = choice.fairness
     last = backtest.folds[-1]
 
-    with mlflow.start_run(
-        experiment_id=experiment_id, run_name=f"train-{as_of.isoformat()}"
-    ) as run:
+    with mlflow.start_run(experiment_id=experiment_id, run_name=run_name(as_of)) as run:
         mlflow.set_tags(
             {
                 TAG_AS_OF: as_of.isoformat(),
@@ -199,6 +222,9 @@ def log_and_register(
                 "kinerja.training_trigger": trigger,
                 TAG_MODEL_NAME: settings.model_name,
                 "kinerja.feature_table": FEATURE_TABLE,
+                TAG_CONTENDER: choice.contender,
+                "kinerja.scorer": scorer.kind,
+                "choice_reason": choice.reason,
             }
         )
         mlflow.log_params({f"xgb_{k}": v for k, v in backtest.params.items()})
@@ -229,32 +255,10 @@ def log_and_register(
         _log_fold_metrics(backtest)
         digests = _log_datasets(model.spec, last)
         log_evidence(backtest, fairness)
-        plots = log_plots(backtest, fairness)
+        plots = log_plots(backtest, fairness, choice.contender)
         log_drift_reference(backtest)
 
-        model_info = mlflow.xgboost.log_model(
-            model.booster,
-            name=MODEL_ARTIFACT_NAME,
-            signature=model_signature(model.spec),
-            input_example=model.spec.encode(last.train).head(INPUT_EXAMPLE_ROWS),
-            registered_model_name=settings.model_name,
-            # Listing requirements skips MLflow's slow inference (it imports the model in a
-            # subprocess); these are exactly what loading the model needs.
-            pip_requirements=[
-                f"mlflow=={mlflow.__version__}",
-                f"xgboost=={xgboost.__version__}",
-                f"scikit-learn=={sklearn.__version__}",
-                f"pandas=={pd.__version__}",
-            ],
-            metadata={
-                "feature_spec": model.spec.to_dict(),
-                "calibration": model.calibration.to_dict(),
-                "label": LABEL_COLUMN,
-                "feature_table": FEATURE_TABLE,
-                "as_of": as_of.isoformat(),
-                "validation_period": last.validation_period,
-            },
-        )
+        model_info = _log_scorer(settings, scorer, last, as_of, choice)
         version = str(model_info.registered_model_version)
         promoted, reason = decide_promotion(
             client,
@@ -272,10 +276,24 @@ def log_and_register(
             "fairness_reason": fairness.reason,
         }
         mlflow.set_tags(decision)
-        for key, value in decision.items():
+        version_tags = {
+            **decision,
+            TAG_CONTENDER: choice.contender,
+            "scorer": scorer.kind,
+            "choice_reason": choice.reason,
+            "as_of": as_of.isoformat(),
+        }
+        for key, value in version_tags.items():
             client.set_model_version_tag(settings.model_name, version, key, value)
+        client.update_model_version(
+            settings.model_name,
+            version,
+            description=version_description(as_of, last, metrics, choice, promoted, reason),
+        )
         log_model_card(
             backtest=backtest,
+            contender=choice.contender,
+            choice_reason=choice.reason,
             fairness=fairness,
             metrics=metrics,
             model_name=settings.model_name,
@@ -298,15 +316,74 @@ def landing_is_synthetic(settings: Settings) -> bool:
     return bool(fs.exists(f"{root.rstrip('/')}/_ground_truth"))
 
 
-def model_signature(spec: FeatureSpec) -> ModelSignature:
-    """Every matrix column is an optional double: any feature in the mart may be null.
+def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Choice):
+    """The chosen contender as one MLflow model, logged from code (ml/scorer_code.py) with its
+    fitted parts as artifacts, and registered."""
+    with tempfile.TemporaryDirectory() as scratch:
+        parts = Path(scratch) / SCORER_ARTIFACT
+        parts.mkdir()
+        save_scorer(scorer, parts)
+        return mlflow.pyfunc.log_model(
+            name=MODEL_ARTIFACT_NAME,
+            python_model=str(CODE_PATH),
+            artifacts={SCORER_ARTIFACT: str(parts)},
+            signature=scorer_signature(scorer.spec),
+            input_example=_input_example(scorer.spec, last.train),
+            registered_model_name=settings.model_name,
+            # Listing requirements skips MLflow's slow inference (it imports the model in a
+            # subprocess). The scorer's code is the `kinerja` package's `ml`: it is not on PyPI,
+            # so it is not listed (a same-named package there must never be installed); serve
+            # from an environment that has it (`mlflow models serve --env-manager local`).
+            pip_requirements=[
+                f"mlflow=={mlflow.__version__}",
+                f"xgboost=={xgboost.__version__}",
+                f"scikit-learn=={sklearn.__version__}",
+                f"pandas=={pd.__version__}",
+            ],
+            # MLflow copies the project's pyproject.toml and uv.lock into the model: the exact
+            # environment (kinerja included) it was trained in. Named, not taken from the cwd.
+            uv_project_path=PROJECT_DIR,
+            metadata={
+                "scorer": scorer.kind,
+                "contender": choice.contender,
+                "output": f"{OUTPUT_COLUMN}: calibrated probability that {LABEL_COLUMN} = 1",
+                "code": "kinerja package, ml.scorer (install it where the model is served)",
+                "feature_spec": scorer.spec.to_dict(),
+                "label": LABEL_COLUMN,
+                "feature_table": FEATURE_TABLE,
+                "as_of": as_of.isoformat(),
+                "validation_period": last.validation_period,
+            },
+        )
 
-    Declared rather than inferred from a few example rows, which would mark columns that happen
-    to be filled there as required. The output is what the pyfunc flavour returns: the class.
-    """
-    inputs = Schema([ColSpec("double", name, required=False) for name in spec.matrix_columns])
-    outputs = Schema([TensorSpec(np.dtype("int64"), (-1,))])
-    return ModelSignature(inputs=inputs, outputs=outputs)
+
+def _input_example(spec: FeatureSpec, rows: pd.DataFrame) -> pd.DataFrame:
+    """A few training rows, feature columns only: no NIP leaves the warehouse for the tracking
+    store. Numbers as plain numbers: PostgreSQL's Decimals are not JSON."""
+    example = rows[spec.source_columns].head(INPUT_EXAMPLE_ROWS).copy()
+    for name in spec.numeric:
+        if example[name].dtype == object:
+            example[name] = pd.to_numeric(example[name]).astype("float64")
+    return example
+
+
+def version_description(
+    as_of: date,
+    last: Fold,
+    metrics: dict[str, float],
+    choice: Choice,
+    promoted: bool,
+    reason: str,
+) -> str:
+    """What the registry shows for a version: what it is, how good, why it was (not) promoted."""
+    verdict = "Promoted to champion" if promoted else "Not promoted"
+    return (
+        f"Whole scorer ({choice.contender}) trained for data date {as_of.isoformat()}: mart "
+        f"feature columns in, calibrated probability `{OUTPUT_COLUMN}` out. PR-AUC "
+        f"{metrics['val_pr_auc']:.4f} on validation quarter {last.validation_period}, mean "
+        f"backtest PR-AUC {metrics['backtest_mean_pr_auc']:.4f}. Chosen: {choice.reason}. "
+        f"{verdict}: {reason}."
+    )
 
 
 def _log_fold_metrics(backtest: BacktestResult) -> None:
@@ -344,7 +421,7 @@ def log_evidence(backtest: BacktestResult, fairness: FairnessReport) -> None:
 @dataclass(frozen=True)
 class LoadedModel:
     ref: ModelRef
-    model: RiskModel
+    model: RegisteredScorer
 
 
 def load_champion(settings: Settings) -> LoadedModel | None:

@@ -1,7 +1,10 @@
 """Batch scoring with the champion: one risk score per active employee for the coming quarter.
 
-Each score carries its reasons: the features that moved this employee's score most, taken from
-XGBoost's own SHAP values (`pred_contribs`) and told in Indonesian phrases (ml/explain.py).
+The champion is a whole scorer (ml.scorer): the score is what its MLflow `predict` returns for
+the mart rows, exactly what `mlflow models serve` would answer. Each score carries its reasons:
+the features that moved this employee's score most, taken from the scorer's own SHAP values
+(XGBoost's `pred_contribs`, or a baseline's exact linear ones) and told in Indonesian phrases
+(ml/explain.py).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,9 +22,11 @@ from kinerja.warehouse import connect
 from ml.bands import band_for
 from ml.dataset import InputTableMissing, load_scoring_frame
 from ml.drift import scoring_drift
-from ml.explain import REASON_COUNT, contributions, explain
-from ml.model import RiskModel
+from ml.explain import REASON_COUNT, explain
 from ml.periods import next_periode_id
+
+if TYPE_CHECKING:
+    from ml.scorer import Scorer
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +53,19 @@ SCORE_COLUMNS = [
 ]
 
 
-def score_frame(model: RiskModel, features: pd.DataFrame) -> pd.DataFrame:
+def score_frame(model: Scorer, features: pd.DataFrame) -> pd.DataFrame:
     """nip, skor, band and the reasons (`REASON_COLUMNS`) for each feature row.
 
     Model details are added by the caller. The score is the calibrated probability; the reasons
-    explain the trees' margin, which the calibration maps monotonically, so they name the same
-    drivers.
+    explain the margin (log-odds), which the calibration maps monotonically, so they name the
+    same drivers. The matrix they are read from comes from the model's own encoding.
     """
     if features.empty:
         return pd.DataFrame(columns=["nip", "skor", "band", *REASON_COLUMNS])
     spec = model.spec
+    skor = np.round(model.probability(features), SCORE_DECIMALS)
     matrix = spec.encode(features)
-    skor = np.round(model.calibration.probability(model.margin_of_matrix(matrix)), SCORE_DECIMALS)
-    reasons = explain(contributions(model.booster, matrix), spec, REASON_COUNT, matrix=matrix)
+    reasons = explain(model.contributions(matrix), spec, REASON_COUNT, matrix=matrix)
     scores = pd.DataFrame(
         {
             "nip": features["nip"].astype(str).to_numpy(),
@@ -103,8 +109,12 @@ def score_active_employees(settings: Settings, as_of: date) -> ScoringResult:
     quarter ended by `as_of`. Skips plainly (never raises) when there is no champion or no data.
     """
     from ml.registry import load_champion  # MLflow only when scoring
+    from ml.scorer import NotAWholeScorer
 
-    loaded = load_champion(settings)
+    try:
+        loaded = load_champion(settings)
+    except NotAWholeScorer as bare:
+        return _skipped(as_of, str(bare))
     if loaded is None:
         return _skipped(
             as_of, f"no {settings.model_name!r} version has the champion alias yet; train first"

@@ -17,12 +17,14 @@ import pandas as pd
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 from ml.backtest import MODEL, BacktestResult, run_backtest
-from ml.bands import OPERATING_THRESHOLD
 from ml.baselines import BASELINES
 from ml.dataset import InputTableMissing, load_training_frame
-from ml.fairness import FairnessLimits, FairnessReport, assess_fairness
-from ml.features import AUDIT_COLUMNS, LABEL_COLUMN, FeatureSpec, label_vector
+from ml.fairness import FairnessLimits, FairnessReport
+from ml.features import LABEL_COLUMN, FeatureSpec, label_vector
 from ml.model import XGB_PARAMS
+from ml.selection import assess_candidate, choose_contender
+
+__all__ = ["assess_candidate", "summary_metrics", "train_and_register"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,9 @@ class TrainingResult:
     model_version: str | None = None
     promoted: bool = False
     fairness_passed: bool | None = None
+    # Which contender was registered (ml.backtest.CONTENDERS) and why.
+    contender: str | None = None
+    choice_reason: str = ""
     metrics: dict[str, float] = field(default_factory=dict)
     as_of: date | None = None
     train_periods: list[str] = field(default_factory=list)
@@ -77,33 +82,31 @@ def fairness_limits(settings: Settings) -> FairnessLimits:
     )
 
 
-def assess_candidate(backtest: BacktestResult, limits: FairnessLimits) -> FairnessReport:
-    latest = backtest.latest
-    return assess_fairness(
-        latest.y,
-        latest.predictions[MODEL],
-        latest.validation[list(AUDIT_COLUMNS)],
-        OPERATING_THRESHOLD,
-        limits,
-    )
-
-
-def summary_metrics(backtest: BacktestResult, fairness: FairnessReport) -> dict[str, float]:
-    """The run's headline numbers: the latest fold (the registered model's own validation),
-    the baselines on it, the worst fold's gain over the best baseline, and fairness gaps."""
+def summary_metrics(
+    backtest: BacktestResult, fairness: FairnessReport, contender: str = MODEL
+) -> dict[str, float]:
+    """The run's headline numbers: the latest fold (the registered contender's own validation,
+    `val_*`), every contender on it, the worst fold's gain of XGBoost over the best baseline,
+    the mean backtest PR-AUC of each contender, and fairness gaps."""
     last_fold = backtest.metrics[backtest.metrics["fold"] == backtest.folds[-1].index]
     metrics: dict[str, float] = {}
     for _, row in last_fold.iterrows():
-        if row["contender"] == MODEL and row["metric"] in VALIDATION_METRICS:
+        if row["contender"] == contender and row["metric"] in VALIDATION_METRICS:
             metrics[f"val_{row['metric']}"] = float(row["value"])
-        elif row["contender"] in BASELINES and row["metric"] in ("pr_auc", "roc_auc", "brier"):
+        if row["contender"] in (MODEL, *BASELINES) and row["metric"] in (
+            "pr_auc",
+            "roc_auc",
+            "brier",
+        ):
             metrics[f"{row['contender']}_{row['metric']}"] = float(row["value"])
     gains = backtest.pr_auc_gains()
     metrics["backtest_folds"] = float(len(backtest.folds))
     metrics["backtest_min_pr_auc_gain"] = float(gains.min())
     metrics["backtest_folds_beating_baselines"] = float((gains > 0).sum())
-    pr = backtest.fold_table("pr_auc")[MODEL]
-    metrics["backtest_mean_pr_auc"] = float(pr.mean())
+    mean = backtest.mean_pr_auc()
+    metrics["backtest_mean_pr_auc"] = float(mean[contender])
+    for name, value in mean.items():
+        metrics[f"backtest_mean_pr_auc_{name}"] = float(value)
     metrics["train_rows"] = float(len(backtest.folds[-1].train))
     metrics.update(fairness.metrics())
     return {k: v for k, v in metrics.items() if not np.isnan(v)}
@@ -136,22 +139,26 @@ def train_and_register(
 
     spec = FeatureSpec()
     backtest = run_backtest(frame, spec, settings.backtest_folds, XGB_PARAMS, progress=progress)
-    fairness = assess_candidate(backtest, fairness_limits(settings))
-    metrics = summary_metrics(backtest, fairness)
+    choice = choose_contender(backtest, fairness_limits(settings))
+    fairness = choice.fairness
+    if choice.is_baseline:
+        log.warning("%s: %s", settings.model_name, choice.reason)
+    metrics = summary_metrics(backtest, fairness, choice.contender)
     registered = log_and_register(
         settings,
         backtest=backtest,
-        fairness=fairness,
+        choice=choice,
         metrics=metrics,
         as_of=as_of,
         latest_label_period=latest_label_period,
         trigger=trigger,
     )
     log.info(
-        "trained %s version %s (run %s): val_pr_auc %.4f; %s",
+        "trained %s version %s (run %s, %s): val_pr_auc %.4f; %s",
         settings.model_name,
         registered.version,
         registered.run_id,
+        choice.contender,
         metrics["val_pr_auc"],
         registered.reason,
     )
@@ -163,6 +170,8 @@ def train_and_register(
         model_version=registered.version,
         promoted=registered.promoted,
         fairness_passed=fairness.passed,
+        contender=choice.contender,
+        choice_reason=choice.reason,
         metrics=metrics,
         as_of=as_of,
         train_periods=last.train_periods,

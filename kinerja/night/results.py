@@ -63,6 +63,8 @@ class TrainResult(StepResult):
     as_of: str | None = None
     train_periods: list[str] = field(default_factory=list)
     validation_period: str | None = None
+    contender: str | None = None  # which contender the version is (XGBoost or a baseline)
+    choice_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,24 +5,38 @@ The feature mart is written from synthetic rows (kinerja_dev.synthetic), so thes
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import httpx
 import mlflow
+import numpy as np
 import pandas as pd
 import psycopg
 import pytest
 from mlflow.tracking import MlflowClient
 from psycopg import sql
 
+from kinerja.project import PROJECT_DIR
+from kinerja.publish import publish_scores
 from kinerja.settings import Settings
 from kinerja.warehouse import connect, ensure_database
 from kinerja_dev.synthetic import synthetic_dim_pegawai, synthetic_features, write_table
+from ml.backtest import MODEL
+from ml.baselines import LOGREG
 from ml.features import DIM_PEGAWAI, FEATURE_TABLE
-from ml.registry import CHALLENGER, CHAMPION, EXPERIMENT_NAME, open_store
+from ml.registry import CHALLENGER, CHAMPION, EXPERIMENT_NAME, ensure_experiment, open_store
 from ml.score import SCORE_COLUMNS, score_active_employees
+from ml.scorer import OUTPUT_COLUMN
 from ml.train import train_and_register
 
 # Labels of 2024-TW1..2025-TW1 are known by this date (2025-TW2's are not): 5 labelled quarters.
@@ -332,3 +346,180 @@ def test_train_and_score_on_postgres_with_numeric_columns(pg_settings):
     assert not scored.skipped
     assert len(scored.frame) == 135
     assert scored.frame["skor"].between(0, 1).all()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(settings: Settings, model_uri: str, log: Path) -> tuple[subprocess.Popen, str]:
+    """MLflow's own scoring server (`mlflow models serve`) in its own process group."""
+    port = _free_port()
+    venv_bin = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        # As in an activated environment: the CLI starts `uvicorn` by name.
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        "MLFLOW_TRACKING_URI": settings.mlflow_uri,
+        "MLFLOW_REGISTRY_URI": settings.mlflow_uri,
+        # The scorer's code (ml.scorer) from this checkout, as nightly scoring uses it.
+        "PYTHONPATH": str(PROJECT_DIR),
+    }
+    command = [
+        str(venv_bin / "mlflow"),
+        "models",
+        "serve",
+        "-m",
+        model_uri,
+        "--env-manager",
+        "local",
+    ]
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [*command, "-h", "127.0.0.1", "-p", str(port), "-w", "1"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def _stop(server: subprocess.Popen) -> None:
+    # The CLI starts the web server as its child: stop the group this test started.
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def test_the_champion_served_by_mlflow_gives_the_published_score(settings, tmp_path):
+    """`mlflow models serve -m models:/<name>@champion`, fed a raw mart row, answers the very
+    probability the night published for that employee."""
+    _write_mart(settings, signal=1.5, seed=5)  # data on which XGBoost beats its baselines
+    trained = train_and_register(settings, AS_OF)
+    assert trained.promoted and trained.contender == MODEL
+    scoring = score_active_employees(settings, AS_OF)
+    publish_scores(settings, scoring, AS_OF)
+    with connect(settings) as wh:
+        published = wh.query_df(
+            "select nip, skor from marts.skor_kinerja where tanggal_data = :d order by nip",
+            {"d": AS_OF},
+        )
+        rows = wh.query_df(
+            f"select * from {FEATURE_TABLE} where periode_id = :p and nip in (:a, :b)",
+            {"p": scoring.feature_periode_id, "a": published.nip[0], "b": published.nip[1]},
+        )
+    assert len(rows) == 2
+
+    # In process, as an ML engineer would: the mart's rows as the warehouse returns them.
+    model = mlflow.pyfunc.load_model(f"models:/{settings.model_name}@{CHAMPION}")
+    inputs = model.metadata.get_input_schema().input_names()
+    assert "jenis_jabatan" in inputs and "nip" not in inputs
+    assert not any("=" in name for name in inputs)  # raw columns, not the one-hot matrix
+    in_process = model.predict(rows)[OUTPUT_COLUMN]
+    assert in_process.dtype == np.float64
+
+    log = tmp_path / "serve.log"
+    server, url = _serve(settings, f"models:/{settings.model_name}@{CHAMPION}", log)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{url}/ping", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        # A mart row as it is: keys, raw jenis_jabatan code, nulls and all.
+        payload = {"dataframe_split": json.loads(rows.to_json(orient="split", date_format="iso"))}
+        answer = httpx.post(f"{url}/invocations", json=payload, timeout=60)
+    finally:
+        _stop(server)
+
+    assert answer.status_code == 200, answer.text
+    served = pd.DataFrame(answer.json()["predictions"])
+    assert list(served.columns) == [OUTPUT_COLUMN]
+    expected = published.set_index("nip").loc[rows["nip"], "skor"].astype(float).to_numpy()
+    np.testing.assert_allclose(served[OUTPUT_COLUMN].to_numpy(), expected, atol=1e-6)
+    np.testing.assert_allclose(in_process.to_numpy(), expected, atol=1e-6)
+    # A probability, not a class label.
+    assert ((served[OUTPUT_COLUMN] > 0) & (served[OUTPUT_COLUMN] < 1)).all()
+
+
+def _predikat_driven_mart(settings: Settings) -> None:
+    """Labels that depend on the last predikat only, monotonically: a straight line fits them
+    and XGBoost's trees only add noise, so the logistic baseline wins the backtest."""
+    features = synthetic_features(n_pegawai=150, n_periods=6, seed=0)
+    labelled = features["label_berisiko"].notna()
+    rates = {-1.0: 0.3, 1.0: 0.05, 2.0: 0.1, 3.0: 0.5, 4.0: 0.7, 5.0: 0.9}
+    risk = features["predikat_terakhir"].astype("float64").fillna(-1.0).map(rates)
+    drawn = (np.random.default_rng(0).random(len(features)) < risk).astype("int64")
+    features["label_berisiko"] = pd.array(np.where(labelled, drawn, pd.NA), dtype="Int64")
+    with connect(settings) as wh:
+        write_table(wh, FEATURE_TABLE, features)
+        write_table(wh, DIM_PEGAWAI, synthetic_dim_pegawai(features))
+
+
+def test_a_baseline_that_beats_xgboost_is_registered_in_its_place_and_said_so(settings, caplog):
+    _predikat_driven_mart(settings)
+    with caplog.at_level("WARNING", logger="ml.train"):
+        result = train_and_register(settings, AS_OF)
+
+    assert result.contender == LOGREG and result.promoted
+    assert "baseline registered instead of XGBoost" in result.choice_reason
+    assert "baseline registered instead of XGBoost" in caplog.text
+    assert result.metrics["backtest_mean_pr_auc"] == pytest.approx(
+        result.metrics[f"backtest_mean_pr_auc_{LOGREG}"]
+    )
+    assert (
+        result.metrics[f"backtest_mean_pr_auc_{LOGREG}"]
+        > result.metrics[f"backtest_mean_pr_auc_{MODEL}"]
+    )
+    client = _client(settings)
+    version = client.get_model_version(settings.model_name, result.model_version)
+    assert version.tags["kinerja.contender"] == LOGREG and version.tags["scorer"] == LOGREG
+    assert "baseline registered instead of XGBoost" in version.tags["choice_reason"]
+    assert "Whole scorer (baseline_logreg)" in version.description
+    assert (
+        AS_OF.isoformat() in version.description and "Promoted to champion" in version.description
+    )
+    run = client.get_run(result.run_id)
+    assert run.info.run_name.startswith(f"train-{AS_OF.isoformat()}-")
+    assert run.data.tags["kinerja.contender"] == LOGREG
+
+    # Scoring works unchanged: the baseline scores and explains itself.
+    scored = score_active_employees(settings, AS_OF)
+    assert not scored.skipped and scored.frame["skor"].between(0, 1).all()
+    assert scored.frame["alasan_kode"].str.contains("predikat_terakhir").any()
+
+
+def test_a_bare_model_champion_is_not_used_and_training_replaces_it(settings):
+    """A champion registered before whole scorers (the XGBoost flavour alone) cannot score a
+    mart row: scoring skips saying so, and the next night trains (cadence) and replaces it."""
+    from xgboost import XGBClassifier
+
+    _write_mart(settings)
+    client = _client(settings)
+    matrix = pd.DataFrame({"x": np.arange(40.0)})
+    bare = XGBClassifier(n_estimators=2, max_depth=2, n_jobs=1).fit(matrix, np.arange(40) % 2)
+    with mlflow.start_run(experiment_id=ensure_experiment(client, settings)):
+        info = mlflow.xgboost.log_model(
+            bare, name="model", registered_model_name=settings.model_name, pip_requirements=[]
+        )
+    client.set_registered_model_alias(settings.model_name, CHAMPION, info.registered_model_version)
+
+    skipped = score_active_employees(settings, AS_OF)
+    assert skipped.skipped and "not a whole scorer" in skipped.reason
+    trained = train_and_register(settings, AS_OF)  # not forced: the cadence sees the bare champion
+    assert not trained.skipped and trained.promoted
+    assert "cannot be re-scored" in trained.reason
+    assert not score_active_employees(settings, AS_OF).skipped
