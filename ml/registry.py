@@ -323,6 +323,7 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
         parts = Path(scratch) / SCORER_ARTIFACT
         parts.mkdir()
         save_scorer(scorer, parts)
+        project = _private_copy_of_the_project_files(Path(scratch) / "project")
         return mlflow.pyfunc.log_model(
             name=MODEL_ARTIFACT_NAME,
             python_model=str(CODE_PATH),
@@ -342,7 +343,7 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
             ],
             # MLflow copies the project's pyproject.toml and uv.lock into the model: the exact
             # environment (kinerja included) it was trained in. Named, not taken from the cwd.
-            uv_project_path=PROJECT_DIR,
+            uv_project_path=project,
             metadata={
                 "scorer": scorer.kind,
                 "contender": choice.contender,
@@ -355,6 +356,16 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
                 "validation_period": last.validation_period,
             },
         )
+
+
+def _private_copy_of_the_project_files(folder: Path) -> Path:
+    """pyproject.toml and uv.lock written anew, so owner-only: MLflow copies them with their
+    mode, and a checkout's files are readable by all."""
+    folder.mkdir()
+    for name in ("pyproject.toml", "uv.lock"):
+        if (PROJECT_DIR / name).is_file():  # an installed package has neither: nothing to copy
+            (folder / name).write_bytes((PROJECT_DIR / name).read_bytes())
+    return folder
 
 
 def _input_example(spec: FeatureSpec, rows: pd.DataFrame) -> pd.DataFrame:
