@@ -25,6 +25,7 @@ __all__ = [
     "dbt_profiles_yml",
     "dbt_sensor_args",
     "failure_alerts",
+    "lateness_alert",
     "reader",
     "warehouse_target",
     "warehouse_writer",
@@ -51,6 +52,7 @@ def warehouse_writer() -> dict[str, str]:
 def reader() -> dict[str, str]:
     """Where a task that only reads (the dbt node sensors) runs."""
     return {"pool": "default_pool", "queue": GENERAL_QUEUE}
+
 
 # dbt's unit tests check SQL logic on static inputs, so they belong to CI (`make test` builds the
 # project with them on both targets), not to every night, where they cost a third of the tests' time.
@@ -105,6 +107,14 @@ def failure_alerts() -> list:
     from kinerja.night.alerts import failure_alerts as alerts
 
     return alerts(get_settings())
+
+
+def lateness_alert():
+    """The night's deadline alert (kinerja.night.lateness): KINERJA_NIGHT_DEADLINE, through the
+    alert channels; None when it is off or no channel is set."""
+    from kinerja.night.lateness import lateness_alert as alert
+
+    return alert(get_settings())
 
 
 def dbt_producer_args() -> dict[str, Any]:
