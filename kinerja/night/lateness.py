@@ -171,12 +171,16 @@ def deliver(settings: Settings, report: dict[str, Any]) -> list[str]:
     return sent
 
 
-async def night_late(context: dict[str, Any], deadline: str = "") -> list[str]:
-    """The deadline alert's callback (run by the triggerer): tell the data team the night is late."""
+async def night_late(context: dict[str, Any], deadline: str = "") -> str:
+    """The deadline alert's callback (run by the triggerer): tell the data team the night is late.
+
+    Returns what Airflow keeps as the callback's output: text (its column takes nothing else; a
+    list stopped Airflow 3.3's triggerer on SQLite)."""
     settings = get_settings()
     report = lateness_report(context, deadline)
     log.warning("%s", subject(report))
-    return await asyncio.to_thread(deliver, settings, report)
+    sent = await asyncio.to_thread(deliver, settings, report)
+    return "sent by " + ", ".join(sent)
 
 
 def _as_datetime(value: Any) -> datetime | None:
