@@ -18,16 +18,19 @@ from kinerja.publish.siasn import refresh_siasn_export
 from kinerja.settings import get_settings
 
 
-def outbox_events(context: Any) -> list:
-    triggering = context["triggering_asset_events"]
-    events = list(triggering[OUTBOX]) if OUTBOX in triggering else []
-    if events:
-        return events
-    return list(context["inlet_events"][OUTBOX].ascending(False).limit(1))
+def outbox_events(context: Any) -> tuple[list, bool]:
+    """The outbox's events this run is for, and whether they are the ones that triggered it."""
+    try:
+        triggering = list(context["triggering_asset_events"][OUTBOX])
+    except KeyError:
+        triggering = []
+    if triggering:
+        return triggering, True
+    return list(context["inlet_events"][OUTBOX].ascending(False).limit(1)), False
 
 
 def export_to_siasn(context: Any) -> dict[str, Any]:
-    events = outbox_events(context)
+    events, triggered = outbox_events(context)
     if not events:
         raise AirflowSkipException("no night has published scores to the outbox yet")
     event = max(events, key=night_of_event)
@@ -39,4 +42,4 @@ def export_to_siasn(context: Any) -> dict[str, Any]:
         "event_timestamp": event.timestamp.isoformat(),
     }
     export = refresh_siasn_export(get_settings().outbox_url, night_of_event(event), source)
-    return {**export.to_json(), "triggered_by_asset": bool(context["triggering_asset_events"])}
+    return {**export.to_json(), "triggered_by_asset": triggered}
