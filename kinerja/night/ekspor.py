@@ -14,7 +14,6 @@ from typing import Any
 from airflow.sdk.exceptions import AirflowSkipException
 
 from kinerja.night.assets import OUTBOX, night_of_event
-from kinerja.publish.siasn import refresh_siasn_export
 from kinerja.settings import get_settings
 
 
@@ -30,6 +29,9 @@ def outbox_events(context: Any) -> tuple[list, bool]:
 
 
 def export_to_siasn(context: Any) -> dict[str, Any]:
+    # Imported here: kinerja.publish brings pandas, which the DAG's parse does not need.
+    from kinerja.publish.siasn import refresh_siasn_export
+
     events, triggered = outbox_events(context)
     if not events:
         raise AirflowSkipException("no night has published scores to the outbox yet")

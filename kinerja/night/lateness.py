@@ -13,10 +13,14 @@ plugins/kinerja_deadlines.py (the scheduler and `airflow dags test` look it up t
 
 - the night starts when its data interval ends (02:00 WIB the morning after the extraction date,
   when the schedule runs it) or, for a run queued later (a triggered rerun, a late scheduler),
-  when it was queued: Airflow's own DAGRUN_LOGICAL_DATE is the interval's start for scheduled
-  runs but its end for triggered ones, and DAGRUN_QUEUED_AT is unset under `dags test`;
+  when it was queued. Airflow's own DAGRUN_LOGICAL_DATE is the interval's start for scheduled
+  runs but its end for triggered ones (a day apart), and DAGRUN_QUEUED_AT would give backfills
+  a deadline;
 - a backfill gets no deadline: Airflow queues all its nights at once, so the later ones would be
   "late" before they start; whoever started it watches it.
+
+Custom references are still marked experimental in Airflow (3.4 changes what `_evaluate_with`
+receives): tests/e2e/test_lateness_alert.py runs this one through a real scheduler.
 
 The callback reads the alert addresses from its own environment (the triggerer's) when it runs:
 the webhook URL often holds a token and must not sit in the serialized DAG, where callback
