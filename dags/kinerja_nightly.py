@@ -1,5 +1,6 @@
 """kinerja_nightly: load -> validate -> dbt -> validate marts -> train -> score and publish ->
-the BI snapshot -> retention, nightly.
+the BI snapshot -> retention, nightly. It announces the marts and the published scores as Airflow
+assets (kinerja.night.assets) and is reported late past KINERJA_NIGHT_DEADLINE.
 
 Thin on purpose: every task is one call to a step of `kinerja.night.steps`, imported here. The
 night's data interval starts at 02:00 Asia/Jakarta on the extraction date; `as_of` is that date,
@@ -24,6 +25,12 @@ from cosmos.constants import (
 )
 
 from kinerja.night import steps
+from kinerja.night.assets import (
+    MARTS_ASSETS,
+    SCORES_PUBLISHED,
+    announce_marts,
+    announce_scores,
+)
 from kinerja.night.dag_config import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
@@ -34,12 +41,13 @@ from kinerja.night.dag_config import (
     dbt_profiles_yml,
     dbt_sensor_args,
     failure_alerts,
+    lateness_alert,
     reader,
     warehouse_target,
     warehouse_writer,
 )
 from kinerja.night.events import night_of
-from kinerja.night.results import LoadResult
+from kinerja.night.results import LoadResult, PublishResult
 
 JAKARTA = pendulum.timezone("Asia/Jakarta")
 
@@ -73,6 +81,8 @@ def _run(step, *args) -> dict:
     catchup=False,
     max_active_runs=1,  # DuckDB takes one writer: nights never overlap
     default_args=default_args,
+    # Not finished by KINERJA_NIGHT_DEADLINE (07:00 WIB): the data team is told, as for a failure.
+    deadline=lateness_alert(),
     tags=["kinerja"],
     doc_md=__doc__,
 )
@@ -121,17 +131,25 @@ def kinerja_nightly():
         default_args={**default_args, **reader()},
     )
 
-    @task
+    # The marts are announced (Airflow assets, kinerja.night.assets) once they passed their checks.
+    @task(outlets=list(MARTS_ASSETS))
     def validate_marts() -> dict:
-        return _run(steps.validate_marts)
+        result = _run(steps.validate_marts)
+        announce_marts(get_current_context()["outlet_events"], _as_of())
+        return result
 
     @task
     def train_model() -> dict:
         return _run(steps.train_model)
 
-    @task
+    # The scores (table and outbox) are announced when a night published some.
+    @task(outlets=[SCORES_PUBLISHED])
     def score_and_publish() -> dict:
-        return _run(steps.score_and_publish)
+        result = _run(steps.score_and_publish)
+        announce_scores(
+            get_current_context()["outlet_events"], _as_of(), PublishResult.from_json(result)
+        )
+        return result
 
     # After the scores, so BI sees tonight's marts; DuckDB only (BI reads PostgreSQL under its
     # role). It writes a file of its own, so no BI reader of the previous one can hold it up.

@@ -7,6 +7,9 @@ folder starts over. Each setting is read from `KINERJA_<NAME>`.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +20,42 @@ from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
 from kinerja.project import PROJECT_DIR
 
 Target = Literal["duckdb", "postgres"]
+
+
+@dataclass(frozen=True)
+class NightDeadline:
+    """KINERJA_NIGHT_DEADLINE read: a time of day (Asia/Jakarta) or a duration after the start."""
+
+    at: time | None = None
+    after: timedelta | None = None
+
+    def describe(self) -> str:
+        if self.at is not None:
+            return f"{self.at:%H:%M} WIB"
+        minutes = int(self.after.total_seconds() // 60) if self.after else 0
+        return f"{minutes // 60} h {minutes % 60:02d} min after the night started"
+
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$", re.IGNORECASE)
+
+
+def parse_deadline(text: str) -> NightDeadline | None:
+    """ "07:00" (a time of day), "5h", "90m", "4h30m" (a duration); None for "" or "off"."""
+    text = text.strip()
+    if text.lower() in ("", "off"):
+        return None
+    if clock := _CLOCK.match(text):
+        return NightDeadline(at=time(int(clock[1]), int(clock[2])))
+    duration = _DURATION.match(text)
+    if duration and (duration[1] or duration[2]):
+        after = timedelta(hours=int(duration[1] or 0), minutes=int(duration[2] or 0))
+        if after > timedelta(0):
+            return NightDeadline(after=after)
+    raise ValueError(
+        f"KINERJA_NIGHT_DEADLINE={text!r}: expected a time of day (07:00), a duration "
+        "(5h, 90m, 4h30m) or off"
+    )
 
 
 Service = Literal["loader", "transformer", "ml"]
@@ -184,6 +223,18 @@ class Settings(BaseSettings):
     # Receives a JSON POST per failed task; often holds a token, so it is kept out of every
     # rendered or serialized field (the notifier holds it, not a template).
     alert_webhook_url: SecretStr | None = None
+    # When a night that has not finished is reported late (kinerja.night.lateness), through the
+    # same channels: a duration ("5h", "90m", "4h30m") after the night starts, or a time of day
+    # in Asia/Jakarta ("07:00"); empty or "off" turns it off. The night starts when its data
+    # interval ends (02:00 WIB the morning after the extraction date) or, run later, when it is
+    # queued; backfills get no deadline.
+    night_deadline: str = "07:00"
+
+    @field_validator("night_deadline")
+    @classmethod
+    def _deadline_reads(cls, value: str) -> str:
+        parse_deadline(value)  # a typo fails here, when the settings are read, not at 02:00
+        return value.strip()
 
     @field_validator(
         "retention_raw_years",

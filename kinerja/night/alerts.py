@@ -3,7 +3,8 @@ and why, by e-mail (an SMTP relay) and by a JSON POST to a webhook.
 
 They run as the tasks' `on_failure_callback`, in the task's own process, where the context holds
 the exception: its text is the reason (for bad data it already names the file, line and rule).
-A notifier that cannot deliver logs its error; the task's state stays what it was.
+A notifier that cannot deliver logs its error; the task's state stays what it was. A late night
+is reported through the same channels (kinerja.night.lateness uses `send_mail` and `post_json`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def failure_report(context: Any) -> dict[str, Any]:
     interval_start = context.get("data_interval_start")
     error = context.get("exception")
     return {
+        "alert": "task_failed",
         "dag_id": ti.dag_id,
         "run_id": ti.run_id,
         "logical_date": dag_run.logical_date.isoformat() if dag_run.logical_date else None,
@@ -69,13 +71,7 @@ class SmtpFailureAlert(BaseNotifier):
 
     def notify(self, context) -> None:
         report = failure_report(context)
-        message = EmailMessage()
-        message["Subject"] = subject(report)
-        message["From"] = self.sender
-        message["To"] = ", ".join(self.recipients)
-        message.set_content(body(report))
-        with smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_S) as smtp:
-            smtp.send_message(message)
+        send_mail(self.host, self.port, self.sender, self.recipients, subject(report), body(report))
 
 
 class WebhookFailureAlert(BaseNotifier):
@@ -87,31 +83,57 @@ class WebhookFailureAlert(BaseNotifier):
 
     def notify(self, context) -> None:
         report = failure_report(context)
-        payload = {**report, "text": f"{subject(report)}\n{body(report)}"}
-        request = urllib.request.Request(
-            self._url,
-            data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            response.read()
+        post_json(self._url, {**report, "text": f"{subject(report)}\n{body(report)}"})
+
+
+def send_mail(
+    host: str, port: int, sender: str, recipients: list[str], subject: str, text: str
+) -> None:
+    """One plain-text e-mail through an SMTP relay (no login)."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message.set_content(text)
+    with smtplib.SMTP(host, port, timeout=TIMEOUT_S) as smtp:
+        smtp.send_message(message)
+
+
+def post_json(url: str, payload: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        response.read()
+
+
+def recipients(settings: Settings) -> list[str]:
+    return [a.strip() for a in settings.alert_smtp_to.split(",") if a.strip()]
+
+
+def webhook_url(settings: Settings) -> str:
+    # Empty counts as unset: docker-compose passes every variable, set or not.
+    return settings.alert_webhook_url.get_secret_value() if settings.alert_webhook_url else ""
+
+
+def alerts_on(settings: Settings) -> bool:
+    """Whether any alert channel is set."""
+    return bool((settings.alert_smtp_host and recipients(settings)) or webhook_url(settings))
 
 
 def failure_alerts(settings: Settings) -> list[BaseNotifier]:
     """The notifiers the settings turn on: none when no alert address is set."""
     alerts: list[BaseNotifier] = []
-    recipients = [a.strip() for a in settings.alert_smtp_to.split(",") if a.strip()]
-    if settings.alert_smtp_host and recipients:
+    to = recipients(settings)
+    if settings.alert_smtp_host and to:
         alerts.append(
             SmtpFailureAlert(
-                settings.alert_smtp_host,
-                settings.alert_smtp_port,
-                settings.alert_smtp_from,
-                recipients,
+                settings.alert_smtp_host, settings.alert_smtp_port, settings.alert_smtp_from, to
             )
         )
-    url = settings.alert_webhook_url.get_secret_value() if settings.alert_webhook_url else ""
-    if url:  # empty counts as unset: docker-compose passes every variable, set or not
+    if url := webhook_url(settings):
         alerts.append(WebhookFailureAlert(url))
     return alerts

@@ -25,6 +25,7 @@ __all__ = [
     "dbt_profiles_yml",
     "dbt_sensor_args",
     "failure_alerts",
+    "lateness_alert",
     "reader",
     "warehouse_target",
     "warehouse_writer",
@@ -51,6 +52,7 @@ def warehouse_writer() -> dict[str, str]:
 def reader() -> dict[str, str]:
     """Where a task that only reads (the dbt node sensors) runs."""
     return {"pool": "default_pool", "queue": GENERAL_QUEUE}
+
 
 # dbt's unit tests check SQL logic on static inputs, so they belong to CI (`make test` builds the
 # project with them on both targets), not to every night, where they cost a third of the tests' time.
@@ -105,6 +107,22 @@ def failure_alerts() -> list:
     from kinerja.night.alerts import failure_alerts as alerts
 
     return alerts(get_settings())
+
+
+def lateness_alert():
+    """The night's deadline alert (kinerja.night.lateness): KINERJA_NIGHT_DEADLINE, through the
+    alert channels; None when it is off or no channel is set.
+
+    None under `kinerja run` too: a deadline needs a scheduler to notice it and a triggerer to
+    run its callback, and `airflow dags test` has neither; worse, Airflow 3.3's `dags test` fails
+    a successful run of a DAG with a deadline alert at its very end (it looks the alerts up by
+    their definitions instead of their ids: "'dict' object has no attribute 'hex'").
+    """
+    from kinerja.night.lateness import lateness_alert as alert
+
+    if os.environ.get(INLINE_RUN_VARIABLE) == "1":
+        return None
+    return alert(get_settings())
 
 
 def dbt_producer_args() -> dict[str, Any]:

@@ -63,12 +63,12 @@ def write_outbox(outbox_url: str, scores: pd.DataFrame, tanggal_data: date) -> O
     payload = render_csv(scores)
     digest = hashlib.sha256(payload).hexdigest()
     manifest = {"files": {OUTBOX_FILE: {"rows": len(scores), "sha256": digest}}}
-    _write_atomically(fs, f"{folder}/{OUTBOX_FILE}", payload)
-    _write_atomically(fs, manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    write_atomically(fs, f"{folder}/{OUTBOX_FILE}", payload)
+    write_atomically(fs, manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return OutboxWrite(folder=folder, rows=len(scores), sha256=digest)
 
 
-def _write_atomically(fs: AbstractFileSystem, path: str, payload: bytes) -> None:
+def write_atomically(fs: AbstractFileSystem, path: str, payload: bytes) -> None:
     # A dot-name is skipped by readers that list the folder; the rename is atomic on a local
     # disk. Object stores have no rename, but there the manifest-last order still protects readers.
     temporary = f"{path.rsplit('/', 1)[0]}/.{path.rsplit('/', 1)[1]}.{uuid.uuid4().hex}.tmp"

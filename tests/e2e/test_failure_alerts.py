@@ -6,21 +6,15 @@ local SMTP server (aiosmtpd) and a local HTTP receiver, each started and stopped
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import date
-from email import message_from_bytes
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from support.net import free_port
+from support.receivers import Inbox, smtp_server, webhook_receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -28,57 +22,16 @@ KINERJA = str(Path(sys.executable).parent / "kinerja")
 NIGHT = date(2025, 3, 7)
 
 
-class _Inbox:
-    """aiosmtpd's handler: keeps every message it is handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_inbox() -> Iterator[tuple[int, _Inbox]]:
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port, inbox
-    finally:
-        controller.stop()
+def smtp_inbox() -> Iterator[tuple[int, Inbox]]:
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture
 def webhook() -> Iterator[tuple[str, list[dict]]]:
-    received: list[dict] = []
-
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers["Content-Length"])
-            received.append(
-                {
-                    "path": self.path,
-                    "content_type": self.headers["Content-Type"],
-                    "json": json.loads(self.rfile.read(length)),
-                }
-            )
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/hooks/kinerja-token", received
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with webhook_receiver() as receiver:
+        yield receiver
 
 
 def test_a_night_failing_on_bad_data_alerts_by_email_and_webhook(tmp_path, smtp_inbox, webhook):

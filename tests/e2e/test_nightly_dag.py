@@ -23,6 +23,7 @@ from support.postgres import group_logins, throwaway_database
 from kinerja.night.events import read_events
 from kinerja.night.report import read_report
 from kinerja.night.runner import task_states
+from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import manifest_path
 from kinerja.warehouse import connect
@@ -115,6 +116,8 @@ def duckdb_night(tmp_path_factory, landing) -> SimpleNamespace:
     before a test reruns the night)."""
     tmp_path = tmp_path_factory.mktemp("duckdb_night")
     env = _night_env(tmp_path, landing, "duckdb", None, columns=80)
+    # DAGs unpaused as on the stack: the night's asset events queue the SIASN export.
+    env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] = "False"
     first = _kinerja(env, "run", "--date", NIGHT.isoformat())
     settings = Settings(home=tmp_path / "home", target="duckdb")
     return SimpleNamespace(
@@ -525,3 +528,91 @@ def test_bi_snapshot_holds_the_bi_marts_and_a_reader_never_holds_up_the_night(du
     report = read_report(settings, following)
     assert report.bi_snapshot.tanggal_data == following.isoformat()
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def _airflow_rows(settings: Settings, sql: str) -> list[tuple]:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(settings.airflow_home / "airflow.db", timeout=30)) as con:
+        return con.execute(sql).fetchall()
+
+
+# Reads the module fixture's nights (and may follow the next night's): one worker, in order.
+@pytest.mark.xdist_group("e2e_duckdb_night")
+def test_the_night_announces_its_assets_and_the_siasn_export_consumes_them(duckdb_night):
+    """The night emitted its assets: the BI and HR marts from validate_marts (each naming its
+    marts), the scores' table and outbox from score_and_publish, each event carrying the night.
+    The outbox's event queued kinerja_ekspor_siasn (what the scheduler starts it from); run with
+    `airflow dags test`, it points <outbox>/ekspor_siasn.json at the newest published night's
+    folder, checked against that folder's manifest."""
+    settings = duckdb_night.settings
+    assert duckdb_night.first.returncode == 0, duckdb_night.first.stdout[-5000:]
+    events: dict[str, list[dict]] = {}
+    for uri, task, run_id, extra, timestamp in _airflow_rows(
+        settings,
+        "select a.uri, e.source_task_id, e.source_run_id, e.extra, e.timestamp "
+        "from asset_event e join asset a on a.id = e.asset_id order by e.timestamp",
+    ):
+        events.setdefault(uri, []).append(
+            {"task": task, "run_id": run_id, "extra": json.loads(extra), "at": timestamp}
+        )
+    assert set(events) == {
+        "kinerja://warehouse/marts/bi",
+        "kinerja://warehouse/marts/hr",
+        "kinerja://warehouse/marts/skor_kinerja",
+        "kinerja://outbox/skor_kinerja",
+    }
+    tonight = {
+        uri: [e for e in es if e["extra"]["night"] == NIGHT.isoformat()]
+        for uri, es in events.items()
+    }
+    assert all(tonight.values()), tonight
+    bi = tonight["kinerja://warehouse/marts/bi"][0]
+    hr = tonight["kinerja://warehouse/marts/hr"][0]
+    assert bi["task"] == hr["task"] == "validate_marts"
+    assert "mart_kinerja_unit" in bi["extra"]["marts"] and "dim_pegawai" in hr["extra"]["marts"]
+    assert not set(bi["extra"]["marts"]) & set(hr["extra"]["marts"])
+    assert "skor_kinerja" not in bi["extra"]["marts"] + hr["extra"]["marts"]
+    scores = tonight["kinerja://warehouse/marts/skor_kinerja"][0]
+    outbox = tonight["kinerja://outbox/skor_kinerja"][0]
+    assert scores["task"] == outbox["task"] == "score_and_publish"
+    folder = settings.home_dir / "outbox" / "skor_kinerja" / NIGHT.isoformat()
+    assert outbox["extra"]["folder"] == str(folder)
+    manifest = json.loads((folder / "_manifest.json").read_text())
+    assert outbox["extra"]["rows"] == sum(f["rows"] for f in manifest["files"].values())
+    assert scores["extra"]["model_name"] == "kinerja_risiko_kinerja"
+
+    queued = _airflow_rows(
+        settings,
+        "select q.target_dag_id, a.uri from asset_dag_run_queue q join asset a on a.id = q.asset_id",
+    )
+    assert ("kinerja_ekspor_siasn", "kinerja://outbox/skor_kinerja") in queued
+
+    env = {**os.environ, **tool_environment(settings)}
+    export = subprocess.run(
+        [str(Path(sys.executable).parent / "airflow"), "dags", "test", "kinerja_ekspor_siasn"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert export.returncode == 0, export.stdout[-3000:] + export.stderr[-3000:]
+    [(state,)] = _airflow_rows(
+        settings,
+        "select state from task_instance where dag_id = 'kinerja_ekspor_siasn' "
+        "order by start_date desc limit 1",
+    )
+    assert state == "success"
+
+    newest = max(events["kinerja://outbox/skor_kinerja"], key=lambda e: e["extra"]["night"])
+    pointer = json.loads((settings.home_dir / "outbox" / "ekspor_siasn.json").read_text())
+    newest_folder = settings.home_dir / "outbox" / "skor_kinerja" / newest["extra"]["night"]
+    assert pointer["tujuan"] == "SIASN"
+    assert pointer["tanggal_data"] == newest["extra"]["night"]
+    assert pointer["folder"] == str(newest_folder)
+    assert pointer["files"] == json.loads((newest_folder / "_manifest.json").read_text())["files"]
+    assert pointer["sumber"]["dag_id"] == "kinerja_nightly"
+    assert pointer["sumber"]["task_id"] == "score_and_publish"
+    assert pointer["sumber"]["asset"] == "kinerja://outbox/skor_kinerja"

@@ -20,24 +20,42 @@ from kinerja.transform.manifest import write_manifest
 INSPECT = r"""
 import json
 from airflow.dag_processing.dagbag import DagBag
+from airflow.serialization.encoders import encode_deadline_alert
+from airflow.serialization.serialized_objects import DagSerialization
 bag = DagBag()
-dag = bag.dags.get("kinerja_nightly")
-tasks = {}
-if dag is not None:
-    dag.check_cycle() if hasattr(dag, "check_cycle") else None
+
+def assets(objects):
+    return sorted(getattr(o, "uri", None) or f"alias:{o.name}" for o in objects)
+
+def tasks_of(dag):
+    tasks = {}
     for t in dag.tasks:
         tasks[t.task_id] = {"retries": t.retries, "pool": t.pool, "queue": t.queue, "type": type(t).__name__,
                             "deferrable": getattr(t, "deferrable", None),
                             "mode": getattr(t, "mode", None),
                             "on_failure": sorted(type(c).__name__ for c in t.on_failure_callback),
+                            "outlets": assets(t.outlets), "inlets": assets(t.inlets),
                             "downstream": sorted(t.downstream_task_ids)}
+    return tasks
+
+dag = bag.dags.get("kinerja_nightly")
+if dag is not None:
+    dag.check_cycle() if hasattr(dag, "check_cycle") else None
+    DagSerialization.to_dict(dag)  # the scheduler's copy: the custom deadline reference serializes
+ekspor = bag.dags.get("kinerja_ekspor_siasn")
 print("INSPECT" + json.dumps({
     "errors": {k: str(v) for k, v in bag.import_errors.items()},
     "dag_ids": sorted(bag.dags),
     "timezone": str(dag.timezone) if dag else None,
     "max_active_runs": dag.max_active_runs if dag else None,
-    "tasks": tasks,
-}))
+    "deadline": [encode_deadline_alert(d) for d in dag.deadline or []] if dag else None,
+    "tasks": tasks_of(dag) if dag else {},
+    "ekspor": {
+        "schedule": assets(ekspor.timetable.asset_condition.objects)
+        if ekspor else None,
+        "tasks": tasks_of(ekspor) if ekspor else {},
+    },
+}, default=str))
 """
 
 
@@ -101,9 +119,12 @@ def test_dag_imports_and_is_wired(report):
 
 
 def test_every_task_alerts_on_failure(report):
-    """The steps, dbt's producer and every node sensor report their failure by e-mail and webhook."""
+    """The steps, dbt's producer, every node sensor and the SIASN export report their failure
+    by e-mail and webhook."""
     alerts = {t: v["on_failure"] for t, v in report["tasks"].items()}
     assert len(alerts) > 50
+    alerts |= {f"ekspor.{t}": v["on_failure"] for t, v in report["ekspor"]["tasks"].items()}
+    assert "ekspor.ekspor_siasn" in alerts
     # Cosmos adds its own callback to the producer; ours come beside it.
     notifiers = {"SmtpFailureAlert", "WebhookFailureAlert"}
     assert {t: a for t, a in alerts.items() if not notifiers <= set(a)} == {}
@@ -185,3 +206,42 @@ def test_the_dpia_lists_the_steps_in_the_order_the_dag_runs_them(report):
         assert any(_reaches(tasks, a, b) for a in members(before) for b in members(after)), (
             f"the DAG does not run {after} after {before}"
         )
+
+
+def test_the_night_announces_marts_and_scores_and_the_export_consumes_them(report):
+    """validate_marts emits the BI and HR marts' assets, score_and_publish the scores' alias
+    (which resolves to the table's and the outbox's assets); the sensors emit none. The SIASN
+    export is scheduled on the outbox's asset, reads it as an inlet, and writes no warehouse."""
+    tasks = report["tasks"]
+    assert tasks["validate_marts"]["outlets"] == [
+        "kinerja://warehouse/marts/bi",
+        "kinerja://warehouse/marts/hr",
+    ]
+    assert tasks["score_and_publish"]["outlets"] == ["alias:kinerja.skor_terbit"]
+    others = {
+        t: v["outlets"]
+        for t, v in tasks.items()
+        if t not in ("validate_marts", "score_and_publish")
+    }
+    assert {t: o for t, o in others.items() if o} == {}
+
+    ekspor = report["ekspor"]
+    assert ekspor["schedule"] == ["kinerja://outbox/skor_kinerja"]
+    [task] = ekspor["tasks"].values()
+    assert task["inlets"] == ["kinerja://outbox/skor_kinerja"]
+    assert (task["pool"], task["queue"]) == ("default_pool", "default")
+    assert task["retries"] >= 1
+
+
+def test_the_night_has_a_deadline_alert(report):
+    """With an alert channel set, KINERJA_NIGHT_DEADLINE (default 07:00 WIB) is the night's
+    deadline alert: the night's own reference, its callback in the triggerer, no secret in it."""
+    [alert] = report["deadline"]
+    assert alert["reference"] == {
+        "reference_type": "NightStart",
+        "at": "07:00",
+        "__class_path": "kinerja.night.lateness.NightStart",
+    }
+    assert alert["callback"]["__classname__"].endswith("AsyncCallback")
+    assert alert["callback"]["__data__"]["path"] == "kinerja.night.lateness.night_late"
+    assert "127.0.0.1:9" not in json.dumps(alert)  # the webhook URL stays out of the DAG
