@@ -143,23 +143,19 @@ class PasswordStore:
     def set_password(self, login: str, password: str) -> bool:
         """Create the login or replace its password; True when it is new."""
         check_new_password(login, password)
-        entry = {
-            "password_hash": hash_password(password),
-            "session_stamp": secrets.token_urlsafe(16),
-            "changed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        with self._locked() as users:
-            new = login not in users
-            users[login] = entry
-        return new
+        return self._store(login, hash_password(password))
 
     def register(self, login: str) -> bool:
         """Create or renew a login that proves who it is elsewhere (the agency's identity
         provider): no password, so the password form never lets it in, and a fresh session stamp,
         so its open sessions end. True when it is new."""
         check_login(login)
+        return self._store(login, password_hash="")
+
+    def _store(self, login: str, password_hash: str) -> bool:
+        """Write the login with a fresh session stamp (its open sessions end); True when new."""
         entry = {
-            "password_hash": "",
+            "password_hash": password_hash,
             "session_stamp": secrets.token_urlsafe(16),
             "changed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
