@@ -323,10 +323,13 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
         parts = Path(scratch) / SCORER_ARTIFACT
         parts.mkdir()
         save_scorer(scorer, parts)
-        project = _private_copy_of_the_project_files(Path(scratch) / "project")
+        project = _private_copies(
+            Path(scratch) / "project", PROJECT_DIR, "pyproject.toml", "uv.lock"
+        )
+        code = _private_copies(Path(scratch) / "code", CODE_PATH.parent, CODE_PATH.name)
         return mlflow.pyfunc.log_model(
             name=MODEL_ARTIFACT_NAME,
-            python_model=str(CODE_PATH),
+            python_model=str(code / CODE_PATH.name),
             artifacts={SCORER_ARTIFACT: str(parts)},
             signature=scorer_signature(scorer.spec),
             input_example=_input_example(scorer.spec, last.train),
@@ -358,13 +361,14 @@ def _log_scorer(settings: Settings, scorer, last: Fold, as_of: date, choice: Cho
         )
 
 
-def _private_copy_of_the_project_files(folder: Path) -> Path:
-    """pyproject.toml and uv.lock written anew, so owner-only: MLflow copies them with their
-    mode, and a checkout's files are readable by all."""
+def _private_copies(folder: Path, source: Path, *names: str) -> Path:
+    """Files MLflow copies into the model (the scorer's code, pyproject.toml and uv.lock) written
+    anew, so owner-only: MLflow keeps their mode, and a checkout's files are readable by all. An
+    installed package has no pyproject.toml or uv.lock: nothing to copy."""
     folder.mkdir()
-    for name in ("pyproject.toml", "uv.lock"):
-        if (PROJECT_DIR / name).is_file():  # an installed package has neither: nothing to copy
-            (folder / name).write_bytes((PROJECT_DIR / name).read_bytes())
+    for name in names:
+        if (source / name).is_file():
+            (folder / name).write_bytes((source / name).read_bytes())
     return folder
 
 
