@@ -9,7 +9,10 @@
 -- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
 -- from the first month that starts on or after its TMT). Approved leave cuts where the scheme
 -- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
--- from its 4th day). The month's total is capped at 100 %.
+-- from its 4th day). A scheme may cap the attendance cuts (TL, PSW, missing records, unexcused
+-- days) of a month (BATAS_DISIPLIN: the regional TPP's discipline share, Kepmendagri
+-- 900-4700/2020), except in a month absent in full. The month's total is capped at 100 %. The
+-- scheme's family (TUKIN of a ministry, TPP of a regional government) is seed skema_tunjangan's.
 
 {{ config(materialized='incremental', unique_key=['tahun', 'bulan']) }}
 -- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
@@ -40,8 +43,18 @@ month_rates as (
 
     select
         max(case when pelanggaran = 'TK_SEBULAN' then persen_potongan end) as persen_tk_sebulan,
-        max(case when pelanggaran = 'HUKDIS_SEDANG' then persen_potongan end) as persen_hukdis_sedang
+        max(case when pelanggaran = 'HUKDIS_SEDANG' then persen_potongan end) as persen_hukdis_sedang,
+        max(case when pelanggaran = 'BATAS_DISIPLIN' then persen_potongan end) as batas_disiplin
     from rates
+
+),
+
+scheme as (
+
+    -- one row, NULL when the var names no scheme of the seed (a data test fails on it)
+    select max(jenis_tunjangan) as jenis_tunjangan
+    from {{ ref('skema_tunjangan') }}
+    where skema = '{{ var("skema_tukin") }}'
 
 ),
 
@@ -297,7 +310,8 @@ judged_months as (
         case
             when sanctioned_months.nip is not null then coalesce(month_rates.persen_hukdis_sedang, 0)
             else 0
-        end as persen_hukdis
+        end as persen_hukdis,
+        month_rates.batas_disiplin
     from per_month_days
     cross join month_rates
     left join per_month_violations
@@ -313,6 +327,21 @@ judged_months as (
         on per_month_days.nip = sanctioned_months.nip
         and per_month_days.bulan_awal = sanctioned_months.bulan_awal
 
+),
+
+capped_months as (
+
+    -- the attendance cuts together, under the scheme's cap where it has one; a month absent in
+    -- full keeps its whole-month cut
+    select
+        judged_months.*,
+        case
+            when batas_disiplin is not null and not coalesce(tidak_hadir_sebulan, false)
+                then least(batas_disiplin, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk)
+            else persen_tl + persen_psw + persen_tanpa_rekam + persen_tk
+        end as persen_disiplin
+    from judged_months
+
 )
 
 select
@@ -322,6 +351,7 @@ select
     cast(extract(month from bulan_awal) as integer) as bulan,
     kode_unit,
     '{{ var("skema_tukin") }}' as skema_tukin,
+    scheme.jenis_tunjangan,
     hari_kerja_tercakup,
     jumlah_tl,
     jumlah_psw,
@@ -337,7 +367,9 @@ select
     {{ round_double('persen_tk', 2) }} as persen_potongan_tk,
     {{ round_double('persen_izin', 2) }} as persen_potongan_izin,
     {{ round_double('persen_hukdis', 2) }} as persen_potongan_hukdis,
-    {{ round_double('least(100, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk + persen_izin + persen_hukdis)', 2) }}
+    {{ round_double('persen_disiplin', 2) }} as persen_potongan_disiplin,
+    {{ round_double('least(100, persen_disiplin + persen_izin + persen_hukdis)', 2) }}
         as persen_potongan_total,
     _dimuat_pada
-from judged_months
+from capped_months
+cross join scheme
