@@ -129,7 +129,9 @@ class AgencyCalendar:
     is a working day of an agency with one six-day unit, a regional holiday is not a working day
     only when every calendar of the agency is in that region. This is the reading the delivery
     checks need: a day on which some unit works is expected to bring punches, so it is compared
-    with other such days, not with weekends.
+    with other such days, not with weekends. A SHIFT calendar has no weekday in jam_kerja (its
+    days are each employee's delivered roster, which these checks do not read): it works no day
+    here, so a hospital's weekend deliveries are compared with other weekends.
     """
 
     calendars: frozenset[Kalender]

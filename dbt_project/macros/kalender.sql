@@ -18,3 +18,11 @@
 {% macro kalender_bawaan() -%}
     {{ kunci_kalender(pola_kerja_bawaan(), "'*'") }}
 {%- endmacro %}
+
+
+{#- The pattern of units that work shifts: no weekday of seed jam_kerja is theirs; an employee's
+    working days and hours are the delivered roster's (extract jadwal_shift,
+    int_kalender__jadwal_shift). -#}
+{% macro pola_kerja_shift() -%}
+    'SHIFT'
+{%- endmacro %}

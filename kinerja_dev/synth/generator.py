@@ -93,7 +93,7 @@ def generate(
     ground_truth: bool = True,
     defects: float = 0.0,
     fraud: float = 0.0,
-    shift_units: int = 1,
+    shift_units: int = 0,
 ) -> GenerationSummary:
     """`defects` > 0 injects every defect class at that share of rows (kinerja_dev.synth.defects) and
     writes their ground truth to `<landing>/_ground_truth/defects.jsonl`. `fraud` > 0 plants
@@ -101,7 +101,8 @@ def generate(
     (kinerja_dev.synth.fraud) with their ground truth in `<landing>/_ground_truth/fraud.jsonl`; 0 (the
     default here, so existing landings stay byte-identical) plants nothing. `shift_units` units
     deliver a shift roster (extract jadwal_shift, kinerja_dev.synth.roster; their codes are in
-    `<landing>/_ground_truth/unit_kerja.csv` as `roster`); the other extracts do not change."""
+    `<landing>/_ground_truth/unit_kerja.csv` as `roster`); 0 (the default, so that existing
+    landings stay byte-identical) delivers no roster."""
     began = time.perf_counter()
     end = end or default_range()[1]
     start = start or date(end.year - 1, 1, 1)
@@ -218,7 +219,7 @@ def _write_ground_truth(
             {
                 "kode_unit": org.units["kode_unit"],
                 "leniency": latent.leniency.round(4),
-                "roster": np.isin(np.arange(org.n_units), rostered),
+                **({"roster": np.isin(np.arange(org.n_units), rostered)} if rostered else {}),
             }
         ),
     )

@@ -153,3 +153,14 @@ def test_the_shipped_seeds_make_saturday_a_six_day_working_day_only():
     assert not is_working_day(saturday)  # the default calendar: the five-day week
     assert is_working_day(date(2025, 3, 7))
     assert not is_working_day(date(2025, 3, 31))  # Idul Fitri 1446 H, a Monday
+
+
+def test_a_shift_calendar_works_no_day_of_its_own(seeds):
+    """SHIFT units work their delivered roster, which jam_kerja does not hold: for the agency's
+    calendar they add no working day (the five-day unit beside them still works Monday)."""
+    hospital_and_office = AgencyCalendar(
+        frozenset({Kalender("SHIFT"), Kalender("LIMA_HARI")}), seeds
+    )
+    assert not hospital_and_office.is_working_day(SUNDAY)
+    assert not hospital_and_office.is_working_day(SATURDAY)
+    assert hospital_and_office.is_working_day(MONDAY)

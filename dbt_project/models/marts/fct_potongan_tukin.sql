@@ -22,7 +22,7 @@ with daily_attendance as (
 
     select * from {{ ref('fct_presensi_harian') }}
     {% if is_incremental() %}
-    where tanggal >= {{ awal_periode_dibangun_ulang('month', ['presensi', 'pegawai', 'izin', 'hukdis']) }}
+    where tanggal >= {{ awal_periode_dibangun_ulang('month', ['presensi', 'pegawai', 'izin', 'hukdis', 'jadwal']) }}
     {% endif %}
 
 ),
