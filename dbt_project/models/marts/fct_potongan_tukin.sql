@@ -5,7 +5,8 @@
 -- data, the default is Kemenag). Two cuts close the month, from rows of scheme '*' (every
 -- scheme) unless the agency's scheme has its own: a month absent without notice on every
 -- working day of the employee's calendar (TK_SEBULAN, no tukin; a six-day unit's month has its
--- Saturdays; with two calendars in a month, a move, the one with more working days), and a running moderate disciplinary
+-- Saturdays, a SHIFT unit's employee's month the days of their roster; with two calendars in a
+-- month, a move, the one with more working days), and a running moderate disciplinary
 -- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
 -- from the first month that starts on or after its TMT). Approved leave cuts where the scheme
 -- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
@@ -61,6 +62,13 @@ scheme as (
 calendar as (
 
     select * from {{ ref('int_kalender__hari') }}
+
+),
+
+rosters as (
+
+    -- a SHIFT unit's employee works the days of their roster, not of the unit's calendar
+    select * from {{ ref('int_kalender__jadwal_shift') }}
 
 ),
 
@@ -124,23 +132,49 @@ days as (
 
 ),
 
+rostered_before_leave as (
+
+    -- a SHIFT employee's rostered days before a leave starts
+    select
+        leave_records.id_izin,
+        rosters.kalender,
+        max(rosters.urutan_hari_kerja) as urutan_sebelum
+    from leave_records
+    inner join rosters
+        on leave_records.nip = rosters.nip
+        and rosters.tanggal < leave_records.tanggal_mulai
+    group by leave_records.id_izin, rosters.kalender
+
+),
+
 leave_days as (
 
-    -- a day on approved leave, as the n-th working day of its leave record
+    -- a day on approved leave, as the n-th working day of its leave record: of the calendar, or
+    -- of the roster for a SHIFT unit's employee (a rostered day on leave)
     select
         days.nip,
         days.bulan_awal,
         leave_records.jenis as jenis_izin,
-        on_the_day.hari_kerja_sampai - coalesce(before_the_leave.hari_kerja_sampai, 0) as hari_ke
+        coalesce(
+            roster_on_the_day.urutan_hari_kerja - coalesce(rostered_before_leave.urutan_sebelum, 0),
+            on_the_day.hari_kerja_sampai - coalesce(before_the_leave.hari_kerja_sampai, 0)
+        ) as hari_ke
     from days
     inner join leave_records
         on days.id_izin = leave_records.id_izin
-    inner join working_days_through as on_the_day
+    left join working_days_through as on_the_day
         on days.kalender = on_the_day.kalender
         and days.tanggal = on_the_day.tanggal
     left join working_days_through as before_the_leave
         on before_the_leave.kalender = days.kalender
         and before_the_leave.tanggal = {{ add_days('leave_records.tanggal_mulai', -1) }}
+    left join rosters as roster_on_the_day
+        on days.nip = roster_on_the_day.nip
+        and days.tanggal = roster_on_the_day.tanggal
+        and days.kalender = roster_on_the_day.kalender
+    left join rostered_before_leave
+        on days.id_izin = rostered_before_leave.id_izin
+        and days.kalender = rostered_before_leave.kalender
     where days.kelompok = 'ABSEN_SAH'
 
 ),
@@ -260,15 +294,31 @@ employee_working_days_per_month as (
     -- the month's working days in the employee's calendar; a month under two calendars (a move
     -- to a unit of another pattern or region) takes the larger, so that a month is never taken
     -- as absent in full on fewer days than one of its calendars has
+    -- (a SHIFT unit's employee: the days of their roster in the month)
     select
-        employee_calendars.nip,
-        employee_calendars.bulan_awal,
-        max(working_days_per_month.hari_kerja_bulan) as hari_kerja_bulan
-    from (select distinct nip, bulan_awal, kalender from days) as employee_calendars
-    inner join working_days_per_month
-        on employee_calendars.kalender = working_days_per_month.kalender
-        and employee_calendars.bulan_awal = working_days_per_month.bulan_awal
-    group by employee_calendars.nip, employee_calendars.bulan_awal
+        nip,
+        bulan_awal,
+        max(hari_kerja_bulan) as hari_kerja_bulan
+    from (
+        select
+            employee_calendars.nip,
+            employee_calendars.bulan_awal,
+            working_days_per_month.hari_kerja_bulan
+        from (select distinct nip, bulan_awal, kalender from days) as employee_calendars
+        inner join working_days_per_month
+            on employee_calendars.kalender = working_days_per_month.kalender
+            and employee_calendars.bulan_awal = working_days_per_month.bulan_awal
+
+        union all
+
+        select
+            nip,
+            {{ dbt.date_trunc('month', 'tanggal') }} as bulan_awal,
+            count(*) as hari_kerja_bulan
+        from rosters
+        group by nip, {{ dbt.date_trunc('month', 'tanggal') }}
+    ) as month_working_days
+    group by nip, bulan_awal
 
 ),
 
