@@ -1,16 +1,26 @@
-"""Indonesian working calendar: national holidays and cuti bersama from the `holidays` package.
+"""Indonesian working calendar: national holidays and cuti bersama from the `holidays` package,
+and the working days of the agency's calendars as the dbt seeds define them.
 
-Nobody types a holiday by hand; the dbt seed `hari_libur` is written from here.
+Nobody types a holiday by hand; the dbt seed `hari_libur` is written from here. Which weekdays a
+working pattern works, which units work which pattern and which regional holidays apply are
+agency data in seeds (jam_kerja, pola_kerja_unit, wilayah_unit, hari_libur_daerah) that dbt
+reads (int_kalender__hari); Python reads the same files, so the rule is never restated here.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
+import yaml
 from holidays.calendars.islamic import _IslamicLunar
+
+from kinerja.project import DBT_PROJECT_DIR, SEEDS_DIR
 
 # 'public' = national holidays, 'government' = cuti bersama (collective leave for civil servants).
 KATEGORI = {"public": "LIBUR_NASIONAL", "government": "CUTI_BERSAMA"}
@@ -41,9 +51,109 @@ def is_holiday(day: date) -> bool:
     return day in _holidays_for_year(day.year)
 
 
-def is_working_day(day: date) -> bool:
-    """Monday to Friday and not a national holiday or cuti bersama (Perpres 21/2023)."""
-    return day.weekday() < 5 and not is_holiday(day)
+NO_REGION = "*"  # a calendar without region: national holidays only (as in int_kalender__hari)
+
+
+@dataclass(frozen=True)
+class Kalender:
+    """One working calendar, dbt's `kalender` key '<pola_kerja>/<kode_wilayah>'."""
+
+    pola_kerja: str
+    kode_wilayah: str = NO_REGION
+
+    @property
+    def key(self) -> str:
+        return f"{self.pola_kerja}/{self.kode_wilayah}"
+
+
+def _seed_rows(seeds_dir: Path, name: str) -> list[dict[str, str]]:
+    with (seeds_dir / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=8)
+def working_weekdays(seeds_dir: Path = SEEDS_DIR) -> dict[str, frozenset[int]]:
+    """Working pattern -> ISO weekdays it works: the NORMAL rows of every agency ('*') in seed
+    jam_kerja, as int_kalender__hari reads them (an agency's own rows change hours, not days)."""
+    days: dict[str, set[int]] = {}
+    for row in _seed_rows(seeds_dir, "jam_kerja"):
+        if row["instansi"] == "*" and row["jadwal"] == "NORMAL":
+            days.setdefault(row["pola_kerja"], set()).add(int(row["hari_iso"]))
+    return {pattern: frozenset(weekdays) for pattern, weekdays in days.items()}
+
+
+@lru_cache(maxsize=8)
+def regional_holidays(seeds_dir: Path = SEEDS_DIR) -> dict[date, frozenset[str]]:
+    """Date -> the region codes (seed hari_libur_daerah) that declared it a holiday."""
+    days: dict[date, set[str]] = {}
+    for row in _seed_rows(seeds_dir, "hari_libur_daerah"):
+        days.setdefault(date.fromisoformat(row["tanggal"]), set()).add(row["kode_wilayah"])
+    return {day: frozenset(codes) for day, codes in days.items()}
+
+
+@lru_cache(maxsize=8)
+def default_pattern(dbt_project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """The pattern of a unit without one of its own or of an ancestor: dbt var
+    pola_kerja_bawaan in dbt_project.yml (macro pola_kerja_bawaan reads the same var)."""
+    project = yaml.safe_load((dbt_project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+    return str(project["vars"]["pola_kerja_bawaan"])
+
+
+def default_calendar() -> Kalender:
+    return Kalender(default_pattern())
+
+
+def is_working_day(
+    day: date, kalender: Kalender | None = None, seeds_dir: Path = SEEDS_DIR
+) -> bool:
+    """A working day of one calendar (the default one unless given), as int_kalender__hari says:
+    a weekday of the pattern (seed jam_kerja), not a national holiday or cuti bersama, and not a
+    regional holiday of the calendar's region or of its province (a code that starts the
+    calendar's: '51' covers '5171'). A pattern the seed does not know works no day."""
+    kalender = kalender or default_calendar()
+    if day.isoweekday() not in working_weekdays(seeds_dir).get(kalender.pola_kerja, ()):
+        return False
+    if is_holiday(day):
+        return False
+    if kalender.kode_wilayah == NO_REGION:
+        return True
+    declared = regional_holidays(seeds_dir).get(day, frozenset())
+    return not any(kalender.kode_wilayah.startswith(code) for code in declared)
+
+
+@dataclass(frozen=True)
+class AgencyCalendar:
+    """The working days of an agency whose units may work different calendars.
+
+    A day is the agency's working day when at least one of its calendars works it: a Saturday
+    is a working day of an agency with one six-day unit, a regional holiday is not a working day
+    only when every calendar of the agency is in that region. This is the reading the delivery
+    checks need: a day on which some unit works is expected to bring punches, so it is compared
+    with other such days, not with weekends. A SHIFT calendar has no weekday in jam_kerja (its
+    days are each employee's delivered roster, which these checks do not read): it works no day
+    here, so a hospital's weekend deliveries are compared with other weekends.
+    """
+
+    calendars: frozenset[Kalender]
+    seeds_dir: Path = SEEDS_DIR
+
+    def is_working_day(self, day: date) -> bool:
+        return any(is_working_day(day, k, self.seeds_dir) for k in self.calendars)
+
+
+def seed_calendars(
+    seeds_dir: Path = SEEDS_DIR, dbt_project_dir: Path = DBT_PROJECT_DIR
+) -> frozenset[Kalender]:
+    """Every calendar the seeds can give a unit, when the units themselves are not known (no
+    organisation tree at hand): the default pattern and each pattern of seed pola_kerja_unit,
+    each with no region and with each region of seed wilayah_unit. Without the tree the units
+    without a region cannot be ruled out, so on these calendars a regional holiday is never
+    the agency's day off; `AgencyCalendar` over the units' own calendars (dim_unit_kerja) is
+    exact."""
+    patterns = {default_pattern(dbt_project_dir)}
+    patterns |= {row["pola_kerja"] for row in _seed_rows(seeds_dir, "pola_kerja_unit")}
+    regions = {NO_REGION} | {row["kode_wilayah"] for row in _seed_rows(seeds_dir, "wilayah_unit")}
+    return frozenset(Kalender(p, r) for p in patterns for r in regions)
 
 
 IDUL_FITRI = "Hari Raya Idul Fitri"  # first day's name in the package's Indonesian names

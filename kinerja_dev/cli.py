@@ -42,6 +42,15 @@ def generate(
             "records load and are flagged in the warehouse (a finding, not a quarantine).",
         ),
     ] = 0.02,
+    shift_units: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Units that deliver a shift roster (extract jadwal_shift; their codes in "
+            "<landing>/_ground_truth/unit_kerja.csv, column roster). Put them on SHIFT in seed "
+            "pola_kerja_unit for the warehouse to read it.",
+        ),
+    ] = 0,
 ) -> None:
     """Write a synthetic agency's nightly extracts into the landing area."""
     from kinerja.landing.discovery import open_landing
@@ -67,6 +76,7 @@ def generate(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             defects=defects,
             fraud=fraud,
+            shift_units=shift_units,
         )
     table = Table(
         title=f"Generated {summary.start} .. {summary.end} into {escape(str(summary.landing))}"

@@ -11,8 +11,9 @@
       start when it is unknown;
     - izin: a leave or permit version changes the days it covers;
     - hukdis: a disciplinary sanction changes the months from its TMT on (the tukin cut).
+    - jadwal: a roster entry (extract jadwal_shift) changes its day for a SHIFT unit's employee.
     Changes to seeds (calendar, working hours, rules) are not tracked: they need --full-refresh. -#}
-{% macro hari_pertama_berubah(watermark, sumber=['presensi', 'pegawai', 'izin']) -%}
+{% macro hari_pertama_berubah(watermark, sumber=['presensi', 'pegawai', 'izin', 'jadwal']) -%}
     least(
         cast('9999-12-31' as date)
         {%- if 'presensi' in sumber %},
@@ -59,6 +60,16 @@
             cast('9999-12-31' as date)
         )
         {%- endif %}
+        {%- if 'jadwal' in sumber %},
+        coalesce(
+            (
+                select min(tanggal)
+                from {{ relasi('stg_simpeg__jadwal_shift') }}
+                where _loaded_at > {{ watermark }}
+            ),
+            cast('9999-12-31' as date)
+        )
+        {%- endif %}
         {%- if 'hukdis' in sumber %},
         coalesce(
             (
@@ -79,7 +90,7 @@
     `_dimuat_pada` watermark), or the lookback window before the newest attendance day, whichever
     is earlier. The model rebuilds every period that ends on or after this day, whole
     (delete+insert keyed by the period). -#}
-{% macro hari_pertama_dibangun_ulang(sumber=['presensi', 'pegawai', 'izin']) -%}
+{% macro hari_pertama_dibangun_ulang(sumber=['presensi', 'pegawai', 'izin', 'jadwal']) -%}
     least(
         {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')', sumber) }},
         coalesce(
@@ -96,7 +107,7 @@
 
 {#- The first day of the first `periode` ('year', 'month') a model keyed by years or months
     rebuilds: the start of the period holding hari_pertama_dibangun_ulang. A scalar subquery. -#}
-{% macro awal_periode_dibangun_ulang(periode, sumber=['presensi', 'pegawai', 'izin']) -%}
+{% macro awal_periode_dibangun_ulang(periode, sumber=['presensi', 'pegawai', 'izin', 'jadwal']) -%}
     (
         select cast({{ dbt.date_trunc(periode, 'cast(first_day as timestamp)') }} as date)
         from (select {{ hari_pertama_dibangun_ulang(sumber) }} as first_day) as rebuild
@@ -122,7 +133,7 @@
     of the model, every day from the first one an employee snapshot loaded since changes (macro
     hari_pertama_berubah), every day whose presensi was loaded since (a late punch, a backfilled
     day) and every day a leave record loaded since covers. The watermark is the model's own
-    newest `_dimuat_pada`. Emits the CTEs up to "days_to_build as (...)"; the model's CTE list
+    newest `_dimuat_pada`, and every day a roster entry loaded since is for. Emits the CTEs up to "days_to_build as (...)"; the model's CTE list
     goes on after it. -#}
 {% macro hari_presensi_dibangun() %}
 covered_days as (
@@ -156,6 +167,15 @@ leave_loaded_since as (
     where leave_records._loaded_at > already_built.loaded_until
 
 ),
+
+roster_loaded_since as (
+
+    select rosters.tanggal
+    from {{ relasi('stg_simpeg__jadwal_shift') }} as rosters
+    cross join already_built
+    where rosters._loaded_at > already_built.loaded_until
+
+),
 {% endif %}
 
 days_to_build as (
@@ -174,6 +194,7 @@ days_to_build as (
             from leave_loaded_since
             where covered_days.tanggal between leave_loaded_since.tanggal_mulai and leave_loaded_since.tanggal_selesai
         )
+       or covered_days.tanggal in (select tanggal from roster_loaded_since)
     {% endif %}
 
 )

@@ -1,9 +1,10 @@
 {#- The working calendars (int_kalender__hari) are keyed by pattern and region: `kalender` is
     '<pola_kerja>/<kode_wilayah>', e.g. 'ENAM_HARI/51'; '*' as the region means national
     holidays only. A unit with no pattern of its own or of an ancestor (seed pola_kerja_unit)
-    works the five-day week of Perpres 21/2023. -#}
+    works the agency's default pattern, var pola_kerja_bawaan (the five-day week of Perpres
+    21/2023; kinerja.calendar reads the same var for the delivery checks). -#}
 {% macro pola_kerja_bawaan() -%}
-    'LIMA_HARI'
+    '{{ var("pola_kerja_bawaan") }}'
 {%- endmacro %}
 
 
@@ -16,4 +17,12 @@
     calendars had a key (their rows were judged on it). -#}
 {% macro kalender_bawaan() -%}
     {{ kunci_kalender(pola_kerja_bawaan(), "'*'") }}
+{%- endmacro %}
+
+
+{#- The pattern of units that work shifts: no weekday of seed jam_kerja is theirs; an employee's
+    working days and hours are the delivered roster's (extract jadwal_shift,
+    int_kalender__jadwal_shift). -#}
+{% macro pola_kerja_shift() -%}
+    'SHIFT'
 {%- endmacro %}

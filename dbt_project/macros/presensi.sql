@@ -64,7 +64,7 @@
 rebuild as (
 
     select least(
-        {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')', ['presensi', 'pegawai']) }},
+        {{ hari_pertama_berubah('(select max(_dimuat_pada) from ' ~ this ~ ')', ['presensi', 'pegawai', 'jadwal']) }},
         coalesce(
             (select {{ add_days('max(tanggal)', -1 * var('presensi_lookback_hari')) }} from {{ this }}),
             cast('1900-01-01' as date)

@@ -326,9 +326,46 @@ HUKUMAN_DISIPLIN = Extract(
     ),
 )
 
+JADWAL_SHIFT = Extract(
+    name="jadwal_shift",
+    delivery=Delivery.INCREMENTAL,
+    version_column="diperbarui_pada",
+    description=(
+        "Shift roster: the delivered schedule of an employee-day, for units that work shifts "
+        "(hospitals, prisons, 24-hour services). One row per scheduled shift; a day without a "
+        "row is not a working day of the employee. A later version of an id_jadwal replaces the "
+        "earlier. Only read for units on the SHIFT pattern (dbt seed pola_kerja_unit)."
+    ),
+    columns=(
+        Column("id_jadwal", key=True, description="Roster entry id"),
+        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        Column("tanggal", Kind.DATE, description="The day the shift belongs to (its start, local)"),
+        Column(
+            "kode_shift",
+            required=False,
+            description="The source's name of the shift (e.g. PAGI, SIANG, MALAM)",
+        ),
+        Column(
+            "waktu_mulai",
+            Kind.TIMESTAMP,
+            description="Scheduled start, ISO-8601; without offset the unit's local time",
+        ),
+        Column(
+            "waktu_selesai",
+            Kind.TIMESTAMP,
+            not_before="waktu_mulai",
+            description="Scheduled end, ISO-8601 (the next day for a night shift)",
+        ),
+        Column("diperbarui_pada", Kind.TIMESTAMP, description="Last update time in the source"),
+    ),
+)
+
 EXTRACTS: dict[str, Extract] = {
-    e.name: e for e in (UNIT_KERJA, PEGAWAI, PRESENSI, IZIN, SKP, PELATIHAN, HUKUMAN_DISIPLIN)
-}
+    e.name: e
+    for e in (
+        UNIT_KERJA, PEGAWAI, PRESENSI, IZIN, SKP, PELATIHAN, HUKUMAN_DISIPLIN, JADWAL_SHIFT,
+    )
+}  # fmt: skip
 
 # Columns the loader adds to every raw table; the leading underscore keeps them apart from
 # source columns, which never start with one.

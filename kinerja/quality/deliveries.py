@@ -8,7 +8,10 @@ others:
 
 - row count against the trailing median of the last 7 deliveries of that extract on the same kind
   of day (working day or not: a Saturday with no punches is normal, a Tuesday is not), once that
-  median is large enough to mean something;
+  median is large enough to mean something. A working day is the agency's: a day on which at
+  least one of its units' calendars works (kinerja.calendar.AgencyCalendar, the rule of the dbt
+  seeds), so a six-day unit's Saturday is a working day; the units' calendars are last night's
+  dim_unit_kerja, or before the first build every calendar the seeds name;
 - freshness: days since that extract last delivered anything;
 - quarantined share of the rows delivered.
 
@@ -28,7 +31,7 @@ from datetime import date
 import great_expectations as gx
 import pandas as pd
 
-from kinerja.calendar import is_working_day
+from kinerja.calendar import AgencyCalendar, Kalender, seed_calendars
 from kinerja.quality.context import quality_context
 from kinerja.settings import Settings
 from kinerja.warehouse import Warehouse, connect
@@ -116,13 +119,31 @@ def _audit_history(wh: Warehouse, extracts: Iterable[str]) -> pd.DataFrame:
     return frame.sort_values(["extract", "extraction_date"]).reset_index(drop=True)
 
 
-def _trailing_median(history: pd.DataFrame, day: date, minimum: int) -> float | None:
-    working = is_working_day(day)
+def agency_calendar(wh: Warehouse) -> AgencyCalendar:
+    """The calendars the agency's units work: each unit's pattern and region as dbt resolved
+    them (marts.dim_unit_kerja, inherited down the tree), or, before dbt built it, every
+    calendar the seeds name."""
+    if {"pola_kerja", "kode_wilayah"} <= set(wh.table_columns("marts", "dim_unit_kerja")):
+        units = wh.query_df(
+            "select distinct pola_kerja, kode_wilayah from marts.dim_unit_kerja "
+            "where pola_kerja is not null and kode_wilayah is not null"
+        )
+        if not units.empty:
+            return AgencyCalendar(
+                frozenset(Kalender(r.pola_kerja, r.kode_wilayah) for r in units.itertuples())
+            )
+    return AgencyCalendar(seed_calendars())
+
+
+def _trailing_median(
+    history: pd.DataFrame, day: date, minimum: int, calendar: AgencyCalendar
+) -> float | None:
+    working = calendar.is_working_day(day)
     earlier = history[history["extraction_date"] < day]
     comparable = [
         int(n)
         for d, n in zip(earlier["extraction_date"], earlier["rows_delivered"], strict=True)
-        if is_working_day(d) == working
+        if calendar.is_working_day(d) == working
     ][-TRAILING_DELIVERIES:]
     if len(comparable) < MIN_HISTORY:
         return None
@@ -136,12 +157,13 @@ def delivery_metrics(
     """One row per batch loaded tonight with the three metrics the suite judges."""
     wanted = {extract: set(ids) for extract, ids in batches.items()}
     history = _audit_history(wh, wanted)
+    calendar = agency_calendar(wh)
     rows = []
     for extract, ids in wanted.items():
         own = history[history["extract"] == extract]
         last_delivery = own["extraction_date"].max() if not own.empty else None
         for record in own[own["batch_id"].isin(ids)].itertuples(index=False):
-            median = _trailing_median(own, record.extraction_date, min_median)
+            median = _trailing_median(own, record.extraction_date, min_median, calendar)
             delivered = int(record.rows_delivered)
             rows.append(
                 {

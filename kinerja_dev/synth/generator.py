@@ -28,6 +28,7 @@ from kinerja_dev.synth.people import build_people
 from kinerja_dev.synth.performance import plan_skp
 from kinerja_dev.synth.presensi import PunchFactory
 from kinerja_dev.synth.randomness import Streams
+from kinerja_dev.synth.roster import plan_roster, roster_units
 from kinerja_dev.synth.snapshots import pegawai_snapshot, unit_kerja_snapshot
 from kinerja_dev.synth.timeline import Timeline
 from kinerja_dev.synth.training import plan_training
@@ -36,7 +37,7 @@ from kinerja_dev.synth.writer import LandingWriter
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DEFECTS_GROUND_TRUTH = "_ground_truth/defects.jsonl"
-INCREMENTAL = ("izin", "skp", "pelatihan", "hukuman_disiplin")
+INCREMENTAL = ("izin", "skp", "pelatihan", "hukuman_disiplin", "jadwal_shift")
 
 
 @dataclass
@@ -92,12 +93,16 @@ def generate(
     ground_truth: bool = True,
     defects: float = 0.0,
     fraud: float = 0.0,
+    shift_units: int = 0,
 ) -> GenerationSummary:
     """`defects` > 0 injects every defect class at that share of rows (kinerja_dev.synth.defects) and
     writes their ground truth to `<landing>/_ground_truth/defects.jsonl`. `fraud` > 0 plants
     about `fraud * employees` cases of each attendance-fraud and ghost-employee pattern
     (kinerja_dev.synth.fraud) with their ground truth in `<landing>/_ground_truth/fraud.jsonl`; 0 (the
-    default here, so existing landings stay byte-identical) plants nothing."""
+    default here, so existing landings stay byte-identical) plants nothing. `shift_units` units
+    deliver a shift roster (extract jadwal_shift, kinerja_dev.synth.roster; their codes are in
+    `<landing>/_ground_truth/unit_kerja.csv` as `roster`); 0 (the default, so that existing
+    landings stay byte-identical) delivers no roster."""
     began = time.perf_counter()
     end = end or default_range()[1]
     start = start or date(end.year - 1, 1, 1)
@@ -120,6 +125,7 @@ def generate(
         "hukuman_disiplin": plan_discipline(
             streams.rng("discipline"), timeline, workforce, attendance
         ),
+        "jadwal_shift": plan_roster(timeline, org, workforce, roster_units(org, shift_units)),
     }
     by_day = {name: _by_folder(frame) for name, frame in incremental.items()}
     punches = PunchFactory(streams.rng("presensi"), timeline, org, workforce, attendance)
@@ -159,7 +165,9 @@ def generate(
             progress(i + 1, timeline.n_days)
 
     if ground_truth:
-        _write_ground_truth(writer, org, workforce, latent, skp.truth)
+        _write_ground_truth(
+            writer, org, workforce, latent, skp.truth, roster_units(org, shift_units)
+        )
     if injector is not None:
         injector.write_ground_truth(Path(landing) / DEFECTS_GROUND_TRUTH)
     if planted is not None:
@@ -190,7 +198,7 @@ def _by_folder(frame: pd.DataFrame) -> dict[date, pd.DataFrame]:
 
 
 def _write_ground_truth(
-    writer: LandingWriter, org, workforce, latent, skp_truth: pd.DataFrame
+    writer: LandingWriter, org, workforce, latent, skp_truth: pd.DataFrame, rostered: list[int]
 ) -> None:
     people = workforce.people
     writer.write_ground_truth(
@@ -207,6 +215,12 @@ def _write_ground_truth(
     )
     writer.write_ground_truth(
         "unit_kerja",
-        pd.DataFrame({"kode_unit": org.units["kode_unit"], "leniency": latent.leniency.round(4)}),
+        pd.DataFrame(
+            {
+                "kode_unit": org.units["kode_unit"],
+                "leniency": latent.leniency.round(4),
+                **({"roster": np.isin(np.arange(org.n_units), rostered)} if rostered else {}),
+            }
+        ),
     )
     writer.write_ground_truth("skp", skp_truth)

@@ -414,6 +414,7 @@ def test_monthly_tukin_deduction_follows_the_kemenag_scheme(built):
         expected[key] += 25.0
     tukin = built.query("select * from marts.fct_potongan_tukin")
     assert len(tukin) == len(expected) and set(tukin["skema_tukin"]) == {"KEMENAG"}
+    assert set(tukin["jenis_tunjangan"]) == {"TUKIN"}  # a ministry's tukin, not a TPP
     for row in tukin.to_dict("records"):
         period = pd.Period(year=int(row["tahun"]), month=int(row["bulan"]), freq="M")
         assert row["persen_potongan_total"] == pytest.approx(

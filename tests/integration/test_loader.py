@@ -228,3 +228,32 @@ def test_an_old_audit_table_is_migrated_in_place(target_settings, landing):
     assert columns == [name for name, _ in AUDIT_COLUMNS]
     assert "b0" in set(statuses["batch_id"]) and len(statuses) == 3
     assert statuses["quality_status"].isna().all()
+
+
+ROSTER_CSV = (
+    "id_jadwal,nip,tanggal,kode_shift,waktu_mulai,waktu_selesai,diperbarui_pada\n"
+    "J1,198503102010011001,2026-03-02,MALAM,2026-03-02T21:00:00+08:00,"
+    "2026-03-03T07:00:00+08:00,2026-02-23T10:00:00+08:00\n"
+    "J2,198503102010011001,2026-03-03,PAGI,2026-03-03T07:00:00,2026-03-03T14:00:00,"
+    "2026-02-23T10:00:00+08:00\n"
+    "J3,198503102010011001,2026-03-04,PAGI,2026-03-04T07:00:00+08:00,"
+    "2026-03-03T14:00:00+08:00,2026-02-23T10:00:00+08:00\n"
+)
+
+
+def test_a_shift_roster_loads_and_an_end_before_its_start_is_quarantined(target_settings, landing):
+    """The roster extract (jadwal_shift): a night shift ending the next day and an offset-less
+    local time load as written; an end on a day before the start is quarantined."""
+    from kinerja.settings import Settings
+
+    settings = Settings()
+    _write(landing, "jadwal_shift", DAY, "jadwal.csv", ROSTER_CSV)
+    night = load_night(settings, DAY)
+    [roster] = [o for o in night.outcomes if o.extract == "jadwal_shift"]
+    assert (roster.rows_loaded, roster.rows_quarantined) == (2, 1)
+    rows = _raw(settings, "jadwal_shift")
+    assert list(rows["id_jadwal"]) == ["J1", "J2"]
+    assert rows["waktu_selesai"].iloc[0] == "2026-03-03T07:00:00+08:00"
+    with connect(settings) as wh:
+        [(rule, record)] = wh.query_df("select rule, raw_record from raw.quarantine").values
+    assert rule == "DATE_OUT_OF_RANGE" and json.loads(record)["id_jadwal"] == "J3"

@@ -134,3 +134,41 @@ def test_a_small_extract_swinging_by_nature_is_not_judged_on_row_count(target_se
     strict = target_settings.model_copy(update={"dq_row_count_min_median": 0})
     [breach] = check_deliveries(strict, AS_OF, batches).breaches
     assert (breach.check, breach.extract) == ("row_count", "izin")
+
+
+def _six_day_history(saturday: date) -> list[dict]:
+    """Three weeks of a six-day agency (schools): about 1,000 punches Monday to Saturday, none on
+    Sunday, then tonight, a Saturday."""
+    rows = []
+    day = saturday - timedelta(days=21)
+    while day < saturday:
+        rows.append(_audit_row("presensi", day, 0 if day.isoweekday() == 7 else 1000 + day.day))
+        day += timedelta(days=1)
+    rows.append(_audit_row("presensi", saturday, 1008))
+    return rows
+
+
+def test_a_six_day_agencys_saturday_is_compared_with_working_days(target_settings):
+    saturday = date(2025, 3, 8)
+    batches = {"presensi": [f"presensi-{saturday:%Y%m%d}"]}
+    _history(target_settings, _six_day_history(saturday))
+    # Before dbt built the units' calendars, the shipped seeds name the five-day week only:
+    # Saturday is compared with the weekends before it (Saturdays 1015, 1022, 1001; Sundays 0).
+    five_day = check_deliveries(target_settings, saturday, batches).metrics
+    assert five_day["trailing_median"].iat[0] == pytest.approx((0 + 1001) / 2)
+    # Once every unit works ENAM_HARI (dim_unit_kerja, as dbt resolved the seeds), Saturday is a
+    # working day and is compared with the last seven working days (Saturdays included).
+    with connect(target_settings) as wh:
+        wh.ensure_schema("marts")
+        wh.execute(
+            "create table marts.dim_unit_kerja (kode_unit varchar, pola_kerja varchar, "
+            "kode_wilayah varchar)"
+        )
+        wh.execute(
+            "insert into marts.dim_unit_kerja values ('SD1', 'ENAM_HARI', '*'), "
+            "('SD2', 'ENAM_HARI', '*')"
+        )
+    six_day = check_deliveries(target_settings, saturday, batches)
+    # 28 Feb .. 7 Mar without Sunday 2 Mar: 1028, 1001, 1003, 1004, 1005, 1006, 1007
+    assert six_day.metrics["trailing_median"].iat[0] == pytest.approx(1005)
+    assert [b for b in six_day.breaches if b.check == "row_count"] == []

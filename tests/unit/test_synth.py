@@ -32,7 +32,9 @@ PREDIKAT = {
 
 
 def _generate(root: Path, seed: int, progress=None) -> GenerationSummary:
-    return generate(root, employees=EMPLOYEES, start=START, end=END, seed=seed, progress=progress)
+    return generate(
+        root, employees=EMPLOYEES, start=START, end=END, seed=seed, progress=progress, shift_units=1
+    )
 
 
 @pytest.fixture(scope="module")
@@ -377,3 +379,25 @@ def test_default_range_ends_yesterday_in_jakarta():
     assert end == today - timedelta(days=1)
     assert start == date(end.year - 1, 1, 1)
     assert default_range(date(2026, 1, 1)) == (date(2024, 1, 1), date(2025, 12, 31))
+
+
+def test_the_roster_unit_delivers_its_office_day_ahead(landing, data):
+    """One unit (shift_units=1) delivers a roster: its staff's working days at 07:30 to 16:00
+    (16:30 on Friday) in the unit's zone, published the week before, one row per employee-day;
+    every rostered employee-day with punches has them on that day."""
+    truth = pd.read_csv(landing / "_ground_truth" / "unit_kerja.csv", dtype=str)
+    assert (truth["roster"] == "True").sum() == 1
+    roster = data["jadwal_shift"]
+    days = roster["tanggal"].map(date.fromisoformat)
+    assert all(is_working_day(d) for d in days)
+    assert (roster["_folder"] <= days).all()  # published ahead (the range start at the latest)
+    assert not roster.duplicated(["nip", "tanggal"]).any()
+    start = roster["waktu_mulai"].str.slice(11)
+    end = roster["waktu_selesai"].str.slice(11, 19)
+    assert set(start.str.slice(0, 8)) == {"07:30:00"}
+    friday = days.map(lambda d: d.weekday() == 4)
+    assert set(end[friday]) == {"16:30:00"} and set(end[~friday]) == {"16:00:00"}
+    punched = set(zip(data["presensi"]["nip"], data["presensi"]["_folder"], strict=True))
+    rostered = set(zip(roster["nip"], days, strict=True))
+    assert {nip for nip, _ in rostered} <= set(data["pegawai"]["nip"])
+    assert punched & rostered

@@ -8,6 +8,11 @@
 -- departure from the middle on (terminals do not deliver a direction): a lone afternoon punch is
 -- a departure with its arrival missing, never an arrival hours late. `tanpa_rekam` names the
 -- missing record (MASUK or PULANG) so that the tukin scheme's rule for it applies.
+-- An employee of a SHIFT unit is measured against the delivered roster (int_kalender__jadwal_shift,
+-- jadwal SHIFT): a punch within var shift_jendela_jam hours of one of their shifts (before its
+-- start to after its end) belongs to that shift's day, the one whose start or end is nearer, so
+-- a night shift's departure the next morning closes the night before; other punches belong to
+-- their local day as for everyone else.
 
 {{
     config(
@@ -27,12 +32,58 @@ with
 {{ rebuild_days() }},
 {% endif %}
 
-punches as (
+punches_read as (
 
     select * from {{ ref('int_presensi__punch') }}
     {% if is_incremental() %}
-    where tanggal >= (select first_day from rebuild)
+    -- a day earlier too: a night shift's departure lies on the next local day
+    where tanggal >= (select {{ add_days('first_day', -1) }} from rebuild)
     {% endif %}
+
+),
+
+rosters as (
+
+    select * from {{ ref('int_kalender__jadwal_shift') }}
+
+),
+
+roster_matches as (
+
+    select
+        punches_read.nip,
+        punches_read.waktu_utc,
+        rosters.tanggal,
+        row_number() over (
+            partition by punches_read.nip, punches_read.waktu_utc
+            order by
+                least(
+                    abs({{ seconds_between('rosters.jadwal_masuk', 'punches_read.waktu_lokal') }}),
+                    abs({{ seconds_between('punches_read.waktu_lokal', 'rosters.jadwal_pulang') }})
+                ),
+                rosters.tanggal
+        ) as nearness
+    from punches_read
+    inner join rosters
+        on punches_read.nip = rosters.nip
+        and punches_read.waktu_lokal >= {{ dbt.dateadd('hour', -1 * var('shift_jendela_jam'), 'rosters.jadwal_masuk') }}
+        and punches_read.waktu_lokal <= {{ dbt.dateadd('hour', var('shift_jendela_jam'), 'rosters.jadwal_pulang') }}
+
+),
+
+punches as (
+
+    select
+        punches_read.nip,
+        coalesce(roster_matches.tanggal, punches_read.tanggal) as tanggal,
+        punches_read.waktu_lokal,
+        punches_read.luar_geofence,
+        punches_read._dimuat_pada
+    from punches_read
+    left join roster_matches
+        on punches_read.nip = roster_matches.nip
+        and punches_read.waktu_utc = roster_matches.waktu_utc
+        and roster_matches.nearness = 1
 
 ),
 
@@ -87,10 +138,19 @@ daily_with_schedule as (
         daily.*,
         employee_history.kode_unit,
         units.zona_waktu,
-        {{ jadwal }} as jadwal,
-        daily.tanggal + coalesce(agency_hours.jam_masuk, default_hours.jam_masuk) as jadwal_masuk,
-        daily.tanggal + coalesce(agency_hours.jam_pulang, default_hours.jam_pulang) as jadwal_pulang
+        case when rosters.nip is not null then 'SHIFT' else {{ jadwal }} end as jadwal,
+        coalesce(
+            rosters.jadwal_masuk,
+            daily.tanggal + coalesce(agency_hours.jam_masuk, default_hours.jam_masuk)
+        ) as jadwal_masuk,
+        coalesce(
+            rosters.jadwal_pulang,
+            daily.tanggal + coalesce(agency_hours.jam_pulang, default_hours.jam_pulang)
+        ) as jadwal_pulang
     from daily
+    left join rosters
+        on daily.nip = rosters.nip
+        and daily.tanggal = rosters.tanggal
     left join calendar
         on daily.tanggal = calendar.tanggal
     left join employee_history
@@ -178,3 +238,6 @@ select
     jumlah_punch_luar_geofence,
     _dimuat_pada
 from arrivals_and_departures
+{% if is_incremental() %}
+where tanggal >= (select first_day from rebuild)
+{% endif %}

@@ -9,7 +9,9 @@
 --   day); otherwise the unit's terminal may simply not have uploaded;
 -- - the day's punches (int_presensi__harian), the unit's calendar (`kalender`) and the day's
 --   place in it: a six-day unit's Saturday is a working day, a five-day unit's is not, a
---   regional holiday is not one for the units of its region;
+--   regional holiday is not one for the units of its region; an employee of a SHIFT unit is
+--   expected on the days of their roster (int_kalender__jadwal_shift) and on no other, their
+--   working days numbered on the roster;
 -- - the status judged with the NEWEST leave decision (macro status_presensi_hari), and
 --   `dinilai`, whether that status may be used at all (macro hari_dinilai): on an uncovered
 --   unit-day only a known status (approved izin, own punches) is. The features judge the same
@@ -61,6 +63,12 @@ calendar as (
 
 ),
 
+rosters as (
+
+    select * from {{ ref('int_kalender__jadwal_shift') }}
+
+),
+
 covered_unit_days as (
 
     -- a (unit, day) with at least one punch: the unit's attendance was delivered that day
@@ -95,12 +103,26 @@ employee_days as (
     -- one of their unit's
     select
         employees_of_the_day.*,
-        calendar.urutan_hari_kerja
+        calendar.urutan_hari_kerja,
+        false as dari_jadwal
     from employees_of_the_day
     inner join calendar
         on employees_of_the_day.kalender = calendar.kalender
         and employees_of_the_day.tanggal = calendar.tanggal
     where calendar.hari_kerja
+
+    union all
+
+    -- a SHIFT unit's calendar has no working day of its own: the employee's roster has them
+    select
+        employees_of_the_day.*,
+        rosters.urutan_hari_kerja,
+        true as dari_jadwal
+    from employees_of_the_day
+    inner join rosters
+        on employees_of_the_day.nip = rosters.nip
+        and employees_of_the_day.tanggal = rosters.tanggal
+        and employees_of_the_day.kalender = rosters.kalender
 
 ),
 
@@ -133,7 +155,10 @@ attended as (
         approved_leave.id_izin,
         employee_days.kalender,
         employee_days.urutan_hari_kerja,
-        not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true) as menempel_libur,
+        case
+            when employee_days.dari_jadwal then roster_before.nip is null or roster_after.nip is null
+            else not coalesce(day_before.hari_kerja, true) or not coalesce(day_after.hari_kerja, true)
+        end as menempel_libur,
         employee_days._dimuat_pada,
         daily_attendance._dimuat_pada as _presensi_dimuat_pada
     from employee_days
@@ -152,6 +177,12 @@ attended as (
     left join calendar as day_after
         on day_after.kalender = employee_days.kalender
         and day_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
+    left join rosters as roster_before
+        on roster_before.nip = employee_days.nip
+        and roster_before.tanggal = {{ add_days('employee_days.tanggal', -1) }}
+    left join rosters as roster_after
+        on roster_after.nip = employee_days.nip
+        and roster_after.tanggal = {{ add_days('employee_days.tanggal', 1) }}
 
 )
 

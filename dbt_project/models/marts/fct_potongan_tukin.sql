@@ -5,11 +5,15 @@
 -- data, the default is Kemenag). Two cuts close the month, from rows of scheme '*' (every
 -- scheme) unless the agency's scheme has its own: a month absent without notice on every
 -- working day of the employee's calendar (TK_SEBULAN, no tukin; a six-day unit's month has its
--- Saturdays; with two calendars in a month, a move, the one with more working days), and a running moderate disciplinary
+-- Saturdays, a SHIFT unit's employee's month the days of their roster; with two calendars in a
+-- month, a move, the one with more working days), and a running moderate disciplinary
 -- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
 -- from the first month that starts on or after its TMT). Approved leave cuts where the scheme
 -- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
--- from its 4th day). The month's total is capped at 100 %.
+-- from its 4th day). A scheme may cap the attendance cuts (TL, PSW, missing records, unexcused
+-- days) of a month (BATAS_DISIPLIN: the regional TPP's discipline share, Kepmendagri
+-- 900-4700/2020), except in a month absent in full. The month's total is capped at 100 %. The
+-- scheme's family (TUKIN of a ministry, TPP of a regional government) is seed skema_tunjangan's.
 
 {{ config(materialized='incremental', unique_key=['tahun', 'bulan']) }}
 -- Incremental by month: a run rebuilds, whole, every month from the one holding the first day
@@ -19,7 +23,7 @@ with daily_attendance as (
 
     select * from {{ ref('fct_presensi_harian') }}
     {% if is_incremental() %}
-    where tanggal >= {{ awal_periode_dibangun_ulang('month', ['presensi', 'pegawai', 'izin', 'hukdis']) }}
+    where tanggal >= {{ awal_periode_dibangun_ulang('month', ['presensi', 'pegawai', 'izin', 'hukdis', 'jadwal']) }}
     {% endif %}
 
 ),
@@ -40,14 +44,31 @@ month_rates as (
 
     select
         max(case when pelanggaran = 'TK_SEBULAN' then persen_potongan end) as persen_tk_sebulan,
-        max(case when pelanggaran = 'HUKDIS_SEDANG' then persen_potongan end) as persen_hukdis_sedang
+        max(case when pelanggaran = 'HUKDIS_SEDANG' then persen_potongan end) as persen_hukdis_sedang,
+        max(case when pelanggaran = 'BATAS_DISIPLIN' then persen_potongan end) as batas_disiplin
     from rates
+
+),
+
+scheme as (
+
+    -- one row, NULL when the var names no scheme of the seed (a data test fails on it)
+    select max(jenis_tunjangan) as jenis_tunjangan
+    from {{ ref('skema_tunjangan') }}
+    where skema = '{{ var("skema_tukin") }}'
 
 ),
 
 calendar as (
 
     select * from {{ ref('int_kalender__hari') }}
+
+),
+
+rosters as (
+
+    -- a SHIFT unit's employee works the days of their roster, not of the unit's calendar
+    select * from {{ ref('int_kalender__jadwal_shift') }}
 
 ),
 
@@ -111,23 +132,49 @@ days as (
 
 ),
 
+rostered_before_leave as (
+
+    -- a SHIFT employee's rostered days before a leave starts
+    select
+        leave_records.id_izin,
+        rosters.kalender,
+        max(rosters.urutan_hari_kerja) as urutan_sebelum
+    from leave_records
+    inner join rosters
+        on leave_records.nip = rosters.nip
+        and rosters.tanggal < leave_records.tanggal_mulai
+    group by leave_records.id_izin, rosters.kalender
+
+),
+
 leave_days as (
 
-    -- a day on approved leave, as the n-th working day of its leave record
+    -- a day on approved leave, as the n-th working day of its leave record: of the calendar, or
+    -- of the roster for a SHIFT unit's employee (a rostered day on leave)
     select
         days.nip,
         days.bulan_awal,
         leave_records.jenis as jenis_izin,
-        on_the_day.hari_kerja_sampai - coalesce(before_the_leave.hari_kerja_sampai, 0) as hari_ke
+        coalesce(
+            roster_on_the_day.urutan_hari_kerja - coalesce(rostered_before_leave.urutan_sebelum, 0),
+            on_the_day.hari_kerja_sampai - coalesce(before_the_leave.hari_kerja_sampai, 0)
+        ) as hari_ke
     from days
     inner join leave_records
         on days.id_izin = leave_records.id_izin
-    inner join working_days_through as on_the_day
+    left join working_days_through as on_the_day
         on days.kalender = on_the_day.kalender
         and days.tanggal = on_the_day.tanggal
     left join working_days_through as before_the_leave
         on before_the_leave.kalender = days.kalender
         and before_the_leave.tanggal = {{ add_days('leave_records.tanggal_mulai', -1) }}
+    left join rosters as roster_on_the_day
+        on days.nip = roster_on_the_day.nip
+        and days.tanggal = roster_on_the_day.tanggal
+        and days.kalender = roster_on_the_day.kalender
+    left join rostered_before_leave
+        on days.id_izin = rostered_before_leave.id_izin
+        and days.kalender = rostered_before_leave.kalender
     where days.kelompok = 'ABSEN_SAH'
 
 ),
@@ -247,15 +294,31 @@ employee_working_days_per_month as (
     -- the month's working days in the employee's calendar; a month under two calendars (a move
     -- to a unit of another pattern or region) takes the larger, so that a month is never taken
     -- as absent in full on fewer days than one of its calendars has
+    -- (a SHIFT unit's employee: the days of their roster in the month)
     select
-        employee_calendars.nip,
-        employee_calendars.bulan_awal,
-        max(working_days_per_month.hari_kerja_bulan) as hari_kerja_bulan
-    from (select distinct nip, bulan_awal, kalender from days) as employee_calendars
-    inner join working_days_per_month
-        on employee_calendars.kalender = working_days_per_month.kalender
-        and employee_calendars.bulan_awal = working_days_per_month.bulan_awal
-    group by employee_calendars.nip, employee_calendars.bulan_awal
+        nip,
+        bulan_awal,
+        max(hari_kerja_bulan) as hari_kerja_bulan
+    from (
+        select
+            employee_calendars.nip,
+            employee_calendars.bulan_awal,
+            working_days_per_month.hari_kerja_bulan
+        from (select distinct nip, bulan_awal, kalender from days) as employee_calendars
+        inner join working_days_per_month
+            on employee_calendars.kalender = working_days_per_month.kalender
+            and employee_calendars.bulan_awal = working_days_per_month.bulan_awal
+
+        union all
+
+        select
+            nip,
+            {{ dbt.date_trunc('month', 'tanggal') }} as bulan_awal,
+            count(*) as hari_kerja_bulan
+        from rosters
+        group by nip, {{ dbt.date_trunc('month', 'tanggal') }}
+    ) as month_working_days
+    group by nip, bulan_awal
 
 ),
 
@@ -297,7 +360,8 @@ judged_months as (
         case
             when sanctioned_months.nip is not null then coalesce(month_rates.persen_hukdis_sedang, 0)
             else 0
-        end as persen_hukdis
+        end as persen_hukdis,
+        month_rates.batas_disiplin
     from per_month_days
     cross join month_rates
     left join per_month_violations
@@ -313,6 +377,21 @@ judged_months as (
         on per_month_days.nip = sanctioned_months.nip
         and per_month_days.bulan_awal = sanctioned_months.bulan_awal
 
+),
+
+capped_months as (
+
+    -- the attendance cuts together, under the scheme's cap where it has one; a month absent in
+    -- full keeps its whole-month cut
+    select
+        judged_months.*,
+        case
+            when batas_disiplin is not null and not coalesce(tidak_hadir_sebulan, false)
+                then least(batas_disiplin, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk)
+            else persen_tl + persen_psw + persen_tanpa_rekam + persen_tk
+        end as persen_disiplin
+    from judged_months
+
 )
 
 select
@@ -322,6 +401,7 @@ select
     cast(extract(month from bulan_awal) as integer) as bulan,
     kode_unit,
     '{{ var("skema_tukin") }}' as skema_tukin,
+    scheme.jenis_tunjangan,
     hari_kerja_tercakup,
     jumlah_tl,
     jumlah_psw,
@@ -337,7 +417,9 @@ select
     {{ round_double('persen_tk', 2) }} as persen_potongan_tk,
     {{ round_double('persen_izin', 2) }} as persen_potongan_izin,
     {{ round_double('persen_hukdis', 2) }} as persen_potongan_hukdis,
-    {{ round_double('least(100, persen_tl + persen_psw + persen_tanpa_rekam + persen_tk + persen_izin + persen_hukdis)', 2) }}
+    {{ round_double('persen_disiplin', 2) }} as persen_potongan_disiplin,
+    {{ round_double('least(100, persen_disiplin + persen_izin + persen_hukdis)', 2) }}
         as persen_potongan_total,
     _dimuat_pada
-from judged_months
+from capped_months
+cross join scheme
