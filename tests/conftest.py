@@ -31,15 +31,24 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     item.add_marker(pytest.mark.xdist_group(group))
 
 
-@pytest.fixture(autouse=True)
-def restored_kinerja_environment() -> Iterator[None]:
-    """The CLI writes its --target and --landing into os.environ (so Airflow and dbt see them);
-    in a test process that would leak into the next test on the same worker."""
+def _kinerja_environment_restored() -> Iterator[None]:
     before = {k: v for k, v in os.environ.items() if k.startswith("KINERJA_")}
     yield
     for key in [k for k in os.environ if k.startswith("KINERJA_") and k not in before]:
         del os.environ[key]
     os.environ.update(before)
+
+
+# The CLI writes its --target and --landing into os.environ (so Airflow and dbt see them); in a
+# test worker that would leak into the tests that follow, from a test or from a module's fixture.
+@pytest.fixture(autouse=True)
+def restored_kinerja_environment() -> Iterator[None]:
+    yield from _kinerja_environment_restored()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restored_kinerja_environment_per_module() -> Iterator[None]:
+    yield from _kinerja_environment_restored()
 
 
 @pytest.fixture(scope="session", autouse=True)

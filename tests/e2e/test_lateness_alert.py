@@ -114,7 +114,7 @@ def _db_rows(db: Path, sql: str) -> list[tuple]:
 
 
 def test_a_night_past_its_deadline_alerts_by_email_and_webhook(tmp_path):
-    settings = Settings(home=tmp_path / "home")
+    settings = Settings(home=tmp_path / "home", target="duckdb")
     prepare_airflow(settings)  # the dbt manifest the DAG renders from, the migrated metadata DB
     db = settings.airflow_home / "airflow.db"
     tomorrow = pendulum.now(JAKARTA).date() + timedelta(days=1)

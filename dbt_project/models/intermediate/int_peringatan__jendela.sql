@@ -13,6 +13,9 @@
 -- leaves it where it was, and the next night rebuilds those days again.
 
 {{ config(materialized='table') }}
+-- hari_pertama_berubah also reads the rosters loaded since (a shift moves a punch's day): dbt
+-- must build them first, also when only the warnings are selected.
+-- depends_on: {{ ref('stg_simpeg__jadwal_shift') }}
 
 {%- set punches = ref('int_presensi__punch') %}
 {%- set kept = none %}
