@@ -120,12 +120,13 @@ def test_a_reader_of_another_date_is_not_blocked_by_a_load(settings):
             ),
             "the load to wait at its audit row",
         )
+        # A reader that had to wait for the load's locks fails here (LockNotAvailable) instead of
+        # waiting: the proof is the lock manager's, not a stopwatch on a shared machine.
         reader.execute("set lock_timeout = '2s'")
-        began = time.monotonic()
         [(count,)] = reader.execute(
             "select count(*) from raw.presensi where _extraction_date = %s", (DAY_B,)
         ).fetchall()
-        assert count == PUNCHES and time.monotonic() - began < 2
+        assert count == PUNCHES
         # Uncommitted, the load's rows are invisible: readers see the date as it was.
         [(count,)] = reader.execute(
             "select count(*) from raw.presensi where _extraction_date = %s", (DAY_A,)
