@@ -18,7 +18,7 @@ from pathlib import Path
 
 import holidays
 import yaml
-from holidays.calendars.islamic import _IslamicLunar
+from hijridate import Gregorian, Hijri
 
 from kinerja.project import DBT_PROJECT_DIR, SEEDS_DIR
 
@@ -164,22 +164,34 @@ def _idul_fitri_days(years: Iterable[int]) -> list[date]:
     return sorted(day for day, name in days.items() if name.startswith(IDUL_FITRI))
 
 
+RAMADAN = 9  # the ninth month of the Hijri year
+
+
+def _ramadan_beginnings(year: int) -> list[date]:
+    """First days of Ramadan on the Umm al-Qura calendar that fall in the Gregorian `year` (one,
+    or two when the lunar year's drift puts both ends of a year in Ramadan's reach)."""
+    first = Gregorian(year, 1, 1).to_hijri().year
+    last = Gregorian(year, 12, 31).to_hijri().year
+    starts = (
+        date(*Hijri(hijri_year, RAMADAN, 1).to_gregorian().datetuple())
+        for hijri_year in range(first, last + 1)
+    )
+    return [day for day in starts if day.year == year]
+
+
 def ramadan(years: Iterable[int]) -> list[tuple[date, date]]:
     """(first day, last day) of every Ramadan that begins in the given years, sorted.
 
     The month ends the day before Indonesia's official Idul Fitri (the national holiday); it
-    starts on the Islamic lunar calendar's Ramadan beginning from the `holidays` package (the
-    table its Islamic holidays are built from; the package has no public Ramadan API), moved
-    later when needed so that the month has at most 30 days (the official Idul Fitri can be a
-    day after the lunar table's). Working hours are shorter in Ramadan (Perpres 21/2023).
+    starts on the Umm al-Qura calendar's first of Ramadan (`hijridate`), moved later when needed
+    so that the month has at most 30 days (Indonesia's sighting can start the month a day after
+    the table). Working hours are shorter in Ramadan (Perpres 21/2023).
     """
-    lunar = _IslamicLunar()
     wanted = set(years)
     idul_fitri = _idul_fitri_days(wanted | {y + 1 for y in wanted})
     periods = set()
     for year in wanted:
-        for start, _ in lunar.ramadan_beginning_dates(year):
-            if start.year == year:
-                end = next(day for day in idul_fitri if day > start) - timedelta(days=1)
-                periods.add((max(start, end - timedelta(days=29)), end))
+        for start in _ramadan_beginnings(year):
+            end = next(day for day in idul_fitri if day > start) - timedelta(days=1)
+            periods.add((max(start, end - timedelta(days=29)), end))
     return sorted(periods)
