@@ -6,9 +6,10 @@
 -- scheme) unless the agency's scheme has its own: a month absent without notice on every
 -- working day of the employee's calendar (TK_SEBULAN, no tukin; a six-day unit's month has its
 -- Saturdays, a SHIFT unit's employee's month the days of their roster; with two calendars in a
--- month, a move, the one with more working days), and a running moderate disciplinary
--- sanction (HUKDIS_SEDANG, PP 94/2021 art. 8(3): 25 % for the sanction's masa_bulan months,
--- from the first month that starts on or after its TMT). Approved leave cuts where the scheme
+-- month, a move, the one with more working days), and a running disciplinary sanction, at the
+-- rate of its level (HUKDIS_<tingkat>; the default rates only HUKDIS_SEDANG, PP 94/2021 art.
+-- 8(3): 25 %; a regional scheme may rate RINGAN and BERAT too), for the sanction's masa_bulan
+-- months from the first month that starts on or after its TMT. Approved leave cuts where the scheme
 -- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
 -- from its 4th day). A scheme may cap the attendance cuts (TL, PSW, missing records, unexcused
 -- days) of a month (BATAS_DISIPLIN: the regional TPP's discipline share, Kepmendagri
@@ -44,7 +45,6 @@ month_rates as (
 
     select
         max(case when pelanggaran = 'TK_SEBULAN' then persen_potongan end) as persen_tk_sebulan,
-        max(case when pelanggaran = 'HUKDIS_SEDANG' then persen_potongan end) as persen_hukdis_sedang,
         max(case when pelanggaran = 'BATAS_DISIPLIN' then persen_potongan end) as batas_disiplin
     from rates
 
@@ -72,18 +72,33 @@ rosters as (
 
 ),
 
+sanction_rates as (
+
+    -- the monthly cut of a running sanction, per level (pelanggaran HUKDIS_<tingkat>): a level
+    -- the scheme does not rate cuts nothing
+    select
+        substr(pelanggaran, length('HUKDIS_') + 1) as tingkat,
+        persen_potongan
+    from rates
+    where substr(pelanggaran, 1, length('HUKDIS_')) = 'HUKDIS_'
+
+),
+
 sanctions as (
 
     -- a sanction without masa_bulan cannot be scheduled, so it cuts nothing (and is visible in
     -- the warnings as a delivered sanction without duration)
     select
-        nip,
+        sanctions_delivered.nip,
         -- the first month that starts on or after the TMT: a sanction from the 15th cuts from the
         -- next month, one from the 1st from that month
-        {{ add_months(month_start(add_days('tmt_mulai', -1)), 1) }} as bulan_pertama,
-        masa_bulan
-    from {{ ref('stg_simpeg__hukuman_disiplin') }}
-    where tingkat = 'SEDANG' and tmt_mulai is not null and masa_bulan > 0
+        {{ add_months(month_start(add_days('sanctions_delivered.tmt_mulai', -1)), 1) }} as bulan_pertama,
+        sanctions_delivered.masa_bulan,
+        sanction_rates.persen_potongan
+    from {{ ref('stg_simpeg__hukuman_disiplin') }} as sanctions_delivered
+    inner join sanction_rates
+        on sanctions_delivered.tingkat = sanction_rates.tingkat
+    where sanctions_delivered.tmt_mulai is not null and sanctions_delivered.masa_bulan > 0
 
 ),
 
@@ -324,14 +339,17 @@ employee_working_days_per_month as (
 
 sanctioned_months as (
 
-    select distinct
+    -- two sanctions running in one month: the larger cut (they are not added)
+    select
         per_month_days.nip,
-        per_month_days.bulan_awal
+        per_month_days.bulan_awal,
+        max(sanctions.persen_potongan) as persen_hukdis
     from per_month_days
     inner join sanctions
         on per_month_days.nip = sanctions.nip
         and per_month_days.bulan_awal >= sanctions.bulan_pertama
         and per_month_days.bulan_awal < {{ add_months('sanctions.bulan_pertama', 'sanctions.masa_bulan') }}
+    group by per_month_days.nip, per_month_days.bulan_awal
 
 ),
 
@@ -357,10 +375,7 @@ judged_months as (
                 then greatest(coalesce(per_month_violations.persen_tk, 0), coalesce(month_rates.persen_tk_sebulan, 0))
             else coalesce(per_month_violations.persen_tk, 0)
         end as persen_tk,
-        case
-            when sanctioned_months.nip is not null then coalesce(month_rates.persen_hukdis_sedang, 0)
-            else 0
-        end as persen_hukdis,
+        coalesce(sanctioned_months.persen_hukdis, 0) as persen_hukdis,
         month_rates.batas_disiplin
     from per_month_days
     cross join month_rates
