@@ -4,9 +4,12 @@
 -- calendar (int_kalender__hari: the unit's pattern and region), so a weekend or holiday between
 -- two unexcused days does not break it (a six-day unit's Saturday is a working day, so only
 -- its Sunday is skipped); any other working day breaks it - a day present or excused, and an
--- uncovered day (unknown: a sanction cannot rest on it). Each calendar numbers its own working
--- days, so a run also ends where the employee's calendar changes (a move to a unit of another
--- pattern or region): the days before and after are not in one sequence. The count is per calendar year; a run is not: 9 days in December and 3 in January are
+-- uncovered day (unknown: a sanction cannot rest on it). A move to a unit of another pattern or
+-- region does not break it either: on one calendar, two unexcused days are consecutive when
+-- their working-day positions are; across a change of calendar, when no employee-day of the
+-- employee lies between them (each calendar numbers its own days, so positions cannot be
+-- compared there; an undelivered date exactly at the move is the one gap this cannot see).
+-- The count is per calendar year; a run is not: 9 days in December and 3 in January are
 -- one run that reaches 10 in January, so January's year shows 12 and says that 9 of them came
 -- before it (rangkaian_sebelum_tahun), which tells the sanction in which year the run crossed a
 -- threshold. Minutes late and minutes leaving early are summed per year beside them, with the
@@ -23,10 +26,10 @@
 
 with employee_days as (
 
+    -- judged or not: a day that may not be judged still breaks a run
     select * from {{ ref('int_presensi__pegawai_hari') }}
-    where dinilai
     {% if is_incremental() %}
-      and tanggal >= {{ add_months(awal_periode_dibangun_ulang('year'), -12) }}
+    where tanggal >= {{ add_months(awal_periode_dibangun_ulang('year'), -12) }}
     {% endif %}
 
 ),
@@ -37,7 +40,7 @@ status_groups as (
 
 ),
 
-judged_days as (
+employee_day_sequence as (
 
     select
         employee_days.nip,
@@ -45,31 +48,76 @@ judged_days as (
         cast(extract(year from employee_days.tanggal) as integer) as tahun,
         employee_days.kode_unit,
         employee_days._dimuat_pada,
-        status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
+        -- a day judged on a status of the seed (its data tests keep every status there)
+        employee_days.dinilai and status_groups.kelompok is not null as dinilai,
+        employee_days.dinilai and status_groups.kelompok = 'TANPA_KETERANGAN' as tanpa_keterangan,
         employee_days.menit_terlambat,
         employee_days.menit_pulang_cepat,
         -- rows built before calendars had a key were judged on the default calendar
         coalesce(employee_days.kalender, {{ kalender_bawaan() }}) as kalender,
-        employee_days.urutan_hari_kerja
+        employee_days.urutan_hari_kerja,
+        row_number() over (partition by employee_days.nip order by employee_days.tanggal) as urutan_hari_pegawai
     from employee_days
-    inner join status_groups
+    left join status_groups
         on employee_days.status = status_groups.status_presensi
+
+),
+
+judged_days as (
+
+    select * from employee_day_sequence
+    where dinilai
 
 ),
 
 unexcused_days as (
 
-    -- gaps and islands: within one run, working-day position minus rank is constant
     select
         nip,
         tanggal,
         tahun,
         kalender,
-        urutan_hari_kerja - row_number() over (
-            partition by nip, kalender order by urutan_hari_kerja
-        ) as rangkaian
-    from judged_days
+        urutan_hari_kerja,
+        urutan_hari_pegawai,
+        lag(kalender) over (partition by nip order by tanggal) as kalender_sebelumnya,
+        lag(urutan_hari_kerja) over (partition by nip order by tanggal) as urutan_hari_kerja_sebelumnya,
+        lag(urutan_hari_pegawai) over (partition by nip order by tanggal) as urutan_hari_pegawai_sebelumnya
+    from employee_day_sequence
     where tanpa_keterangan
+
+),
+
+run_starts as (
+
+    -- a day continues the run of the unexcused day before it when nothing of the employee lies
+    -- between them and, on one calendar, no working day does either
+    select
+        nip,
+        tanggal,
+        tahun,
+        case
+            when urutan_hari_pegawai_sebelumnya = urutan_hari_pegawai - 1
+                and (
+                    kalender_sebelumnya <> kalender
+                    or urutan_hari_kerja_sebelumnya = urutan_hari_kerja - 1
+                )
+                then 0
+            else 1
+        end as awal_rangkaian
+    from unexcused_days
+
+),
+
+runs as (
+
+    select
+        nip,
+        tanggal,
+        tahun,
+        sum(awal_rangkaian) over (
+            partition by nip order by tanggal rows between unbounded preceding and current row
+        ) as rangkaian
+    from run_starts
 
 ),
 
@@ -78,9 +126,9 @@ run_days as (
     select
         nip,
         tahun,
-        kalender || ':' || {{ as_text('rangkaian') }} as rangkaian,
-        row_number() over (partition by nip, kalender, rangkaian order by tanggal) as hari_ke
-    from unexcused_days
+        rangkaian,
+        row_number() over (partition by nip, rangkaian order by tanggal) as hari_ke
+    from runs
 
 ),
 
