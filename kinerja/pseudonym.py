@@ -41,7 +41,7 @@ def installation_key(settings: Settings) -> str:
     """The secret: KINERJA_PSEUDONYM_KEY, else (embedded demo only) the installation's key file."""
     if settings.pseudonym_key is not None and settings.pseudonym_key.get_secret_value():
         return settings.pseudonym_key.get_secret_value()
-    if settings.target != "duckdb":
+    if not settings.embedded:
         raise MissingPseudonymKey(
             f"{KEY_VARIABLE} is not set: a {settings.target} installation needs its own secret "
             f"for pegawai_key; generate one with `{HOW_TO_GENERATE}` and keep it out of the "

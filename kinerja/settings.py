@@ -273,6 +273,13 @@ class Settings(BaseSettings):
         return self.outbox or str(self.home_dir / "outbox")
 
     @property
+    def embedded(self) -> bool:
+        """The embedded installation (target duckdb): one machine, the warehouse a file, nights
+        run in-process, no server. It may keep secrets in files it generates itself, and BI
+        tools read a snapshot file; a production installation is configured for each."""
+        return self.target == "duckdb"
+
+    @property
     def duckdb_path(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
 

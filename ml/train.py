@@ -8,7 +8,6 @@ says so (ml.cadence). The pieces before it are pure functions the tests call dir
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -23,31 +22,13 @@ from ml.fairness import FairnessLimits, FairnessReport
 from ml.features import LABEL_COLUMN, FeatureSpec, label_vector
 from ml.model import XGB_PARAMS
 from ml.selection import assess_candidate, choose_contender
+from ml.training_result import TrainingResult
 
 __all__ = ["assess_candidate", "summary_metrics", "train_and_register"]
 
 log = logging.getLogger(__name__)
 
 VALIDATION_METRICS = ("roc_auc", "pr_auc", "brier", "ece", "log_loss", "prevalence", "rows")
-
-
-@dataclass
-class TrainingResult:
-    """What one night's training did. Skips are results, not errors: `reason` says why."""
-
-    skipped: bool
-    reason: str
-    run_id: str | None = None
-    model_version: str | None = None
-    promoted: bool = False
-    fairness_passed: bool | None = None
-    # Which contender was registered (ml.backtest.CONTENDERS) and why.
-    contender: str | None = None
-    choice_reason: str = ""
-    metrics: dict[str, float] = field(default_factory=dict)
-    as_of: date | None = None
-    train_periods: list[str] = field(default_factory=list)
-    validation_period: str | None = None
 
 
 def plan_training(frame: pd.DataFrame, min_training_rows: int) -> str:

@@ -30,7 +30,7 @@ def session_secret(settings: Settings) -> str:
     if configured is not None and configured.get_secret_value():
         secret = configured.get_secret_value()
         source = SECRET_VARIABLE
-    elif settings.target == "duckdb":
+    elif settings.embedded:
         secret = installation_secret_file(secret_file(settings))
         source = str(secret_file(settings))
     else:

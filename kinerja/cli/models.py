@@ -18,10 +18,13 @@ def info() -> None:
     table = Table(title="Kinerja installation", show_header=False)
     table.add_column("what")
     table.add_column("where")
-    on_duckdb = settings.target == "duckdb"
-    warehouse = str(settings.duckdb_path) if on_duckdb else settings.postgres_url
-    # On PostgreSQL BI reads the warehouse as kinerja_bi; on DuckDB it reads the snapshot.
-    bi = f"{settings.bi_snapshot_path} (read-only)" if on_duckdb else "the warehouse, as kinerja_bi"
+    warehouse = str(settings.duckdb_path) if settings.embedded else settings.postgres_url
+    # In production BI reads the warehouse as kinerja_bi; the embedded one reads the snapshot.
+    bi = (
+        f"{settings.bi_snapshot_path} (read-only)"
+        if settings.embedded
+        else "the warehouse, as kinerja_bi"
+    )
     for what, where in (
         ("KINERJA_HOME", settings.home_dir),
         ("warehouse target", settings.target),

@@ -274,9 +274,9 @@ def run(
 
 def _check_warehouse_free(settings: Settings) -> None:
     """Raise WarehouseBusy before a night starts, rather than in its first writing task."""
-    from kinerja.warehouse import connect
+    from kinerja.warehouse import connect, engine
 
-    if settings.target == "duckdb":
+    if engine(settings).single_writer:
         with connect(settings):
             pass
 

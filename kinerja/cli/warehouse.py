@@ -18,11 +18,11 @@ def roles(target: TargetOpt = None) -> None:
     The grants on dbt's marts and seeds follow on every dbt build.
     """
     from kinerja.load.raw_tables import ensure_audit_table
-    from kinerja.warehouse import connect, ensure_database
+    from kinerja.warehouse import connect, engine, ensure_database
     from kinerja.warehouse.roles import DUCKDB_HAS_NO_ROLES, apply_roles
 
     settings = settings_for(target=target)
-    if settings.target != "postgres":
+    if not engine(settings).has_roles:
         fail(f"kinerja warehouse roles: {DUCKDB_HAS_NO_ROLES}", 1)
     ensure_database(settings)
     with connect(settings) as wh:

@@ -112,7 +112,7 @@ def raw_table(extract: Extract) -> str:
 
 def is_partitioned(wh: Warehouse, extract: Extract) -> bool:
     """Whether the extract's raw table is (to be) partitioned by month on this warehouse."""
-    return wh.target == "postgres" and extract.name in PARTITIONED_EXTRACTS
+    return wh.partitions_by_month and extract.name in PARTITIONED_EXTRACTS
 
 
 def ensure_raw_table(wh: Warehouse, extract: Extract) -> None:

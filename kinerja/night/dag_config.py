@@ -31,10 +31,9 @@ __all__ = [
     "warehouse_writer",
 ]
 
-# Every task that writes the warehouse takes a slot here. On DuckDB the pool has one slot, so
-# writers never overlap; on PostgreSQL it can be widened (`kinerja` sets it up per target).
+# Every task that writes the warehouse takes a slot here, as many as the engine takes writers at
+# once (Warehouse.writers_at_once: DuckDB one, so writers never overlap).
 WAREHOUSE_POOL = "kinerja_warehouse"
-POOL_SLOTS = {"duckdb": 1, "postgres": 4}
 
 # On Celery the writers also have their own queue, served by workers of their own
 # (deploy/supervisord.conf): placed beside the database and sized to the pool, they never wait

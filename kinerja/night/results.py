@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Self
 
 from kinerja.retention import Purged
+from ml.training_result import TrainingResult
 
 
 class StepResult:
@@ -52,19 +53,10 @@ class MartsResult(StepResult):
 
 
 @dataclass(frozen=True)
-class TrainResult(StepResult):
-    skipped: bool
-    reason: str
-    run_id: str | None = None
-    model_version: str | None = None
-    promoted: bool = False
-    fairness_passed: bool | None = None
-    metrics: dict[str, float] = field(default_factory=dict)
+class TrainResult(StepResult, TrainingResult):
+    """ml's training result as the night keeps it: its date as written in JSON."""
+
     as_of: str | None = None
-    train_periods: list[str] = field(default_factory=list)
-    validation_period: str | None = None
-    contender: str | None = None  # which contender the version is (XGBoost or a baseline)
-    choice_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kinerja.night.dag_config import INLINE_RUN_VARIABLE, POOL_SLOTS, WAREHOUSE_POOL
+from kinerja.night.dag_config import INLINE_RUN_VARIABLE, WAREHOUSE_POOL
 from kinerja.night.events import EventTail, events_path, start_file
 from kinerja.private_files import private_home
 from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
+from kinerja.warehouse import engine as warehouse_engine
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -65,7 +66,7 @@ def _prepared_marker(settings: Settings) -> tuple[Path, str]:
     stamp = json.dumps(
         {
             "airflow": version("apache-airflow"),
-            "pool": [WAREHOUSE_POOL, POOL_SLOTS[settings.target]],
+            "pool": [WAREHOUSE_POOL, warehouse_engine(settings).writers_at_once],
             "db": _metadata_db_url(settings),
         },
         sort_keys=True,
@@ -96,7 +97,7 @@ def prepare_airflow(settings: Settings) -> None:
 def migrate_metadata(settings: Settings, env: dict[str, str]) -> None:
     """`airflow db migrate` and the warehouse pool, for the metadata DB that `env` names (the
     embedded SQLite one, or the production stack's PostgreSQL one); idempotent."""
-    pool = (WAREHOUSE_POOL, str(POOL_SLOTS[settings.target]), "Warehouse writers")
+    pool = (WAREHOUSE_POOL, str(warehouse_engine(settings).writers_at_once), "Warehouse writers")
     result = subprocess.run(
         [sys.executable, "-c", _PREPARE_SCRIPT, *pool],
         env=env,

@@ -73,7 +73,7 @@ def _remove_leftovers(final: Path) -> None:
 
 def write_bi_snapshot(settings: Settings, as_of: date) -> BiSnapshot:
     """Copy the BI marts of the warehouse into the snapshot file, stamped with the night `as_of`."""
-    if settings.target != "duckdb":
+    if not settings.embedded:
         return BiSnapshot(
             skipped=True,
             reason=f"{settings.target}: BI tools read the warehouse's BI marts as members of "

@@ -46,7 +46,7 @@ from kinerja.quality.suites import (
 )
 from kinerja.quality.unexpected import unexpected_rows
 from kinerja.settings import Settings
-from kinerja.warehouse import connect
+from kinerja.warehouse import connect, engine
 
 _UNSAFE_IN_PATH = re.compile(r"[^A-Za-z0-9._-]")
 _CODES_IN_MESSAGE = 8
@@ -85,7 +85,7 @@ def validate_batches(
     # The run name files the result under the batch in the results store and the Data Docs.
     run_id = RunIdentifier(run_name=_UNSAFE_IN_PATH.sub("_", batch_ids[-1]))
 
-    if frame is None and settings.target == "postgres":
+    if frame is None and engine(settings).validates_in_sql:
         files, row_count = _batch_files(settings, spec, batch_ids)
         with quality.postgres_checkpoints(settings, spec.name, batch_ids) as checkpoints:
             results = [checkpoint.run(run_id=run_id) for checkpoint in checkpoints]

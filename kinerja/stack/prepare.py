@@ -10,7 +10,7 @@ from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.settings import Settings
 from kinerja.stack.config import StackSettings
 from kinerja.transform.manifest import write_manifest
-from kinerja.warehouse import ensure_database
+from kinerja.warehouse import engine, ensure_database
 
 
 class StackRefused(Exception):
@@ -18,7 +18,7 @@ class StackRefused(Exception):
 
 
 def check_settings(settings: Settings) -> None:
-    if settings.target != "postgres":
+    if engine(settings).single_writer:
         raise StackRefused(
             "the production stack runs the PostgreSQL warehouse (Celery workers write it from "
             "several processes and machines): set KINERJA_TARGET=postgres and KINERJA_PG_*"

@@ -4,6 +4,6 @@ Nothing above this package asks which engine it is on.
 """
 
 from kinerja.warehouse.base import Warehouse, WarehouseBusy
-from kinerja.warehouse.factory import connect, ensure_database
+from kinerja.warehouse.factory import connect, engine, ensure_database
 
-__all__ = ["Warehouse", "WarehouseBusy", "connect", "ensure_database"]
+__all__ = ["Warehouse", "WarehouseBusy", "connect", "engine", "ensure_database"]

@@ -9,6 +9,19 @@ from kinerja.settings import Settings, get_settings
 from kinerja.warehouse.base import Warehouse
 
 
+def engine(settings: Settings | None = None) -> type[Warehouse]:
+    """The engine class of the settings' target: its traits (`single_writer`, `has_roles`...)
+    without a connection."""
+    settings = settings or get_settings()
+    if settings.target == "postgres":
+        from kinerja.warehouse.postgres import PostgresWarehouse
+
+        return PostgresWarehouse
+    from kinerja.warehouse.duckdb import DuckDBWarehouse
+
+    return DuckDBWarehouse
+
+
 def ensure_database(settings: Settings | None = None) -> None:
     """Create the PostgreSQL database when it does not exist yet (DuckDB creates its file)."""
     settings = settings or get_settings()
@@ -22,14 +35,7 @@ def ensure_database(settings: Settings | None = None) -> None:
 @contextmanager
 def connect(settings: Settings | None = None) -> Iterator[Warehouse]:
     settings = settings or get_settings()
-    if settings.target == "postgres":
-        from kinerja.warehouse.postgres import PostgresWarehouse
-
-        warehouse: Warehouse = PostgresWarehouse(settings)
-    else:
-        from kinerja.warehouse.duckdb import DuckDBWarehouse
-
-        warehouse = DuckDBWarehouse(settings)
+    warehouse = engine(settings)(settings)
     try:
         yield warehouse
     finally:

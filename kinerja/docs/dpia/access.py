@@ -50,7 +50,7 @@ def section(settings: Settings, found: list[Relation], protection: DataProtectio
     target_note = (
         "On this installation (PostgreSQL) `kinerja warehouse roles` creates these group roles "
         "and dbt grants the marts on every build; the agency makes each login a member of one."
-        if settings.target == "postgres"
+        if not settings.embedded
         else "This installation uses the embedded DuckDB warehouse, which has no roles: whoever "
         "can read its file reads everything, so only the installation's user may (section 1.3). "
         "The roles below apply on PostgreSQL, the production target."

@@ -86,7 +86,7 @@ def open_items(settings: Settings) -> str:
         "consult the employees or their representatives, as the agency's practice requires",
         "sign off: prepared by, reviewed by the DPO, approved by, date",
     ]
-    if settings.target == "duckdb":
+    if settings.embedded:
         items.insert(
             0,
             "this draft was generated for the embedded DuckDB demo: regenerate it with the "

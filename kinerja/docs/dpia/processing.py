@@ -86,7 +86,7 @@ def shown(path: Path | str) -> str:
 def _locations(settings: Settings) -> str:
     warehouse = (
         shown(settings.duckdb_path)
-        if settings.target == "duckdb"
+        if settings.embedded
         else f"{settings.postgres_url} (schemas raw, staging, intermediate, snapshots, seeds, marts)"
     )
     key = (
@@ -94,7 +94,7 @@ def _locations(settings: Settings) -> str:
         if settings.pseudonym_key is not None
         else (
             f"{shown(kinerja.pseudonym.key_file(settings))} (generated per installation)"
-            if settings.target == "duckdb"
+            if settings.embedded
             else f"none: {kinerja.pseudonym.KEY_VARIABLE} must be set, the night refuses to start"
         )
     )

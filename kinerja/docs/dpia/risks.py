@@ -16,7 +16,7 @@ def section(settings: Settings, found: list[Relation]) -> str:
     access = (
         "group roles per duty, dbt grants by the marts' access declaration, row-level security "
         "on the restricted marts (section 6)"
-        if settings.target == "postgres"
+        if not settings.embedded
         else "the warehouse file is readable by the installation's user only; production uses "
         "PostgreSQL with roles and row-level security (section 6)"
     )
@@ -24,7 +24,7 @@ def section(settings: Settings, found: list[Relation]) -> str:
         "the secret is set in the environment"
         if settings.pseudonym_key is not None
         else "the embedded demo generated its own secret"
-        if settings.target == "duckdb"
+        if settings.embedded
         else "no secret is set: the night refuses to run"
     )
     retention = "; ".join(f"{kind} {period}" for kind, period, *_ in retention_rows(settings))
