@@ -60,6 +60,16 @@
 {%- endmacro %}
 
 
+{#- Staging's typed columns of an extract whose source writes when it changed a record: the
+    written diperbarui_pada as its wall clock and offset (to be ordered by
+    kolom_versi_diperbarui), then the loader's delivery columns (urutan_pengiriman). -#}
+{% macro kolom_diperbarui_tertulis() -%}
+    {{ iso_wall_clock('diperbarui_pada') }} as diperbarui_pada_tertulis,
+        {{ iso_offset_minutes('diperbarui_pada') }} as offset_menit_tertulis,
+        {{ urutan_pengiriman() | join(',\n        ') }}
+{%- endmacro %}
+
+
 {#- The version columns of an extract whose source writes when it changed a record
     (diperbarui_pada, typed in staging as diperbarui_pada_tertulis, the writer's wall clock, and
     offset_menit_tertulis): the instant in UTC when an offset was written; diketahui_pada, the

@@ -33,11 +33,7 @@ typed as (
         {{ clean_code('predikat') }} as predikat_sumber,
         {{ clean_code('capaian_organisasi') }} as capaian_organisasi,
         {{ to_date('tanggal_penilaian') }} as tanggal_penilaian,
-        {{ iso_wall_clock('diperbarui_pada') }} as diperbarui_pada_tertulis,
-        {{ iso_offset_minutes('diperbarui_pada') }} as offset_menit_tertulis,
-        _extraction_date,
-        _loaded_at,
-        _row_number
+        {{ kolom_diperbarui_tertulis() }}
     from source
 
 ),

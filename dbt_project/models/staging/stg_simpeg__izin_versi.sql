@@ -22,11 +22,7 @@ typed as (
         {{ to_date('tanggal_mulai') }} as tanggal_mulai,
         {{ to_date('tanggal_selesai') }} as tanggal_selesai,
         {{ clean_code('status') }} as status,
-        {{ iso_wall_clock('diperbarui_pada') }} as diperbarui_pada_tertulis,
-        {{ iso_offset_minutes('diperbarui_pada') }} as offset_menit_tertulis,
-        _extraction_date,
-        _loaded_at,
-        _row_number
+        {{ kolom_diperbarui_tertulis() }}
     from source
 
 )

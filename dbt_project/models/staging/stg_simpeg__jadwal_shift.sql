@@ -20,11 +20,7 @@ typed as (
         {{ iso_offset_minutes('waktu_mulai') }} as offset_menit_mulai,
         {{ iso_wall_clock('waktu_selesai') }} as waktu_selesai_tertulis,
         {{ iso_offset_minutes('waktu_selesai') }} as offset_menit_selesai,
-        {{ iso_wall_clock('diperbarui_pada') }} as diperbarui_pada_tertulis,
-        {{ iso_offset_minutes('diperbarui_pada') }} as offset_menit_tertulis,
-        _extraction_date,
-        _loaded_at,
-        _row_number
+        {{ kolom_diperbarui_tertulis() }}
     from source
     where {{ clean_text('id_jadwal') }} is not null
 
