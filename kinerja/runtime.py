@@ -7,6 +7,8 @@ towards the internet. A government HR system sends no usage telemetry anywhere.
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from kinerja.project import (
@@ -100,3 +102,15 @@ def tool_environment(settings: Settings) -> dict[str, str]:
 def silence_telemetry() -> None:
     for key, value in NO_TELEMETRY.items():
         os.environ.setdefault(key, value)
+
+
+def run_tool(
+    command: list[str], env: Mapping[str, str], failure: str, cwd: Path | None = None
+) -> None:
+    """Run a tool to its end, its output captured; when it fails, raise `failure` with the tail
+    of both its streams (dbt reports errors on stdout, Airflow and supervisord on stderr)."""
+    result = subprocess.run(
+        command, env=dict(env), cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{failure}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")

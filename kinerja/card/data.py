@@ -154,17 +154,18 @@ def card(wh: Warehouse, nip: str) -> Kartu | None:
 
 
 def _latest_score(wh: Warehouse, nip: str) -> Skor | None:
-    if not wh.table_exists("marts", "skor_kinerja"):
-        return None  # no night has scored yet
-    frame = wh.query_df(
-        "select skor, band, alasan_1, alasan_2, alasan_3, periode, tanggal_data, model_name, "
-        f"model_version from marts.skor_kinerja where nip = :nip and {IN_SCOPE} "
-        "order by tanggal_data desc limit 1",
+    # None too before any night has scored (no skor_kinerja yet).
+    row = _row_in_scope(
+        wh,
+        "skor_kinerja",
+        "skor, band, alasan_1, alasan_2, alasan_3, periode, tanggal_data, model_name, "
+        "model_version",
+        "nip = :nip",
         {"nip": nip},
+        order_by="tanggal_data desc",
     )
-    if frame.empty:
+    if row is None:
         return None
-    row = _plain(frame.to_dict("records")[0])
     alasan = tuple(row.pop(f"alasan_{i}") for i in (1, 2, 3))
     return Skor(alasan=tuple(a for a in alasan if a), **row)
 
@@ -227,18 +228,17 @@ def _attendance(wh: Warehouse, nip: str, tahun: int) -> RingkasanPresensi:
 
 
 def _discipline(wh: Warehouse, nip: str, tahun: int) -> Disiplin | None:
-    if not wh.table_exists("marts", "fct_disiplin_presensi"):
-        return None
-    frame = wh.query_df(
-        "select hari_tanpa_keterangan, menit_terlambat, menit_pulang_cepat, "
+    row = _row_in_scope(
+        wh,
+        "fct_disiplin_presensi",
+        "hari_tanpa_keterangan, menit_terlambat, menit_pulang_cepat, "
         "hari_setara_terlambat_pulang_cepat, rangkaian_terpanjang, tingkat_hukdis, sanksi, "
-        "tanggal_terakhir from marts.fct_disiplin_presensi "
-        f"where nip = :nip and tahun = :tahun and {IN_SCOPE}",
+        "tanggal_terakhir",
+        "nip = :nip and tahun = :tahun",
         {"nip": nip, "tahun": tahun},
     )
-    if frame.empty:
+    if row is None:
         return None
-    row = _plain(frame.to_dict("records")[0])
     return Disiplin(
         hari_tanpa_keterangan=_int(row["hari_tanpa_keterangan"]) or 0,
         menit_terlambat=_int(row["menit_terlambat"]) or 0,
@@ -252,17 +252,15 @@ def _discipline(wh: Warehouse, nip: str, tahun: int) -> Disiplin | None:
 
 
 def _training(wh: Warehouse, nip: str, tahun: int) -> Kompetensi | None:
-    if not wh.table_exists("marts", "fct_pengembangan_kompetensi"):
-        return None
-    frame = wh.query_df(
-        "select jp_total, jumlah_pelatihan, jp_minimum, jp_maksimum, patuh_jp "
-        "from marts.fct_pengembangan_kompetensi "
-        f"where nip = :nip and tahun = :tahun and {IN_SCOPE}",
+    row = _row_in_scope(
+        wh,
+        "fct_pengembangan_kompetensi",
+        "jp_total, jumlah_pelatihan, jp_minimum, jp_maksimum, patuh_jp",
+        "nip = :nip and tahun = :tahun",
         {"nip": nip, "tahun": tahun},
     )
-    if frame.empty:
+    if row is None:
         return None
-    row = _plain(frame.to_dict("records")[0])
     return Kompetensi(
         jp_total=float(row["jp_total"] or 0),
         jumlah_pelatihan=_int(row["jumlah_pelatihan"]) or 0,
@@ -293,6 +291,25 @@ def _warnings(wh: Warehouse, nip: str) -> tuple[Peringatan, ...]:
         )
         for r in (_plain(x) for x in frame.to_dict("records"))
     )
+
+
+def _row_in_scope(
+    wh: Warehouse,
+    mart: str,
+    columns: str,
+    where: str,
+    params: dict[str, Any],
+    order_by: str | None = None,
+) -> dict[str, Any] | None:
+    """The first row of `mart` that matches `where` within the viewer's scope; None when there is
+    none or the mart is not built yet."""
+    if not wh.table_exists("marts", mart):
+        return None
+    order = f" order by {order_by}" if order_by else ""
+    frame = wh.query_df(
+        f"select {columns} from marts.{mart} where {where} and {IN_SCOPE}{order} limit 1", params
+    )
+    return None if frame.empty else _plain(frame.to_dict("records")[0])
 
 
 def _scalar_in_scope(

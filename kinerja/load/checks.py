@@ -32,6 +32,8 @@ NUMERIC_OFFSET = r"([+-])([0-9]{2}):?([0-9]{2})?$"
 OFFSET_RANGE_MINUTES = (-12 * 60, 14 * 60)
 SERIAL_DATE_PATTERN = r"[0-9]{5}([.,][0-9]+)?"
 EARLIEST_DATE = "1900-01-01"
+# Identity numbers of a fixed length of digits: the finding code of each kind and its length.
+DIGIT_NUMBERS = {Kind.NIP: ("INVALID_NIP", 18), Kind.NIK: ("INVALID_NIK", 16)}
 
 
 @dataclass(frozen=True)
@@ -78,19 +80,13 @@ def _codes(column: Column) -> list[str]:
 
 def _format_check(column: Column) -> Check | None:
     name, value, shown = column.name, _value(column.name), _shown(column.name)
-    if column.kind is Kind.NIP:
+    if column.kind in DIGIT_NUMBERS:
+        code, digits = DIGIT_NUMBERS[column.kind]
         return Check(
-            "INVALID_NIP",
+            code,
             quote_literal(name),
-            f"not regexp_full_match({value}, '[0-9]{{18}}')",
-            f"'{name} ' || {shown} || ' is not exactly 18 digits'",
-        )
-    if column.kind is Kind.NIK:
-        return Check(
-            "INVALID_NIK",
-            quote_literal(name),
-            f"not regexp_full_match({value}, '[0-9]{{16}}')",
-            f"'{name} ' || {shown} || ' is not exactly 16 digits'",
+            f"not regexp_full_match({value}, '[0-9]{{{digits}}}')",
+            f"'{name} ' || {shown} || ' is not exactly {digits} digits'",
         )
     if column.kind is Kind.DATE:
         return Check(

@@ -23,7 +23,7 @@ from kinerja.night.dag_config import INLINE_RUN_VARIABLE, WAREHOUSE_POOL
 from kinerja.night.events import EventTail, events_path, start_file
 from kinerja.private_files import private_home
 from kinerja.pseudonym import MissingPseudonymKey, installation_key
-from kinerja.runtime import tool_environment
+from kinerja.runtime import run_tool, tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
 from kinerja.warehouse import engine as warehouse_engine
@@ -98,15 +98,9 @@ def migrate_metadata(settings: Settings, env: dict[str, str]) -> None:
     """`airflow db migrate` and the warehouse pool, for the metadata DB that `env` names (the
     embedded SQLite one, or the production stack's PostgreSQL one); idempotent."""
     pool = (WAREHOUSE_POOL, str(warehouse_engine(settings).writers_at_once), "Warehouse writers")
-    result = subprocess.run(
-        [sys.executable, "-c", _PREPARE_SCRIPT, *pool],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    run_tool(
+        [sys.executable, "-c", _PREPARE_SCRIPT, *pool], env, "airflow db migrate / pools set failed"
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"airflow db migrate / pools set failed:\n{result.stderr[-4000:]}")
 
 
 def logical_date_for(as_of: date) -> str:

@@ -25,19 +25,7 @@ DRIFT_KEY = ("tanggal_data", "model_name", "fitur")
 
 
 def ensure_drift_table(wh: Warehouse) -> None:
-    schema, table = DRIFT_TABLE.split(".")
-    wh.ensure_schema(schema)
-    columns = ", ".join(f"{name} {kind}" for name, kind in DRIFT_TABLE_COLUMNS.items())
-    wh.execute(
-        f"create table if not exists {DRIFT_TABLE} "
-        f"({columns}, primary key ({', '.join(DRIFT_KEY)}))"
-    )
-    present = wh.table_columns(schema, table)
-    if present != list(DRIFT_TABLE_COLUMNS):
-        raise RuntimeError(
-            f"{DRIFT_TABLE} exists with columns {present}, expected {list(DRIFT_TABLE_COLUMNS)}; "
-            "migrate or drop it"
-        )
+    wh.ensure_table(DRIFT_TABLE, DRIFT_TABLE_COLUMNS, DRIFT_KEY)
 
 
 def write_drift(

@@ -35,24 +35,7 @@ SKOR_KEY = ("tanggal_data", "nip")
 
 
 def ensure_skor_table(wh: Warehouse) -> None:
-    schema, table = SKOR_TABLE.split(".")
-    wh.ensure_schema(schema)
-    columns = ", ".join(f"{name} {kind}" for name, kind in SKOR_COLUMNS.items())
-    wh.execute(
-        f"create table if not exists {SKOR_TABLE} ({columns}, primary key ({', '.join(SKOR_KEY)}))"
-    )
-    present = wh.table_columns(schema, table)
-    expected = list(SKOR_COLUMNS)
-    if present != expected and present == expected[: len(present)]:
-        # A table of an earlier release: only columns appended since are missing.
-        for name in expected[len(present) :]:
-            wh.execute(f"alter table {SKOR_TABLE} add column {name} {SKOR_COLUMNS[name]}")
-        present = wh.table_columns(schema, table)
-    if present != expected:
-        raise RuntimeError(
-            f"{SKOR_TABLE} exists with columns {present}, expected {list(SKOR_COLUMNS)}; "
-            "migrate or drop it"
-        )
+    wh.ensure_table(SKOR_TABLE, SKOR_COLUMNS, SKOR_KEY)
     protect_rows(wh, SKOR_TABLE)
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 import xmlrpc.client
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kinerja.project import DEPLOY_DIR
+from kinerja.runtime import run_tool
 
 CONFIG_FILE = DEPLOY_DIR / "supervisord.conf"
 
@@ -69,16 +69,7 @@ def start(folder: Path, env: dict[str, str]) -> None:
     inherits `env`."""
     log_dir(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
     supervisord = str(Path(sys.executable).parent / "supervisord")
-    result = subprocess.run(
-        [supervisord, "-c", str(CONFIG_FILE)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=folder,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"supervisord did not start:\n{(result.stdout + result.stderr)[-3000:]}")
+    run_tool([supervisord, "-c", str(CONFIG_FILE)], env, "supervisord did not start", cwd=folder)
 
 
 def start_all(folder: Path) -> None:

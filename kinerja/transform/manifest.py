@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
 from kinerja.project import DBT_PROJECT_DIR
-from kinerja.runtime import dbt_log_dir, tool_environment
+from kinerja.runtime import dbt_log_dir, run_tool, tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.invoke import DBT_EXECUTABLE
 
@@ -70,7 +69,7 @@ def write_manifest(settings: Settings) -> Path:
 
 def _parse(settings: Settings) -> None:
     env = {**os.environ, **tool_environment(settings)}
-    result = subprocess.run(
+    run_tool(
         [
             str(DBT_EXECUTABLE),
             "parse",
@@ -84,13 +83,9 @@ def _parse(settings: Settings) -> None:
             "--log-path",
             str(dbt_log_dir(settings)),
         ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        env,
+        "dbt parse failed",
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
 
 
 if __name__ == "__main__":

@@ -119,6 +119,33 @@ class Warehouse(ABC):
     def table_exists(self, schema: str, table: str) -> bool:
         return bool(self.table_columns(schema, table))
 
+    def ensure_table(
+        self, qualified_table: str, columns: Mapping[str, str], key: Iterable[str]
+    ) -> None:
+        """Create `qualified_table` with `columns` (name: type) and primary `key` if missing.
+
+        A table of an earlier release that lacks only columns appended since gains them by `add
+        column`, which is why new columns go last; any other difference is an error to migrate.
+        """
+        schema, table = qualified_table.split(".")
+        self.ensure_schema(schema)
+        definitions = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        self.execute(
+            f"create table if not exists {qualified_table} "
+            f"({definitions}, primary key ({', '.join(key)}))"
+        )
+        expected = list(columns)
+        present = self.table_columns(schema, table)
+        if present != expected and present == expected[: len(present)]:
+            for name in expected[len(present) :]:
+                self.execute(f"alter table {qualified_table} add column {name} {columns[name]}")
+            present = self.table_columns(schema, table)
+        if present != expected:
+            raise RuntimeError(
+                f"{qualified_table} exists with columns {present}, expected {expected}; "
+                "migrate or drop it"
+            )
+
     def replace_where(
         self,
         qualified_table: str,

@@ -32,6 +32,7 @@ same snapshot, so they follow reorganisations and stay consistent with the tree.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -414,22 +415,21 @@ def _plan_ghosts(plan, rng, fake, n_cases, people, nips, take) -> None:
         }
         return fields, birth
 
-    for _ in range(n_cases):
-        p = take(staff)
-        if p is None:
-            break
-        female = bool(rng.random() < 0.5)
-        fields, birth = new_identity(p, female)
+    def new_people() -> Iterator[tuple[int, bool, dict, date]]:
+        """Up to n_cases staff taken as templates, each with a new identity of either sex."""
+        for _ in range(n_cases):
+            p = take(staff)
+            if p is None:
+                return
+            female = bool(rng.random() < 0.5)
+            yield p, female, *new_identity(p, female)
+
+    for p, female, fields, birth in new_people():
         fields["nip"] = nip_for(birth, people.iloc[p]["tmt_cpns"], female)
         plan.ghosts.append(_Ghost(nips[p], fields))
         plan.record(PEGAWAI_TANPA_AKTIVITAS, fields["nip"])
 
-    for _ in range(n_cases):
-        p = take(staff)
-        if p is None:
-            break
-        female = bool(rng.random() < 0.5)
-        fields, birth = new_identity(p, female)
+    for p, female, fields, birth in new_people():
         tmt = people.iloc[p]["tmt_cpns"]
         if rng.random() < 0.5:  # sex digit flipped
             fields["nip"] = nip_for(birth, tmt, not female)

@@ -132,6 +132,16 @@ def test_a_table_of_an_earlier_release_gains_the_reason_columns(settings):
     assert table.loc[earlier_day, "alasan_1"].isna().all()  # the older row keeps nulls
 
 
+def test_a_table_that_differs_otherwise_is_refused_not_altered(settings):
+    with connect(settings) as wh:
+        wh.ensure_schema("marts")
+        wh.execute(f"create table {SKOR_TABLE} (nip text, skor float8, periode text)")
+    with pytest.raises(RuntimeError, match="migrate or drop it"):
+        publish_scores(settings, _scoring(DAY, [0.9]), DAY)
+    with connect(settings) as wh:
+        assert wh.table_columns("marts", "skor_kinerja") == ["nip", "skor", "periode"]
+
+
 def test_a_failed_rerun_leaves_the_previous_scores_and_outbox_in_place(settings):
     good = publish_scores(settings, _scoring(DAY, [0.9, 0.25]), DAY)
     broken = _scoring(DAY, [0.7, 0.7, 0.7])
