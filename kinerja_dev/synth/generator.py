@@ -168,9 +168,7 @@ def generate(
             progress(i + 1, timeline.n_days)
 
     if ground_truth:
-        _write_ground_truth(
-            writer, org, workforce, latent, skp.truth, shift_roster_units
-        )
+        _write_ground_truth(writer, org, workforce, latent, skp.truth, shift_roster_units)
     if injector is not None:
         injector.write_ground_truth(Path(landing) / DEFECTS_GROUND_TRUTH)
     if planted is not None:

@@ -74,7 +74,9 @@ def test_night_shift_staff_are_judged_on_their_roster(target_settings, landing, 
     both = worked[worked["jam_masuk"].notna() & worked["jam_pulang"].notna()]
     assert len(both) >= 0.9 * len(worked)
     pulang = pd.to_datetime(both["jam_pulang"])
-    assert (pulang.dt.date == (pd.to_datetime(both["tanggal"]) + pd.Timedelta(days=1)).dt.date).all()
+    assert (
+        pulang.dt.date == (pd.to_datetime(both["tanggal"]) + pd.Timedelta(days=1)).dt.date
+    ).all()
     assert (pulang.dt.hour < 12).all()
     # lateness is measured from 22:00: the plan is late by 4 hours at most; measured from the
     # office morning it would be 14 hours
