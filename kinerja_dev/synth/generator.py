@@ -118,6 +118,7 @@ def generate(
     leave = plan_leave(streams.rng("leave"), timeline, workforce, org)
     attendance = plan_attendance(streams.rng("attendance"), timeline, workforce, leave, latent)
     skp = plan_skp(streams.rng("skp"), timeline, org, workforce, latent, attendance)
+    shift_roster_units = roster_units(org, shift_units)
     incremental = {
         "izin": leave.records,
         "skp": skp.records,
@@ -125,10 +126,12 @@ def generate(
         "hukuman_disiplin": plan_discipline(
             streams.rng("discipline"), timeline, workforce, attendance
         ),
-        "jadwal_shift": plan_roster(timeline, org, workforce, roster_units(org, shift_units)),
+        "jadwal_shift": plan_roster(timeline, org, workforce, shift_roster_units),
     }
     by_day = {name: _by_folder(frame) for name, frame in incremental.items()}
-    punches = PunchFactory(streams.rng("presensi"), timeline, org, workforce, attendance)
+    punches = PunchFactory(
+        streams.rng("presensi"), timeline, org, workforce, attendance, shift_roster_units
+    )
     planted = (
         plan_fraud(
             streams.rng("fraud"), streams.faker("fraud"), fraud, timeline, workforce, leave,
@@ -165,9 +168,7 @@ def generate(
             progress(i + 1, timeline.n_days)
 
     if ground_truth:
-        _write_ground_truth(
-            writer, org, workforce, latent, skp.truth, roster_units(org, shift_units)
-        )
+        _write_ground_truth(writer, org, workforce, latent, skp.truth, shift_roster_units)
     if injector is not None:
         injector.write_ground_truth(Path(landing) / DEFECTS_GROUND_TRUTH)
     if planted is not None:

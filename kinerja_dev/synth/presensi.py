@@ -19,6 +19,7 @@ from kinerja.contract.extracts import PRESENSI
 from kinerja_dev.synth.attendance import ARRIVAL_ONLY, BOTH_PUNCHES, DEPARTURE_ONLY, AttendancePlan
 from kinerja_dev.synth.careers import Workforce
 from kinerja_dev.synth.organisation import Organisation
+from kinerja_dev.synth.roster import SHIFT_DELAY, shift_index
 from kinerja_dev.synth.timeline import Timeline
 
 _HMS = np.array(
@@ -63,10 +64,22 @@ def build_devices(rng: np.random.Generator, org: Organisation) -> Devices:
 
 
 class PunchFactory:
+    """Punches per delivery day. Staff of `roster_units` (kinerja_dev.synth.roster) punch their
+    shift: the planned office-day times moved by the shift's delay; a night shift's departure
+    after midnight is delivered with the next day's file, as a terminal uploading nightly would."""
+
     def __init__(
-        self, rng, timeline: Timeline, org: Organisation, workforce: Workforce, plan: AttendancePlan
+        self,
+        rng,
+        timeline: Timeline,
+        org: Organisation,
+        workforce: Workforce,
+        plan: AttendancePlan,
+        roster_units: list[int] | None = None,
     ):
         self.rng = rng
+        self.roster_units = np.array(roster_units or [], dtype=np.int64)
+        self.carried: pd.DataFrame | None = None
         self.timeline = timeline
         self.plan = plan
         self.workforce = workforce
@@ -83,7 +96,15 @@ class PunchFactory:
         self.column_of_day = {int(d): j for j, d in enumerate(plan.columns)}
 
     def for_day(self, day_index: int) -> pd.DataFrame | None:
-        """Punches of one day, or None on a non-working day."""
+        """Punches delivered on one day: the day's own (none on a non-working day) after those
+        of the night before that fell past midnight; None when there are none."""
+        carried, self.carried = self.carried, None
+        own = self._own_day(day_index)
+        if carried is None:
+            return own
+        return carried if own is None else pd.concat([carried, own], ignore_index=True)
+
+    def _own_day(self, day_index: int) -> pd.DataFrame | None:
         j = self.column_of_day.get(day_index)
         if j is None:
             return None
@@ -114,6 +135,10 @@ class PunchFactory:
             return pd.DataFrame(columns=PRESENSI.column_names)
 
         unit = self.workforce.unit_by_day[person, day_index].astype(np.int64)
+        day = self.timeline.days[day_index]
+        if len(self.roster_units):
+            delay = SHIFT_DELAY[shift_index(day, person)]
+            local = local + np.where(np.isin(unit, self.roster_units), delay, 0)
         r = rng.random(n)
         mobile = np.where(self.mobile_user[person], r < 0.7, r < 0.01)
         manual = ~mobile & (rng.random(n) < 0.02)
@@ -130,12 +155,12 @@ class PunchFactory:
         )
         local = np.where(manual, local - local % 60, local)
         clock = local - (local_offset - written_offset) * 3600
-        previous_day = clock < 0
-        clock = np.where(previous_day, clock + 86400, clock)
-        day = self.timeline.days[day_index]
-        dates = np.where(
-            previous_day, (day - timedelta(days=1)).isoformat(), day.isoformat()
-        ).astype(object)
+        # the day the written clock falls on: before or (a night shift) after this one
+        day_shift = np.floor_divide(clock, 86400)
+        clock = clock - day_shift * 86400
+        dates = np.array(
+            [(day + timedelta(days=int(k))).isoformat() for k in range(-1, 2)], dtype=object
+        )[day_shift + 1]
         waktu = dates + "T" + _HMS[clock] + _SUFFIX[written_offset]
 
         sumber = np.where(
@@ -155,7 +180,7 @@ class PunchFactory:
         rows = np.concatenate([rows, rows[rng.random(n) < 0.01]])
         instant = (local - local_offset * 3600)[rows]
         rows = rows[np.argsort(instant, kind="stable")]
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "nip": self.nips[person[rows]],
                 "waktu": waktu[rows],
@@ -165,6 +190,11 @@ class PunchFactory:
                 "lon": lon_col[rows],
             }
         )
+        after_midnight = local[rows] >= 86400
+        if after_midnight.any():
+            self.carried = frame[after_midnight].reset_index(drop=True)
+            return frame[~after_midnight].reset_index(drop=True)
+        return frame
 
     def _positions(self, unit: np.ndarray) -> tuple[list[str], list[str]]:
         """Phone positions: mostly inside the office geofence, some just beyond it (GPS drift

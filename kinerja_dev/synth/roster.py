@@ -1,16 +1,19 @@
 """The shift roster (extract jadwal_shift) of the units that deliver one.
 
-The generated agency's units all work office hours, so a roster unit's schedule is the office
-day it already works (07:30-16:00, Friday to 16:30, local time, on the working days an employee
-is on the roll), written with the unit's offset: the punches the generator writes for its
-staff agree with it. The roster of a
-week is published on the Monday of the week before (the first day of the range at the latest);
-a row is delivered once. Rotating and night shifts are not generated (see the README).
+A roster unit works three rotating shifts (SHIFTS): morning, afternoon and a night shift that
+crosses midnight (22:00 to 06:30 the next morning). Each shift is the office day (07:30-16:00,
+Friday to 16:30) moved by a fixed amount, so the attendance plan's arrivals and departures,
+moved by the same amount (PunchFactory), keep their lateness and early leave against the
+roster. An employee changes shift every week, staff of one unit staggered by person, on the
+office working days they are on the roll (the plan has no weekend columns, so weekend shifts
+are not generated). Times are written with the unit's offset; a night shift's end carries the
+next date. The roster of a week is published on the Monday of the week before (the first day of
+the range at the latest); a row is delivered once.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -21,7 +24,16 @@ from kinerja_dev.synth.careers import Workforce
 from kinerja_dev.synth.organisation import Organisation
 from kinerja_dev.synth.timeline import Timeline
 
-SHIFT_NAME = "PAGI"
+# (kode_shift, seconds the office day is moved by): 07:30, 13:30 and 22:00 starts.
+SHIFTS = (("PAGI", 0), ("SIANG", 6 * 3600), ("MALAM", 14 * 3600 + 30 * 60))
+SHIFT_DELAY = np.array([delay for _, delay in SHIFTS], dtype=np.int64)
+
+
+def shift_index(day: date, person: np.ndarray | int) -> np.ndarray | int:
+    """The shift of `person` (index into SHIFTS) in the week of `day`: weekly rotation, morning,
+    afternoon, night, staggered by person so that every shift is staffed."""
+    week = (day.toordinal() - 1) // 7  # ordinal 1 is a Monday: weeks start on Monday
+    return (week + person) % len(SHIFTS)
 
 
 def roster_units(org: Organisation, count: int) -> list[int]:
@@ -31,8 +43,11 @@ def roster_units(org: Organisation, count: int) -> list[int]:
     return sorted(leaves, key=lambda u: units.at[u, "kode_unit"])[:count]
 
 
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:00"
+def _moment(day: date, seconds: int, zone: str) -> str:
+    """A local time `seconds` after the start of `day` (past midnight: a later date)."""
+    day = day + timedelta(days=seconds // 86400)
+    seconds %= 86400
+    return f"{day.isoformat()}T{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:00{zone}"
 
 
 def plan_roster(
@@ -51,14 +66,15 @@ def plan_roster(
         published = max(timeline.start, day - timedelta(days=day.weekday() + 7))
         for p in np.flatnonzero(in_units[:, d]):
             zone = f"+{int(offsets[workforce.unit_by_day[p, d]]):02d}:00"
+            name, delay = SHIFTS[shift_index(day, int(p))]
             rows.append(
                 {
                     "id_jadwal": f"JS-{nips[p]}-{day:%Y%m%d}",
                     "nip": nips[p],
                     "tanggal": day.isoformat(),
-                    "kode_shift": SHIFT_NAME,
-                    "waktu_mulai": f"{day.isoformat()}T{_clock(WORK_START)}{zone}",
-                    "waktu_selesai": f"{day.isoformat()}T{_clock(end)}{zone}",
+                    "kode_shift": name,
+                    "waktu_mulai": _moment(day, WORK_START + delay, zone),
+                    "waktu_selesai": _moment(day, end + delay, zone),
                     "diperbarui_pada": f"{published.isoformat()}T10:00:00+07:00",
                     "_folder": published,
                 }

@@ -256,7 +256,10 @@ def _local_dates(presensi: pd.DataFrame, pegawai: pd.DataFrame, units: pd.DataFr
 
 def test_punches_only_on_working_days_in_local_time(data):
     presensi = data["presensi"]
-    assert all(is_working_day(d) for d in set(presensi["_folder"]))
+    # a day off delivers only the morning end of a roster unit's Friday night shift
+    day_off = ~presensi["_folder"].map(is_working_day)
+    assert set(presensi.loc[day_off, "nip"]) <= set(data["jadwal_shift"]["nip"])
+    assert all(is_working_day(d - timedelta(days=1)) for d in set(presensi.loc[day_off, "_folder"]))
     local = _local_dates(presensi, data["pegawai"], data["unit_kerja"])
     # Nobody changed zone in this short range: the local date is the delivery date.
     assert (local == presensi["_folder"]).mean() > 0.99
@@ -276,7 +279,14 @@ def test_no_punches_on_approved_leave(data):
             day += timedelta(days=1)
     assert len(leave_days) > 100
     punched = set(zip(data["presensi"]["nip"], data["presensi"]["_folder"]))
-    assert not punched & leave_days
+    # the morning end of a night shift worked the evening before leave starts is not on leave
+    roster = data["jadwal_shift"]
+    nights = roster[roster["kode_shift"] == "MALAM"]
+    night_ends = {
+        (nip, date.fromisoformat(day) + timedelta(days=1))
+        for nip, day in zip(nights["nip"], nights["tanggal"], strict=True)
+    }
+    assert not (punched - night_ends) & leave_days
 
 
 def test_no_punches_from_people_not_active(data):
@@ -381,10 +391,12 @@ def test_default_range_ends_yesterday_in_jakarta():
     assert default_range(date(2026, 1, 1)) == (date(2024, 1, 1), date(2025, 12, 31))
 
 
-def test_the_roster_unit_delivers_its_office_day_ahead(landing, data):
-    """One unit (shift_units=1) delivers a roster: its staff's working days at 07:30 to 16:00
-    (16:30 on Friday) in the unit's zone, published the week before, one row per employee-day;
-    every rostered employee-day with punches has them on that day."""
+def test_the_roster_unit_delivers_rotating_shifts_ahead(landing, data):
+    """One unit (shift_units=1) delivers a roster: its staff's working days on a weekly rotation
+    of morning (07:30), afternoon (13:30) and night (22:00) shifts, each as long as the office
+    day (8.5 hours, 9 on Friday), in the unit's zone, published the week before, one row per
+    employee-day. The night shift ends the next morning, and its departure punches are delivered
+    with the next day's file, dated that day."""
     truth = pd.read_csv(landing / "_ground_truth" / "unit_kerja.csv", dtype=str)
     assert (truth["roster"] == "True").sum() == 1
     roster = data["jadwal_shift"]
@@ -392,12 +404,39 @@ def test_the_roster_unit_delivers_its_office_day_ahead(landing, data):
     assert all(is_working_day(d) for d in days)
     assert (roster["_folder"] <= days).all()  # published ahead (the range start at the latest)
     assert not roster.duplicated(["nip", "tanggal"]).any()
-    start = roster["waktu_mulai"].str.slice(11)
-    end = roster["waktu_selesai"].str.slice(11, 19)
-    assert set(start.str.slice(0, 8)) == {"07:30:00"}
+    starts = roster["waktu_mulai"].map(datetime.fromisoformat)
+    ends = roster["waktu_selesai"].map(datetime.fromisoformat)
+    clock = {"PAGI": "07:30", "SIANG": "13:30", "MALAM": "22:00"}
+    assert set(roster["kode_shift"]) == set(clock)
+    assert (starts.map(lambda t: t.strftime("%H:%M")) == roster["kode_shift"].map(clock)).all()
+    assert (starts.map(lambda t: t.date()) == days).all()
     friday = days.map(lambda d: d.weekday() == 4)
-    assert set(end[friday]) == {"16:30:00"} and set(end[~friday]) == {"16:00:00"}
-    punched = set(zip(data["presensi"]["nip"], data["presensi"]["_folder"], strict=True))
+    hours = (ends - starts).map(lambda t: t.total_seconds() / 3600)
+    assert set(hours[friday]) == {9.0} and set(hours[~friday]) == {8.5}
+    night = roster["kode_shift"] == "MALAM"
+    end_days = ends.map(lambda t: t.date())
+    assert (end_days[night] == days[night] + timedelta(days=1)).all()
+    assert (end_days[~night] == days[~night]).all()
+    # a weekly rotation: an employee works one shift a week and more than one over the range
+    week = days.map(lambda d: d.isocalendar()[:2])
+    assert (roster.assign(week=week).groupby(["nip", "week"])["kode_shift"].nunique() == 1).all()
+    assert (roster.groupby("nip")["kode_shift"].nunique() > 1).any()
+
+    punches = data["presensi"]
     rostered = set(zip(roster["nip"], days, strict=True))
     assert {nip for nip, _ in rostered} <= set(data["pegawai"]["nip"])
-    assert punched & rostered
+    # punches written with an offset are instants; offset-less ones are left out here
+    with_offset = punches[punches["waktu"].str.contains(r"(?:Z|[+-]\d\d:\d\d)$")]
+    instants = with_offset.assign(
+        instant=pd.to_datetime(with_offset["waktu"], format="ISO8601", utc=True)
+    )
+    nights = roster[night].assign(
+        end=pd.to_datetime(roster.loc[night, "waktu_selesai"], format="ISO8601", utc=True),
+        end_day=ends[night].map(lambda t: t.date()),
+    )[["nip", "end", "end_day"]]
+    mornings = instants.merge(nights, on="nip")
+    # a night's departure: punched within two hours of its end the next morning, after midnight
+    near = (mornings["instant"] - mornings["end"]).map(lambda t: abs(t.total_seconds()))
+    closing = mornings[near < 2 * 3600]
+    assert len(closing) > 0
+    assert (closing["_folder"] == closing["end_day"]).all()  # delivered with the next day's file

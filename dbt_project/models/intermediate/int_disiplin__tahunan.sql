@@ -8,7 +8,10 @@
 -- region does not break it either: on one calendar, two unexcused days are consecutive when
 -- their working-day positions are; across a change of calendar, when no employee-day of the
 -- employee lies between them (each calendar numbers its own days, so positions cannot be
--- compared there; an undelivered date exactly at the move is the one gap this cannot see).
+-- compared there) and no uncovered working day could be theirs: a working day of either
+-- calendar, or a day of their roster, between the two on which no attendance was delivered
+-- breaks the run (the move's date is not known to the day, and a sanction cannot rest on a day
+-- whose attendance is unknown).
 -- The count is per calendar year; a run is not: 9 days in December and 3 in January are
 -- one run that reaches 10 in January, so January's year shows 12 and says that 9 of them came
 -- before it (rangkaian_sebelum_tahun), which tells the sanction in which year the run crossed a
@@ -37,6 +40,24 @@ with employee_days as (
 status_groups as (
 
     select * from {{ ref('status_presensi') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_kalender__hari') }}
+
+),
+
+rosters as (
+
+    select * from {{ ref('int_kalender__jadwal_shift') }}
+
+),
+
+covered_days as (
+
+    select * from {{ ref('int_presensi__hari_tercakup') }}
 
 ),
 
@@ -79,6 +100,7 @@ unexcused_days as (
         kalender,
         urutan_hari_kerja,
         urutan_hari_pegawai,
+        lag(tanggal) over (partition by nip order by tanggal) as tanggal_sebelumnya,
         lag(kalender) over (partition by nip order by tanggal) as kalender_sebelumnya,
         lag(urutan_hari_kerja) over (partition by nip order by tanggal) as urutan_hari_kerja_sebelumnya,
         lag(urutan_hari_pegawai) over (partition by nip order by tanggal) as urutan_hari_pegawai_sebelumnya
@@ -87,24 +109,78 @@ unexcused_days as (
 
 ),
 
+uncovered_working_days as (
+
+    -- working days of a calendar on which no attendance was delivered
+    select calendar.kalender, calendar.tanggal
+    from calendar
+    left join covered_days
+        on calendar.tanggal = covered_days.tanggal
+    where calendar.hari_kerja
+        and covered_days.tanggal is null
+
+),
+
+calendar_changes as (
+
+    select * from unexcused_days
+    where kalender <> kalender_sebelumnya
+
+),
+
+calendar_change_gaps as (
+
+    -- an uncovered day between two unexcused days across a calendar change that may have been
+    -- one of the employee's working days: of the calendar left or the one joined, or rostered
+    select calendar_changes.nip, calendar_changes.tanggal
+    from calendar_changes
+    inner join uncovered_working_days
+        on uncovered_working_days.kalender in (calendar_changes.kalender_sebelumnya, calendar_changes.kalender)
+        and uncovered_working_days.tanggal > calendar_changes.tanggal_sebelumnya
+        and uncovered_working_days.tanggal < calendar_changes.tanggal
+
+    union
+
+    select calendar_changes.nip, calendar_changes.tanggal
+    from calendar_changes
+    inner join rosters
+        on calendar_changes.nip = rosters.nip
+        and rosters.tanggal > calendar_changes.tanggal_sebelumnya
+        and rosters.tanggal < calendar_changes.tanggal
+    left join covered_days
+        on rosters.tanggal = covered_days.tanggal
+    where covered_days.tanggal is null
+
+),
+
 run_starts as (
 
     -- a day continues the run of the unexcused day before it when nothing of the employee lies
-    -- between them and, on one calendar, no working day does either
+    -- between them and no working day does either: on one calendar by position, across a change
+    -- of calendar no uncovered day that could have been theirs
     select
-        nip,
-        tanggal,
-        tahun,
+        unexcused_days.nip,
+        unexcused_days.tanggal,
+        unexcused_days.tahun,
         case
-            when urutan_hari_pegawai_sebelumnya = urutan_hari_pegawai - 1
+            when unexcused_days.urutan_hari_pegawai_sebelumnya = unexcused_days.urutan_hari_pegawai - 1
                 and (
-                    kalender_sebelumnya <> kalender
-                    or urutan_hari_kerja_sebelumnya = urutan_hari_kerja - 1
+                    (
+                        unexcused_days.kalender_sebelumnya = unexcused_days.kalender
+                        and unexcused_days.urutan_hari_kerja_sebelumnya = unexcused_days.urutan_hari_kerja - 1
+                    )
+                    or (
+                        unexcused_days.kalender_sebelumnya <> unexcused_days.kalender
+                        and calendar_change_gaps.nip is null
+                    )
                 )
                 then 0
             else 1
         end as awal_rangkaian
     from unexcused_days
+    left join calendar_change_gaps
+        on unexcused_days.nip = calendar_change_gaps.nip
+        and unexcused_days.tanggal = calendar_change_gaps.tanggal
 
 ),
 

@@ -7,8 +7,8 @@
 -- working day of the employee's calendar (TK_SEBULAN, no tukin; a six-day unit's month has its
 -- Saturdays, a SHIFT unit's employee's month the days of their roster; with two calendars in a
 -- month, a move, the one with more working days), and a running disciplinary sanction, at the
--- rate of its level (HUKDIS_<tingkat>; the default rates only HUKDIS_SEDANG, PP 94/2021 art.
--- 8(3): 25 %; a regional scheme may rate RINGAN and BERAT too), for the sanction's masa_bulan
+-- rate of its level (HUKDIS_<tingkat>; every scheme rates HUKDIS_SEDANG, PP 94/2021 art.
+-- 8(3): 25 %; the regional TPP_DAERAH rates RINGAN and BERAT too), for the sanction's masa_bulan
 -- months from the first month that starts on or after its TMT. Approved leave cuts where the scheme
 -- says so (seed potongan_tukin_izin: by kind and the working day of the leave, e.g. sick leave
 -- from its 4th day). A scheme may cap the attendance cuts (TL, PSW, missing records, unexcused
