@@ -233,3 +233,15 @@ days_to_build as (
     where tanggal is null or tanggal >= {{ awal_jendela_peringatan(geser_hari) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The config of every warning model: append what is computed for the window, after the pre-hook
+    deleted the window's rows. The two go together (appending without the delete doubles the
+    window's findings), so they are set in this one place. -#}
+{% macro config_jendela_peringatan(geser_hari=0) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook='{{ hapus_jendela_peringatan(' ~ geser_hari ~ ') }}',
+    ) }}
+{%- endmacro %}

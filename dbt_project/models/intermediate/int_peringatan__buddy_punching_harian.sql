@@ -6,14 +6,7 @@
 -- neighbouring buckets, an equi-join, never a cross join of a day's punches.
 {%- set window_s = var('peringatan_buddy_detik_maks') %}
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ hapus_jendela_peringatan(-1) }}",
-        indexes=[{'columns': ['tanggal']}],
-    )
-}}
+{{ config_jendela_peringatan(-1) }}
 -- Incremental by local day, the expensive half of the rule (every punch of the history meets
 -- its neighbours): only the days of int_peringatan__jendela's window are matched again, and one
 -- day before it, whose late punches may meet a punch of the window's first day just after

@@ -3,13 +3,7 @@
 -- metres). One finding per employee and local day, measured at the farthest punch.
 -- A MOBILE punch without position is not a distance and is left to int_presensi__harian.
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ hapus_jendela_peringatan() }}",
-    )
-}}
+{{ config_jendela_peringatan() }}
 -- Incremental by local day: a finding is one employee's day, judged on that day's punches
 -- alone, so only the days of int_peringatan__jendela's window are recomputed and replaced.
 -- depends_on: {{ ref('int_peringatan__jendela') }}

@@ -6,13 +6,7 @@
 -- at the fastest hop. The distance floor keeps GPS jitter between close punches from reading
 -- as speed.
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ hapus_jendela_peringatan() }}",
-    )
-}}
+{{ config_jendela_peringatan() }}
 -- Incremental by local day: a finding is one employee's day, the hops between that day's
 -- punches, so only the days of int_peringatan__jendela's window are recomputed and replaced.
 -- depends_on: {{ ref('int_peringatan__jendela') }}

@@ -4,13 +4,7 @@
 -- employee and day; the latest version of each izin counts (stg_simpeg__izin), so leave that
 -- was rejected or cancelled afterwards raises nothing.
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ hapus_jendela_peringatan() }}",
-    )
-}}
+{{ config_jendela_peringatan() }}
 -- Incremental by local day: a finding is one employee's day, its punches and the leave that
 -- covers it (a leave version loaded later moves the window back to the leave's first day), so
 -- only the days of int_peringatan__jendela's window are recomputed and replaced.

@@ -4,13 +4,7 @@
 -- id_peringatan is stable across rebuilds (a hash of the finding's grain), so HR can track a
 -- finding from night to night.
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ hapus_jendela_peringatan() }}",
-    )
-}}
+{{ config_jendela_peringatan() }}
 -- Incremental: the day-level findings (one employee's local day: those with a tanggal) are
 -- replaced for the days of int_peringatan__jendela's window only, as their rules rebuild them;
 -- the pair- and employee-level findings (no tanggal) are replaced whole every night. Those sum
