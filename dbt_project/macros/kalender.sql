@@ -26,3 +26,17 @@
 {% macro pola_kerja_shift() -%}
     'SHIFT'
 {%- endmacro %}
+
+
+{#- For every unit of `tree` (int_unit_kerja__hierarki), the `kolom` of the rows of `per_unit`
+    (keyed by kode_unit) of itself and of its ancestors, ranked nearest first (nearness = 1: the
+    unit's own row, else its nearest ancestor's). -#}
+{% macro terdekat_di_pohon(tree, per_unit, kolom) -%}
+    select
+        {{ tree }}.kode_unit,
+        {{ per_unit }}.{{ kolom }},
+        row_number() over (partition by {{ tree }}.kode_unit order by {{ tree }}.jarak) as nearness
+    from {{ tree }}
+    inner join {{ per_unit }}
+        on {{ tree }}.kode_unit_leluhur = {{ per_unit }}.kode_unit
+{%- endmacro %}

@@ -22,3 +22,16 @@
     {{ selisih_detik or no_number }} as selisih_detik,
     {{ rasio_kejadian or no_number }} as rasio_kejadian
 {%- endmacro %}
+
+
+{#- A rule's punches (`punches`: nip, tanggal, waktu_utc) per employee and day: how many, and
+    their list in time order for the evidence, each as the SQL text expression `uraian`. -#}
+{% macro punch_per_hari(punches, uraian) -%}
+    select
+        nip,
+        tanggal,
+        count(*) as jumlah_punch,
+        {{ dbt.listagg(uraian, "'; '", 'order by waktu_utc') }} as daftar_punch
+    from {{ punches }}
+    group by nip, tanggal
+{%- endmacro %}

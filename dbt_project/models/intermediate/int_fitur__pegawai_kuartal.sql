@@ -115,7 +115,6 @@ from ages
 left join units
     on ages.kode_unit = units.kode_unit
     and units.tanggal_snapshot <= ages.tanggal_akhir_periode
-    and ages.tanggal_akhir_periode >= units.berlaku_mulai
-    and ages.tanggal_akhir_periode < units.berlaku_sampai
+    and {{ berlaku_pada('units', 'ages.tanggal_akhir_periode') }}
 left join education_levels
     on ages.pendidikan = education_levels.pendidikan

@@ -55,14 +55,7 @@ placed as (
             else {{ to_local_time(to_utc('roster.waktu_selesai_tertulis', 'roster.offset_menit_selesai'), 'zones.utc_offset_jam') }}
         end as jadwal_pulang
     from roster
-    inner join employee_history
-        on roster.nip = employee_history.nip
-        and roster.tanggal >= employee_history.berlaku_mulai
-        and roster.tanggal < employee_history.berlaku_sampai
-    inner join units
-        on employee_history.kode_unit = units.kode_unit
-        and roster.tanggal >= units.berlaku_mulai
-        and roster.tanggal < units.berlaku_sampai
+    {{ join_unit_pada_hari('inner', 'roster.nip', 'roster.tanggal') }}
     inner join zones
         on units.zona_waktu = zones.zona_waktu
     inner join unit_calendars

@@ -25,25 +25,13 @@ unit_regions as (
 
 nearest_pattern as (
 
-    select
-        tree.kode_unit,
-        unit_patterns.pola_kerja,
-        row_number() over (partition by tree.kode_unit order by tree.jarak) as nearness
-    from tree
-    inner join unit_patterns
-        on tree.kode_unit_leluhur = unit_patterns.kode_unit
+    {{ terdekat_di_pohon('tree', 'unit_patterns', 'pola_kerja') }}
 
 ),
 
 nearest_region as (
 
-    select
-        tree.kode_unit,
-        unit_regions.kode_wilayah,
-        row_number() over (partition by tree.kode_unit order by tree.jarak) as nearness
-    from tree
-    inner join unit_regions
-        on tree.kode_unit_leluhur = unit_regions.kode_unit
+    {{ terdekat_di_pohon('tree', 'unit_regions', 'kode_wilayah') }}
 
 ),
 

@@ -41,19 +41,12 @@ outside as (
 
 per_day as (
 
-    select
-        nip,
-        tanggal,
-        count(*) as jumlah_punch,
-        {{ dbt.listagg(
-            as_text('cast(waktu_lokal as time)') ~ " || ' ' || coalesce(id_perangkat, '-') || ' ('"
-                ~ " || " ~ as_text('lat') ~ " || ', ' || " ~ as_text('lon') ~ " || ') '"
-                ~ " || " ~ as_text('cast(round(jarak_m) as bigint)') ~ " || ' m'",
-            "'; '",
-            'order by waktu_utc'
-        ) }} as daftar_punch
-    from outside
-    group by nip, tanggal
+    {{ punch_per_hari(
+        'outside',
+        as_text('cast(waktu_lokal as time)') ~ " || ' ' || coalesce(id_perangkat, '-') || ' ('"
+            ~ " || " ~ as_text('lat') ~ " || ', ' || " ~ as_text('lon') ~ " || ') '"
+            ~ " || " ~ as_text('cast(round(jarak_m) as bigint)') ~ " || ' m'"
+    ) }}
 
 )
 

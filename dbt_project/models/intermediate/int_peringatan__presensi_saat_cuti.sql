@@ -59,18 +59,11 @@ named as (
 
 per_day as (
 
-    select
-        nip,
-        tanggal,
-        count(*) as jumlah_punch,
-        {{ dbt.listagg(
-            as_text('cast(waktu_lokal as time)') ~ " || ' ' || coalesce(sumber, '-')"
-                ~ " || ' ' || coalesce(id_perangkat, '-')",
-            "'; '",
-            'order by waktu_utc'
-        ) }} as daftar_punch
-    from named
-    group by nip, tanggal
+    {{ punch_per_hari(
+        'named',
+        as_text('cast(waktu_lokal as time)') ~ " || ' ' || coalesce(sumber, '-')"
+            ~ " || ' ' || coalesce(id_perangkat, '-')"
+    ) }}
 
 )
 

@@ -153,14 +153,7 @@ daily_with_schedule as (
         and daily.tanggal = rosters.tanggal
     left join calendar
         on daily.tanggal = calendar.tanggal
-    left join employee_history
-        on daily.nip = employee_history.nip
-        and daily.tanggal >= employee_history.berlaku_mulai
-        and daily.tanggal < employee_history.berlaku_sampai
-    left join units
-        on employee_history.kode_unit = units.kode_unit
-        and daily.tanggal >= units.berlaku_mulai
-        and daily.tanggal < units.berlaku_sampai
+    {{ join_unit_pada_hari('left', 'daily.nip', 'daily.tanggal') }}
     left join unit_calendars
         on employee_history.kode_unit = unit_calendars.kode_unit
     left join working_hours as agency_hours

@@ -88,8 +88,7 @@ employees_of_the_day as (
         coalesce(unit_calendars.kalender, {{ kalender_bawaan() }}) as kalender
     from days_to_build
     inner join employee_history
-        on days_to_build.tanggal >= employee_history.berlaku_mulai
-        and days_to_build.tanggal < employee_history.berlaku_sampai
+        on {{ berlaku_pada('employee_history', 'days_to_build.tanggal') }}
     left join unit_calendars
         on employee_history.kode_unit = unit_calendars.kode_unit
     where employee_history.aktif

@@ -79,14 +79,7 @@ placed as (
         punches._loaded_at,
         punches._row_number
     from punches
-    inner join employee_history
-        on punches.nip = employee_history.nip
-        and {{ placement_date }} >= employee_history.berlaku_mulai
-        and {{ placement_date }} < employee_history.berlaku_sampai
-    inner join units
-        on employee_history.kode_unit = units.kode_unit
-        and {{ placement_date }} >= units.berlaku_mulai
-        and {{ placement_date }} < units.berlaku_sampai
+    {{ join_unit_pada_hari('inner', 'punches.nip', placement_date) }}
     inner join zones
         on units.zona_waktu = zones.zona_waktu
 

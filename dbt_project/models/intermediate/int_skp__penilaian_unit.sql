@@ -39,13 +39,11 @@ select
 from assessments
 left join employee_history as assessed_then
     on assessments.nip = assessed_then.nip
-    and assessments.tanggal_akhir_periode >= assessed_then.berlaku_mulai
-    and assessments.tanggal_akhir_periode < assessed_then.berlaku_sampai
+    and {{ berlaku_pada('assessed_then', 'assessments.tanggal_akhir_periode') }}
 left join current_employees as assessed_now
     on assessments.nip = assessed_now.nip
 left join employee_history as rater_then
     on assessments.nip_penilai = rater_then.nip
-    and assessments.tanggal_akhir_periode >= rater_then.berlaku_mulai
-    and assessments.tanggal_akhir_periode < rater_then.berlaku_sampai
+    and {{ berlaku_pada('rater_then', 'assessments.tanggal_akhir_periode') }}
 left join current_employees as rater_now
     on assessments.nip_penilai = rater_now.nip

@@ -90,8 +90,7 @@ yearly_with_status as (
     from yearly
     left join employee_history
         on yearly.nip = employee_history.nip
-        and yearly.tanggal_terakhir >= employee_history.berlaku_mulai
-        and yearly.tanggal_terakhir < employee_history.berlaku_sampai
+        and {{ berlaku_pada('employee_history', 'yearly.tanggal_terakhir') }}
     left join worded_statuses
         on employee_history.status_kepegawaian = worded_statuses.status_kepegawaian
 

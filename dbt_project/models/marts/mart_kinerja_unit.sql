@@ -86,8 +86,7 @@ staff_at_month_end as (
         end as patuh_jp
     from month_ends
     inner join employee_history
-        on month_ends.akhir_bulan >= employee_history.berlaku_mulai
-        and month_ends.akhir_bulan < employee_history.berlaku_sampai
+        on {{ berlaku_pada('employee_history', 'month_ends.akhir_bulan') }}
     left join jp_rules
         on employee_history.status_kepegawaian = jp_rules.status_kepegawaian
     left join (
