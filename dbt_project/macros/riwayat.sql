@@ -1,3 +1,15 @@
+{#- The first day a snapshot row of a history holds (berlaku_mulai): its snapshot date, except
+    that a record's (`key`'s) earliest row also holds for every earlier day, as no older record
+    exists. -#}
+{% macro berlaku_mulai(tanggal_snapshot, key) -%}
+    case
+        when {{ tanggal_snapshot }} = min({{ tanggal_snapshot }}) over (partition by {{ key }})
+            then cast('1900-01-01' as date)
+        else {{ tanggal_snapshot }}
+    end
+{%- endmacro %}
+
+
 {#- The histories int_pegawai__riwayat and int_unit_kerja__riwayat hold a state over
     [berlaku_mulai, berlaku_sampai): the condition that the row of `riwayat` (a CTE or alias)
     holds on the day `tanggal`. -#}

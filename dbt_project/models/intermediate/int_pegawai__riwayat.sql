@@ -22,12 +22,7 @@ with_validity as (
 
     select
         snapshots.*,
-        case
-            when snapshots.tanggal_snapshot
-                = min(snapshots.tanggal_snapshot) over (partition by snapshots.nip)
-                then cast('1900-01-01' as date)
-            else snapshots.tanggal_snapshot
-        end as berlaku_mulai,
+        {{ berlaku_mulai('snapshots.tanggal_snapshot', 'snapshots.nip') }} as berlaku_mulai,
         coalesce(snapshot_dates.tanggal_snapshot_berikutnya, cast('9999-12-31' as date)) as berlaku_sampai
     from snapshots
     inner join snapshot_dates

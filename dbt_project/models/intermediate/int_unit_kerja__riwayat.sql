@@ -12,11 +12,7 @@ with snapshots as (
 
 select
     kode_unit,
-    case
-        when tanggal_snapshot = min(tanggal_snapshot) over (partition by kode_unit)
-            then cast('1900-01-01' as date)
-        else tanggal_snapshot
-    end as berlaku_mulai,
+    {{ berlaku_mulai('tanggal_snapshot', 'kode_unit') }} as berlaku_mulai,
     coalesce(
         lead(tanggal_snapshot) over (partition by kode_unit order by tanggal_snapshot),
         cast('9999-12-31' as date)
