@@ -127,6 +127,11 @@ def _code(
     return Column(name, Kind.CODE, required=required, codes=codes, description=description)
 
 
+def _employee_nip() -> Column:
+    # Every record about an employee names them the same way; only pegawai has nip as its key.
+    return Column("nip", Kind.NIP, personal=True, description="Employee number")
+
+
 def _latitude(description: str) -> Column:
     return Column(
         "lat",
@@ -218,7 +223,7 @@ PRESENSI = Extract(
     delivery=Delivery.INCREMENTAL,
     description="Raw attendance punches of the day. No key: a repeated punch counts once.",
     columns=(
-        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        _employee_nip(),
         Column(
             "waktu",
             Kind.TIMESTAMP,
@@ -239,7 +244,7 @@ IZIN = Extract(
     description="Leave, duty travel and permits; a later version of an id_izin replaces the earlier.",
     columns=(
         Column("id_izin", key=True, description="Leave record id"),
-        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        _employee_nip(),
         _code("jenis", JENIS_IZIN, description="Kind of leave or permit"),
         Column("tanggal_mulai", Kind.DATE, description="First day"),
         Column("tanggal_selesai", Kind.DATE, not_before="tanggal_mulai", description="Last day"),
@@ -257,7 +262,7 @@ SKP = Extract(
     description="Periodic and annual performance results (e-Kinerja).",
     columns=(
         Column("id_penilaian", key=True, description="Assessment id"),
-        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        _employee_nip(),
         Column("nip_penilai", Kind.NIP, required=False, description="Rater's NIP"),
         Column("tahun", Kind.INTEGER, description="Year"),
         _code("periode", PERIODE_SKP, description="B01..B12 (monthly), TW1..TW4 or TAHUNAN"),
@@ -289,7 +294,7 @@ PELATIHAN = Extract(
     description="Competency development (training) records.",
     columns=(
         Column("id_pelatihan", key=True, description="Training record id"),
-        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        _employee_nip(),
         Column("nama_pelatihan", description="Training name"),
         _code("jenis", JENIS_PELATIHAN, description="KLASIKAL or NONKLASIKAL"),
         Column("tanggal_mulai", Kind.DATE, description="Start date"),
@@ -310,7 +315,7 @@ HUKUMAN_DISIPLIN = Extract(
     description="Disciplinary sanctions.",
     columns=(
         Column("id_hukdis", key=True, description="Sanction id"),
-        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        _employee_nip(),
         _code("tingkat", TINGKAT_HUKDIS, description="Level: RINGAN, SEDANG, BERAT"),
         Column("jenis_hukuman", description="Kind of sanction"),
         Column("tanggal_sk", Kind.DATE, future_days=0, description="Decree date"),
@@ -338,7 +343,7 @@ JADWAL_SHIFT = Extract(
     ),
     columns=(
         Column("id_jadwal", key=True, description="Roster entry id"),
-        Column("nip", Kind.NIP, personal=True, description="Employee number"),
+        _employee_nip(),
         Column("tanggal", Kind.DATE, description="The day the shift belongs to (its start, local)"),
         Column(
             "kode_shift",
