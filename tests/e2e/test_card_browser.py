@@ -17,20 +17,17 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from psycopg import sql
 from support.card import (
-    CARD_RAW,
     PASSWORD,
     REASONS,
     add_users,
-    build_card_marts,
+    build_card_warehouse,
     card_command,
     card_server,
     chromium,
     log_in,
-    publish_scores,
 )
-from support.hand_made_agency import HEADER_ONLY, NIP_A, NIP_B, NIP_C, NIP_D, NIP_E, NIP_F
+from support.hand_made_agency import NIP_A, NIP_B, NIP_C, NIP_D, NIP_E, NIP_F
 from support.postgres import admin, throwaway_database
-from support.raw_layer import create_raw_layer
 from typer.testing import CliRunner
 
 from kinerja.cli import app
@@ -78,9 +75,7 @@ def agency(tmp_path_factory) -> Iterator[Agency]:
                         sql.Identifier(login), sql.Identifier(CARD_ROLE)
                     )
                 )
-            create_raw_layer(settings, CARD_RAW, HEADER_ONLY)
-            publish_scores(settings)
-            build_card_marts(settings, work)
+            build_card_warehouse(settings, work)
             card_settings = settings.model_copy(update={"card_pg_user": login})
             add_users(card_settings)
             shots = work / "screenshots"

@@ -11,18 +11,15 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser
 from support.card import (
-    CARD_RAW,
     PASSWORD,
     REASONS,
     add_users,
-    build_card_marts,
+    build_card_warehouse,
     card_server,
     chromium,
     log_in,
-    publish_scores,
 )
-from support.hand_made_agency import HEADER_ONLY, NIP_A, NIP_B, NIP_D, NIP_F
-from support.raw_layer import create_raw_layer
+from support.hand_made_agency import NIP_A, NIP_B, NIP_D, NIP_F
 
 from kinerja.settings import Settings
 
@@ -38,9 +35,7 @@ class Embedded:
 def embedded(tmp_path_factory) -> Iterator[Embedded]:
     work = tmp_path_factory.mktemp("card_duckdb")
     settings = Settings(home=work / "home", target="duckdb")
-    create_raw_layer(settings, CARD_RAW, HEADER_ONLY)
-    publish_scores(settings)
-    build_card_marts(settings, work)
+    build_card_warehouse(settings, work)
     add_users(settings)
     with card_server(settings, work / "server.log") as url, chromium() as browser:
         yield Embedded(url, settings, browser)

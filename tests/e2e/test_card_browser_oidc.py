@@ -15,18 +15,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route
 from support.card import (
-    CARD_RAW,
     REASONS,
-    build_card_marts,
+    build_card_warehouse,
     card_command,
     card_server,
     chromium,
     free_port,
-    publish_scores,
 )
-from support.hand_made_agency import HEADER_ONLY, NIP_A, NIP_B, NIP_D, NIP_F
+from support.hand_made_agency import NIP_A, NIP_B, NIP_D, NIP_F
 from support.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, oidc_provider
-from support.raw_layer import create_raw_layer
 
 from kinerja.settings import Settings
 
@@ -50,9 +47,7 @@ class Setup:
 def setup(tmp_path_factory) -> Iterator[Setup]:
     work = tmp_path_factory.mktemp("card_oidc")
     settings = Settings(home=work / "home", target="duckdb")
-    create_raw_layer(settings, CARD_RAW, HEADER_ONLY)
-    publish_scores(settings)
-    build_card_marts(settings, work)
+    build_card_warehouse(settings, work)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with oidc_provider(USERS) as provider:

@@ -26,8 +26,19 @@ from kinerja.transform.invoke import DBT_EXECUTABLE
 from kinerja.warehouse import connect
 from ml.bands import band_for
 from support.browser import chromium  # noqa: F401  (the card tests import it from here)
-from support.hand_made_agency import NIP_A, NIP_B, NIP_D, NIP_E, NIP_F, PRESENSI, RAW, punch
+from support.hand_made_agency import (
+    HEADER_ONLY,
+    NIP_A,
+    NIP_B,
+    NIP_D,
+    NIP_E,
+    NIP_F,
+    PRESENSI,
+    RAW,
+    punch,
+)
 from support.net import free_port
+from support.raw_layer import create_raw_layer
 from support.warehouse import DBT_KEY_ENV, run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -93,6 +104,14 @@ REASONS = {
     ),
 }
 SKOR = {NIP_A: 0.6234, NIP_B: 0.2811, NIP_D: 0.0712, NIP_E: 0.15, NIP_F: 0.33}
+
+
+def build_card_warehouse(settings: Settings, work: Path) -> None:
+    """The warehouse every card test serves: the hand-made agency's raw layer, its published
+    scores and the card's marts."""
+    create_raw_layer(settings, CARD_RAW, HEADER_ONLY)
+    publish_scores(settings)
+    build_card_marts(settings, work)
 
 
 def build_card_marts(settings: Settings, work: Path) -> None:
