@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.landing import deliver
 from typer.testing import CliRunner
 
 from kinerja.cli import app
@@ -28,14 +29,6 @@ UNITS = (
 )
 
 
-def _deliver(landing: Path, extract: str, day: date, name: str, text: str) -> Path:
-    folder = landing / extract / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def _night(settings, landing: Path, day: date = DAY, catch_up: bool = False, **update):
     settings = settings.model_copy(update={"landing": str(landing), **update})
     return load_night(settings, day, catch_up=catch_up)
@@ -50,7 +43,7 @@ def test_a_link_is_reported_never_followed(target_settings, tmp_path):
     landing = tmp_path / "landing"
     outside = tmp_path / "elsewhere.csv"
     outside.write_text(PUNCHES, encoding="utf-8")
-    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
     (landing / "presensi" / DAY.isoformat() / "susulan.csv").symlink_to(outside)
     [batch] = _night(target_settings, landing).outcomes
     assert batch.status == "REJECTED"
@@ -64,7 +57,7 @@ def test_a_link_is_reported_never_followed(target_settings, tmp_path):
 
 def test_a_pipe_is_reported_and_never_opened(target_settings, tmp_path):
     landing = tmp_path / "landing"
-    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
     os.mkfifo(landing / "presensi" / DAY.isoformat() / "stream.csv")
     started = time.monotonic()
     [batch] = _night(target_settings, landing).outcomes
@@ -75,9 +68,9 @@ def test_a_pipe_is_reported_and_never_opened(target_settings, tmp_path):
 
 def test_a_broken_manifest_rejects_its_extract_and_the_others_load(target_settings, tmp_path):
     landing = tmp_path / "landing"
-    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
-    _deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.csv": {"rows": 2')
-    _deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
+    deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.csv": {"rows": 2')
+    deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
     night = _night(target_settings, landing)
     status = {o.extract: o.status for o in night.outcomes}
     assert status == {"presensi": "REJECTED", "unit_kerja": "LOADED"}
@@ -91,7 +84,7 @@ def test_a_file_younger_than_the_settle_time_holds_its_date_until_a_later_run(
     target_settings, tmp_path
 ):
     landing = tmp_path / "landing"
-    young = _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    young = deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
     [batch] = _night(target_settings, landing, landing_settle_seconds=3600).outcomes
     assert batch.status == "WAITING" and "settle time 3600 s" in batch.file_outcomes[-1].message
     assert _table(target_settings, "select count(*) as n from raw.load_audit").iat[0, 0] == 0
@@ -107,8 +100,8 @@ def test_a_file_younger_than_the_settle_time_holds_its_date_until_a_later_run(
 
 def test_a_listed_file_is_read_however_young(target_settings, tmp_path):
     landing = tmp_path / "landing"
-    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
-    _deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.csv": {}}}')
+    deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.csv": {}}}')
     [batch] = _night(target_settings, landing, landing_settle_seconds=3600).outcomes
     assert (batch.status, batch.rows_loaded) == ("LOADED", 2)
 
@@ -117,7 +110,7 @@ def test_an_emptied_date_keeps_its_rows_until_retracted_on_purpose(
     target_settings, tmp_path, monkeypatch
 ):
     landing = tmp_path / "landing"
-    delivered = _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    delivered = deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
     assert _night(target_settings, landing).outcomes[0].status == "LOADED"
     delivered.rename(tmp_path / "kept.csv")  # the date folder is emptied
     for _ in range(2):  # refused every time, audited once
@@ -155,8 +148,8 @@ def test_an_empty_folder_for_a_new_date_is_reported(target_settings, tmp_path):
 def test_cli_load_names_folders_it_cannot_place_and_fails(kinerja_home, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     landing = tmp_path / "landing"
-    _deliver(landing, "Presensi", DAY, "presensi.csv", PUNCHES)
-    _deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
+    deliver(landing, "Presensi", DAY, "presensi.csv", PUNCHES)
+    deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
     args = ["load", "--date", DAY.isoformat(), "--landing", str(landing)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
@@ -174,8 +167,8 @@ def test_cli_retract_refuses_a_bad_date_in_one_line(kinerja_home, bad):
 def test_a_file_the_reader_chokes_on_rejects_its_batch_alone(target_settings, tmp_path):
     landing = tmp_path / "landing"
     # A bare CR inside the header line: Python's csv module raises instead of reading it.
-    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES.replace(",sumber", "\r,sumber", 1))
-    _deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
+    deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES.replace(",sumber", "\r,sumber", 1))
+    deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
     night = _night(target_settings, landing)
     status = {o.extract: o.status for o in night.outcomes}
     assert status == {"presensi": "REJECTED", "unit_kerja": "LOADED"}
@@ -193,9 +186,9 @@ def test_the_night_stops_on_a_folder_it_cannot_place_and_reports_a_waiting_date(
 
     landing = tmp_path / "landing"
     monkeypatch.setenv("KINERJA_LANDING", str(landing))
-    _deliver(landing, "Presensi", DAY, "presensi.csv", PUNCHES)
-    _deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
-    _deliver(landing, "unit_kerja", DAY, "_draft.csv", UNITS)
+    deliver(landing, "Presensi", DAY, "presensi.csv", PUNCHES)
+    deliver(landing, "unit_kerja", DAY, "unit_kerja.csv", UNITS)
+    deliver(landing, "unit_kerja", DAY, "_draft.csv", UNITS)
     with pytest.raises(NightFailed, match="EXTRACT_FOLDER_CASE") as failed:
         load_extracts(DAY, Settings())
     assert "'Presensi'" in str(failed.value)
@@ -212,8 +205,8 @@ def test_a_broken_manifest_still_being_written_waits_and_is_judged_once_settled(
     target_settings, tmp_path
 ):
     landing = tmp_path / "landing"
-    _deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
-    manifest = _deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.c')
+    deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    manifest = deliver(landing, "presensi", DAY, "_manifest.json", '{"files": {"presensi.c')
     [batch] = _night(target_settings, landing, landing_settle_seconds=3600).outcomes
     assert batch.status == "WAITING" and "_manifest.json" in batch.message
     hour_ago = time.time() - 3600

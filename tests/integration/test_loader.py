@@ -9,6 +9,7 @@ from pathlib import Path
 
 import fsspec
 import pytest
+from support.landing import deliver
 
 from kinerja.load import load_night
 from kinerja.warehouse import connect
@@ -26,19 +27,11 @@ PRESENSI_CSV = (
 )
 
 
-def _write(root: Path, extract: str, day: date, name: str, text: str) -> Path:
-    folder = root / extract / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def landing(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "landing"
-    _write(root, "unit_kerja", DAY, "unit.csv", UNIT_CSV)
-    _write(root, "presensi", DAY, "presensi.csv", PRESENSI_CSV)
+    deliver(root, "unit_kerja", DAY, "unit.csv", UNIT_CSV)
+    deliver(root, "presensi", DAY, "presensi.csv", PRESENSI_CSV)
     monkeypatch.setenv("KINERJA_LANDING", str(root))
     return root
 
@@ -76,7 +69,7 @@ def test_rerun_is_a_noop_and_a_changed_redelivery_replaces(target_settings, land
     again = load_night(settings, DAY)
     assert {o.status for o in again.outcomes} == {"UNCHANGED"}
     assert len(_raw(settings, "unit_kerja")) == 2
-    _write(
+    deliver(
         landing,
         "unit_kerja",
         DAY,
@@ -96,7 +89,7 @@ def test_missing_required_column_rejects_the_file_and_keeps_other_extracts(
     from kinerja.settings import Settings
 
     settings = Settings()
-    _write(
+    deliver(
         landing, "izin", DAY, "izin.csv", "id_izin,nip,jenis\nI1,198503102010011001,CUTI_TAHUNAN\n"
     )
     night = load_night(settings, DAY)
@@ -157,8 +150,8 @@ def test_three_reruns_of_a_date_leave_identical_tables(target_settings, landing)
     from kinerja.settings import Settings
 
     settings = Settings()
-    _write(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH)
-    _write(landing, "izin", DAY, "izin.csv", "id_izin,nip\nI1,198503102010011001\n")
+    deliver(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH)
+    deliver(landing, "izin", DAY, "izin.csv", "id_izin,nip\nI1,198503102010011001\n")
     first = load_night(settings, DAY)
     assert [o.status for o in first.outcomes] == ["LOADED", "LOADED", "REJECTED"]
     states = {_state(settings)}
@@ -174,14 +167,14 @@ def test_a_changed_redelivery_replaces_raw_and_quarantined_rows(target_settings,
     from kinerja.settings import Settings
 
     settings = Settings()
-    _write(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH)
+    deliver(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH)
     night = load_night(settings, DAY)
     [punches] = [o for o in night.outcomes if o.extract == "presensi"]
     assert (punches.rows_loaded, punches.rows_quarantined) == (2, 1)
     with connect(settings) as wh:
         [(rule, record)] = wh.query_df("select rule, raw_record from raw.quarantine").values
     assert rule == "INVALID_CODE" and json.loads(record)["sumber"] == "BADGE"
-    _write(
+    deliver(
         landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + BAD_PUNCH.replace("BADGE", "FACE")
     )
     fixed = load_night(settings, DAY)
@@ -199,7 +192,7 @@ def test_a_rejected_redelivery_leaves_the_loaded_date_untouched(target_settings,
     settings = Settings()
     load_night(settings, DAY)
     before = _raw(settings, "presensi")
-    _write(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + "198503102010011001;2026-03")
+    deliver(landing, "presensi", DAY, "presensi.csv", PRESENSI_CSV + "198503102010011001;2026-03")
     night = load_night(settings, DAY)
     [rejected] = night.rejected
     assert [f.rule for f in rejected.file_outcomes] == ["TRUNCATED"]
@@ -247,7 +240,7 @@ def test_a_shift_roster_loads_and_an_end_before_its_start_is_quarantined(target_
     from kinerja.settings import Settings
 
     settings = Settings()
-    _write(landing, "jadwal_shift", DAY, "jadwal.csv", ROSTER_CSV)
+    deliver(landing, "jadwal_shift", DAY, "jadwal.csv", ROSTER_CSV)
     night = load_night(settings, DAY)
     [roster] = [o for o in night.outcomes if o.extract == "jadwal_shift"]
     assert (roster.rows_loaded, roster.rows_quarantined) == (2, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from support.landing import deliver
 from support.raw_layer import RAW_METADATA_DDL
 from support.warehouse import BuiltWarehouse, run_dbt
 
@@ -54,9 +55,7 @@ def loaded(request, tmp_path, kinerja_home, monkeypatch) -> BuiltWarehouse:
         "pegawai": "\n".join([HEADER, *PEGAWAI_ROWS]) + "\n",
         "unit_kerja": UNIT,
     }.items():
-        folder = landing / extract / DAY.isoformat()
-        folder.mkdir(parents=True)
-        (folder / f"{extract}.csv").write_text(text, encoding="utf-8")
+        deliver(landing, extract, DAY, f"{extract}.csv", text)
     monkeypatch.setenv("KINERJA_LANDING", str(landing))
     settings = Settings()
     night = load_night(settings, DAY, catch_up=False)

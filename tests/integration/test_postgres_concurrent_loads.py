@@ -7,10 +7,10 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import psycopg
 import pytest
+from support.landing import deliver
 
 from kinerja.load import load_night
 from kinerja.load.loader import NightLoad
@@ -30,12 +30,6 @@ UNITS = (
 WAIT_SECONDS = 30
 
 
-def _deliver(landing: Path, extract: str, day: date, text: str) -> None:
-    folder = landing / extract / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{extract}.csv").write_text(text, encoding="utf-8")
-
-
 def _punches(day: date) -> str:
     rows = (
         f"19850310201001{i % 10000:04d},{day}T07:{i % 60:02d}:00+08:00,FINGERPRINT,DEV-1,,\n"
@@ -50,8 +44,8 @@ def settings(kinerja_home, pg_database, tmp_path, monkeypatch) -> Settings:
     monkeypatch.setenv("KINERJA_PG_DATABASE", pg_database)
     landing = tmp_path / "landing"
     for day in (DAY_A, DAY_B):
-        _deliver(landing, "presensi", day, _punches(day))
-    _deliver(landing, "unit_kerja", DAY_B, UNITS)
+        deliver(landing, "presensi", day, "presensi.csv", _punches(day))
+    deliver(landing, "unit_kerja", DAY_B, "unit_kerja.csv", UNITS)
     monkeypatch.setenv("KINERJA_LANDING", str(landing))
     return Settings()
 

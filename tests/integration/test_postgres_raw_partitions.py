@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.landing import deliver
 
 from kinerja.contract import EXTRACTS
 from kinerja.load import load_night
@@ -26,12 +27,6 @@ def _punches(day: date, count: int) -> str:
         for i in range(count)
     ]
     return HEADER + "".join(rows)
-
-
-def _deliver(landing: Path, day: date, text: str) -> None:
-    folder = landing / "presensi" / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "presensi.csv").write_text(text, encoding="utf-8")
 
 
 @pytest.fixture
@@ -65,7 +60,7 @@ def _partition_strategy(wh, table: str) -> str | None:
 
 def test_punches_land_in_a_monthly_partition_with_statistics(settings):
     landing = Path(settings.landing_url)
-    _deliver(landing, MARCH, _punches(MARCH, 40))
+    deliver(landing, "presensi", MARCH, "presensi.csv", _punches(MARCH, 40))
     load_night(settings, MARCH)
     with connect(settings) as wh:
         assert _partition_strategy(wh, "presensi") == "r"  # range, on _extraction_date
@@ -85,7 +80,7 @@ def test_punches_land_in_a_monthly_partition_with_statistics(settings):
             is None
         )
 
-    _deliver(landing, APRIL, _punches(APRIL, 25))
+    deliver(landing, "presensi", APRIL, "presensi.csv", _punches(APRIL, 25))
     load_night(settings, APRIL)
     with connect(settings) as wh:
         assert _partitions(wh, "presensi") == {"presensi_2026_03": 40, "presensi_2026_04": 25}
@@ -100,9 +95,9 @@ def test_punches_land_in_a_monthly_partition_with_statistics(settings):
 
 def test_a_redelivered_date_is_replaced_inside_its_partition(settings):
     landing = Path(settings.landing_url)
-    _deliver(landing, MARCH, _punches(MARCH, 40))
+    deliver(landing, "presensi", MARCH, "presensi.csv", _punches(MARCH, 40))
     load_night(settings, MARCH)
-    _deliver(landing, MARCH, _punches(MARCH, 30))
+    deliver(landing, "presensi", MARCH, "presensi.csv", _punches(MARCH, 30))
     again = load_night(settings, MARCH)
     assert [o.status for o in again.outcomes] == ["LOADED"]
     with connect(settings) as wh:
@@ -129,7 +124,7 @@ def test_an_unpartitioned_installation_is_partitioned_in_place(settings):
         wh.execute("create schema staging")
         wh.execute("create view staging.old_punches as select nip from raw.presensi")
 
-    _deliver(Path(settings.landing_url), MARCH, _punches(MARCH, 5))
+    deliver(Path(settings.landing_url), "presensi", MARCH, "presensi.csv", _punches(MARCH, 5))
     load_night(settings, MARCH)
     with connect(settings) as wh:
         assert _partition_strategy(wh, "presensi") == "r"

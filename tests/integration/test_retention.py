@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from support.landing import deliver
 
 from kinerja.load import load_night
 from kinerja.load.raw_tables import QUARANTINE_TABLE, ensure_audit_table
@@ -47,12 +48,6 @@ BAD_STAFF = (
 PERSONAL = ("5271015502900002", "Siti Aminah", "1990-02-15", "siti@contoh.go.id", "08129876543")
 
 
-def _deliver(landing: Path, extract: str, day: date, text: str) -> None:
-    folder = landing / extract / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{extract}.csv").write_text(text, encoding="utf-8")
-
-
 def _punches(day: date) -> str:
     return (
         "nip,waktu,sumber,id_perangkat,lat,lon\n"
@@ -76,11 +71,11 @@ def night(target_settings: Settings, tmp_path, monkeypatch) -> Settings:
     monkeypatch.setenv("KINERJA_LANDING", str(landing))
     settings = Settings()
     for day in (OLD_PUNCHES, KEPT_PUNCHES, AS_OF):
-        _deliver(landing, "presensi", day, _punches(day))
+        deliver(landing, "presensi", day, "presensi.csv", _punches(day))
     for day in (OLD_STAFF, AS_OF):
-        _deliver(landing, "pegawai", day, PEGAWAI_HEADER + GOOD_STAFF + BAD_STAFF)
+        deliver(landing, "pegawai", day, "pegawai.csv", PEGAWAI_HEADER + GOOD_STAFF + BAD_STAFF)
     for day in (OLD_TREE, LAST_TREE):
-        _deliver(landing, "unit_kerja", day, UNIT_KERJA)
+        deliver(landing, "unit_kerja", day, "unit_kerja.csv", UNIT_KERJA)
     load_night(settings, AS_OF)
     runs = settings.home_dir / "runs"
     for name in ("2025-01-01.json", "2025-01-01.airflow.log", "2025-01-01.tasks.jsonl"):
