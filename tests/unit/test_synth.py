@@ -491,3 +491,101 @@ def test_roster_staff_punch_their_roster(data):
     assert len(weekend & punched) >= 0.8 * len(weekend)
     working = {(nip, day) for nip, day in rostered if is_working_day(day)}
     assert len(working & punched) >= 0.8 * len(working)
+
+
+# The distribution curve of SE MenPANRB 3/2023 per unit result, written out by hand: for each
+# group of predikat codes, the least and the most share of the rated staff it may hold.
+CURVE = {
+    "ISTIMEWA": [({1}, 0.0, 0.7)],
+    "BAIK": [({2}, 0.0, 0.7)],  # and at least one Butuh Perbaikan or Kurang (below)
+    "BUTUH_PERBAIKAN": [({3}, 0.6, 1.0), ({1}, 0.0, 0.1)],
+    "KURANG": [({4}, 0.6, 1.0), ({3}, 0.1, 1.0), ({1}, 0.0, 0.1)],
+    "SANGAT_KURANG": [({5}, 0.6, 1.0), ({3, 4}, 0.1, 1.0), ({1}, 0.0, 0.0)],
+}
+WORST_FIRST = ["SANGAT_KURANG", "KURANG", "BUTUH_PERBAIKAN", "BAIK", "ISTIMEWA"]
+
+
+def _follows_curve(capaian: str, predikat: pd.Series) -> bool:
+    n = len(predikat)
+    for group, least, most in CURVE[capaian]:
+        count = predikat.isin(group).sum()
+        if not least * n <= count <= most * n:
+            return False
+    return capaian != "BAIK" or predikat.isin({3, 4}).any()
+
+
+def _unit_periods(data) -> pd.DataFrame:
+    """Per evaluation unit (a division or office under the root, with its sections; the root on
+    its own) and SKP period with at least 10 rated staff (the head not counted) and a unit
+    result: whether the staff's predikat follow the curve."""
+    units = data["unit_kerja"].drop_duplicates("kode_unit", keep="last")
+    parent = dict(zip(units["kode_unit"], units["kode_unit_induk"], strict=True))
+
+    def judged_in(unit: str) -> str:
+        chain = [unit]
+        while parent.get(chain[-1]):
+            chain.append(parent[chain[-1]])
+        return chain[-2] if len(chain) >= 2 else unit  # the root's child on the way up
+
+    pegawai = data["pegawai"]
+    skp = _latest(data["skp"], "id_penilaian")
+    period_end = {"TW1": (3, 31), "TW2": (6, 30), "TW3": (9, 30), "TW4": (12, 31)}
+    ends = [
+        date(int(t), *period_end.get(p, (12, 31))) for t, p in zip(skp["tahun"], skp["periode"])
+    ]
+    # the staff's unit and position on the period's last day: the snapshot of that day or before
+    snapshots = sorted(set(pegawai["_folder"]))
+    taken = [max([d for d in snapshots if d <= end], default=snapshots[0]) for end in ends]
+    placed = skp.assign(_snapshot=taken).merge(
+        pegawai[["nip", "_folder", "kode_unit", "jenis_jabatan"]].rename(
+            columns={"_folder": "_snapshot"}
+        ),
+        on=["nip", "_snapshot"],
+    )
+    evaluation = placed["kode_unit"].map(judged_in)
+    head = placed["jenis_jabatan"].isin({"JPT", "ADMINISTRATOR", "PENGAWAS"})
+    rated = placed.assign(
+        evaluation=evaluation,
+        predikat=[
+            PREDIKAT[k]
+            for k in zip(
+                _codes(placed["rating_hasil_kerja"]), _codes(placed["rating_perilaku_kerja"])
+            )
+        ],
+    )[~(head & (placed["kode_unit"] == evaluation))]
+    rows = []
+    for (kode, tahun, periode), group in rated.groupby(["evaluation", "tahun", "periode"]):
+        known = [c for c in WORST_FIRST if c in set(group["capaian_organisasi"])]
+        if len(group) >= 10 and known:
+            rows.append((kode, tahun, periode, _follows_curve(known[0], group["predikat"])))
+    return pd.DataFrame(rows, columns=["kode_unit", "tahun", "periode", "patuh"])
+
+
+def test_most_evaluation_units_rate_on_the_curve(data):
+    """Raters of most evaluation units fit their ratings to the curve their unit's result sets;
+    a minority breach it (the warnings mart needs both). Independent ratings would breach it in
+    almost every unit (a Baik unit would rate three quarters of its staff Baik)."""
+    judged = _unit_periods(data)
+    assert len(judged) >= 8
+    assert 0.6 <= judged["patuh"].mean() <= 0.95
+    assert (~judged["patuh"]).any()
+
+
+@pytest.mark.parametrize(
+    ("capaian", "drawn", "curved"),
+    [
+        # at most 70 % Baik, and some Butuh Perbaikan or Kurang: the lowest Baik step down
+        ("BAIK", [0, 12, 0, 0, 0], [0, 8, 4, 0, 0]),
+        ("BAIK", [2, 20, 2, 1, 0], [2, 17, 5, 1, 0]),
+        # at most 70 % Sangat Baik
+        ("ISTIMEWA", [8, 2, 0, 0, 0], [7, 3, 0, 0, 0]),
+        # at least 60 % Kurang, at least 10 % Butuh Perbaikan, at most 10 % Sangat Baik
+        ("KURANG", [2, 20, 2, 1, 0], [2, 5, 3, 15, 0]),
+        # a result the curve does not know (none delivered) bends nothing
+        ("", [2, 20, 2, 1, 0], [2, 20, 2, 1, 0]),
+    ],
+)
+def test_curve_counts_move_the_fewest_staff(capaian, drawn, curved):
+    from kinerja_dev.synth.distribution import curve_counts
+
+    assert curve_counts(np.array(drawn), capaian).tolist() == curved
