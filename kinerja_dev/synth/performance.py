@@ -5,10 +5,11 @@ what the rater saw (unexcused absences, lateness), with plenty of noise. Thresho
 quantile so the shares stay realistic whatever the mix: ~9 % of results below expectation, ~4.5 % of
 behaviour below expectation. The unit's result (capaian organisasi) is its evaluation unit's, and
 in most evaluation units and periods the raters then fit the ratings to the distribution curve
-that result sets (kinerja_dev.synth.distribution); the rest breach it. Delivered 5-30 days after the period; the source computes predikat
-with the matrix but gets it wrong on ~2 % of rows (a source bug the pipeline must flag); ~8 % of
-ratings arrive as words; ~2 % of assessments are corrected later (same id, later
-diperbarui_pada, one rating changed).
+that result sets (kinerja_dev.synth.distribution); the rest breach it. Delivered 5-30 days after
+the period; the source computes predikat with the matrix but gets it wrong on ~2 % of rows (a
+source bug the pipeline must flag); ~8 % of ratings arrive as words; ~2 % of assessments are
+corrected later (same id, later diperbarui_pada, one rating changed), which may take a unit off
+the curve again.
 """
 
 from __future__ import annotations
