@@ -51,6 +51,7 @@ test: setup
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check kinerja kinerja_dev ml dags tests
+	$(VENV)/bin/ruff format --check kinerja kinerja_dev ml dags tests
 
 # The production stack reads its settings (KINERJA_*, KINERJA_STACK_*) from the environment,
 # after this file's when it exists (deploy/kinerja.env.example shows what goes in it).

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 
-from kinerja.project import SEEDS_DIR
+import yaml
+
+from kinerja.project import DBT_PROJECT_DIR, SEEDS_DIR
 
 
 @lru_cache(maxsize=1)
@@ -36,3 +38,26 @@ def pola(code: str) -> str:
     if code not in pola_peringatan():
         raise KeyError(f"{code!r} is not a pattern of the pola_peringatan seed")
     return code
+
+
+@lru_cache(maxsize=1)
+def distribution_rules() -> dict[str, tuple[tuple[frozenset[int], str, float], ...]]:
+    """capaian_organisasi -> its bounds on the staff's predikat (SE MenPANRB 3/2023), each as
+    (predikat codes of the group, jenis_batas PALING_BANYAK / PALING_SEDIKIT / ADA, proporsi),
+    in the seed's order (aturan_distribusi_predikat)."""
+    rules: dict[str, list[tuple[frozenset[int], str, float]]] = {}
+    with (SEEDS_DIR / "aturan_distribusi_predikat.csv").open(encoding="utf-8") as fh:
+        for row in sorted(csv.DictReader(fh), key=lambda r: int(r["urutan"])):
+            group = frozenset(int(code) for code in row["predikat_kelompok"].split("|"))
+            rules.setdefault(row["capaian_organisasi"], []).append(
+                (group, row["jenis_batas"], float(row["proporsi"]))
+            )
+    return {capaian: tuple(bounds) for capaian, bounds in rules.items()}
+
+
+@lru_cache(maxsize=1)
+def distribution_depth() -> int:
+    """The depth of the unit tree (1 = the root) whose units are judged for the distribution:
+    dbt var distribusi_kedalaman_unit (mart_distribusi_predikat reads the same var)."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["distribusi_kedalaman_unit"])

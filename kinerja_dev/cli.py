@@ -46,8 +46,9 @@ def generate(
         int,
         typer.Option(
             min=0,
-            help="Units that work weekly rotating morning, afternoon and night shifts and "
-            "deliver their roster (extract jadwal_shift; their codes in "
+            help="Units staffed every day in rotating morning, afternoon and night shifts "
+            "(five shifts, then two rest days, per employee) that deliver their roster "
+            "(extract jadwal_shift; their codes in "
             "<landing>/_ground_truth/unit_kerja.csv, column roster). Put them on SHIFT in seed "
             "pola_kerja_unit for the warehouse to read it.",
         ),

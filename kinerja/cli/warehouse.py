@@ -62,9 +62,12 @@ def scope_grant(
         fail("kinerja warehouse scope grant: give --nip, --unit or both", 2)
     with connect(settings_for(target=target)) as wh:
         grant_scope(wh, login, nip=nip, kode_unit=unit)
-    console.print(f"{escape(login)} may see " + " and ".join(
-        part for part in (nip and f"employee {nip}", unit and f"unit {unit} and below") if part
-    ))
+    console.print(
+        f"{escape(login)} may see "
+        + " and ".join(
+            part for part in (nip and f"employee {nip}", unit and f"unit {unit} and below") if part
+        )
+    )
 
 
 @scope_app.command("revoke")

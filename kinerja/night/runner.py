@@ -6,8 +6,10 @@ Nights run one after another, so DuckDB never sees two writers.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -90,8 +92,56 @@ def prepare_airflow(settings: Settings) -> None:
     marker, stamp = _prepared_marker(settings)
     if marker.exists() and marker.read_text() == stamp:
         return
-    migrate_metadata(settings, {**os.environ, **tool_environment(settings)})
+    metadata_file = _embedded_metadata_file(settings)
+    fresh = metadata_file is not None and not metadata_file.exists()
+    if not (fresh and _copied_from_template(metadata_file, _metadata_template(settings, stamp))):
+        migrate_metadata(settings, {**os.environ, **tool_environment(settings)})
+        if fresh:  # an empty DB, just migrated; never one that holds a home's runs
+            _keep_as_template(metadata_file, _metadata_template(settings, stamp))
     marker.write_text(stamp)
+
+
+def _embedded_metadata_file(settings: Settings) -> Path | None:
+    """The embedded SQLite metadata DB's file; None for a server's database."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(_metadata_db_url(settings))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    return Path(url.database)
+
+
+def _metadata_template(settings: Settings, stamp: str) -> Path:
+    """A freshly migrated, empty metadata DB for this Airflow version and pool: `airflow db
+    migrate` takes ~25 s, and every new home on this machine (a second agency, a test) starts
+    from the same schema, pool and log templates."""
+    # Whatever names the home's own database is not part of the template's identity.
+    key = json.loads(stamp)
+    key.pop("db")
+    key["dags_folder"] = tool_environment(settings)["AIRFLOW__CORE__DAGS_FOLDER"]
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+    return settings.cache_dir / "airflow_metadata" / f"{digest}.db"
+
+
+def _copied_from_template(target: Path, template: Path) -> bool:
+    if not template.exists():
+        return False
+    _copy_atomically(template, target)
+    return True
+
+
+def _keep_as_template(migrated: Path, template: Path) -> None:
+    if not template.exists() and migrated.exists():
+        template.parent.mkdir(parents=True, exist_ok=True)
+        _copy_atomically(migrated, template)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Another process may write the same file at once (two new homes sharing a cache): each
+    copies to its own name, and the rename leaves one whole copy whichever lands last."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    shutil.copyfile(source, partial)
+    partial.replace(target)
 
 
 def migrate_metadata(settings: Settings, env: dict[str, str]) -> None:

@@ -32,7 +32,9 @@ _TASK_STARTS = re.compile(
 )
 _TASK_ENDS = re.compile(r"\[DAG TEST\] end task task_id=(?P<task_id>\S+) map_index=(?P<map>-?\d+)")
 # structlog's console line: "<ISO timestamp> [<level>   ] <event and its fields>"
-_CONSOLE_LINE = re.compile(r"^(?P<timestamp>\d{4}-\d\d-\d\dT\S+Z) \[(?P<level>\w+)\s*\] (?P<event>.*)$")
+_CONSOLE_LINE = re.compile(
+    r"^(?P<timestamp>\d{4}-\d\d-\d\dT\S+Z) \[(?P<level>\w+)\s*\] (?P<event>.*)$"
+)
 
 
 @dataclass(frozen=True)

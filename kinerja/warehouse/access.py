@@ -92,7 +92,9 @@ def revoke_scope(wh: Warehouse, pengguna: str) -> int:
     """Remove every grant of `pengguna`; returns how many there were."""
     if not wh.table_exists(ACCESS_SCHEMA, "lingkup"):
         return 0
-    count = int(wh.scalar(f"select count(*) from {SCOPE_TABLE} where pengguna = :p", {"p": pengguna}))
+    count = int(
+        wh.scalar(f"select count(*) from {SCOPE_TABLE} where pengguna = :p", {"p": pengguna})
+    )
     wh.execute(f"delete from {SCOPE_TABLE} where pengguna = :p", {"p": pengguna})
     return count
 
@@ -157,13 +159,13 @@ def scoped_session(settings: Settings, pengguna: str) -> Iterator[Warehouse]:
         raise ScopeUnavailable(f"no warehouse at {settings.duckdb_path} yet: run a night first")
     wh = DuckDBWarehouse(settings, read_only=True)
     try:
-        if not wh.table_exists(ACCESS_SCHEMA, "lingkup") or not wh.table_exists("marts", "dim_pegawai"):
+        if not wh.table_exists(ACCESS_SCHEMA, "lingkup") or not wh.table_exists(
+            "marts", "dim_pegawai"
+        ):
             raise ScopeUnavailable(
                 "the warehouse has no access grants or no employees yet: add a user and run a night"
             )
-        wh.execute(
-            f"create temporary table terlihat as {VISIBLE_NIPS_SQL}", {"pengguna": pengguna}
-        )
+        wh.execute(f"create temporary table terlihat as {VISIBLE_NIPS_SQL}", {"pengguna": pengguna})
         yield wh
     finally:
         wh.close()

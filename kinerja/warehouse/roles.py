@@ -191,7 +191,9 @@ def _access_layer(wh: Warehouse) -> None:
     finally:
         wh.execute("reset check_function_bodies")
     wh.execute(f"revoke all on schema {ACCESS_SCHEMA} from public")
-    wh.execute(f"grant usage on schema {ACCESS_SCHEMA} to {HR}, {EMPLOYEE_ROLE}, {TRANSFORMER}, {ML}")
+    wh.execute(
+        f"grant usage on schema {ACCESS_SCHEMA} to {HR}, {EMPLOYEE_ROLE}, {TRANSFORMER}, {ML}"
+    )
     wh.execute(f"revoke all on all functions in schema {ACCESS_SCHEMA} from public")
     wh.execute(
         f"grant execute on function {ACCESS_SCHEMA}.pengguna_efektif(), {ACCESS_SCHEMA}.nip_terlihat() "

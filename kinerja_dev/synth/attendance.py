@@ -3,12 +3,16 @@
 Working time per Perpres 21/2023 as the agency applies it: 07:30-16:00 Monday to Thursday,
 07:30-16:30 Friday. Lateness, early leaving and unexcused absence follow the person's form that
 quarter (diligence plus a swing); lateness also follows commute, which says nothing about
-performance. Matrices cover working days only: (people, working days).
+performance. Matrices are (people, days planned): the office working days, and the days staff
+of roster units are on duty (weekends and holidays too: kinerja_dev.synth.roster). Staff of a
+roster unit are expected on their days on duty only, the others on working days only; a roster
+shift's times are the planned office-day times moved by the shift (PunchFactory).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +20,9 @@ from kinerja_dev.synth.careers import Workforce
 from kinerja_dev.synth.leave import LeavePlan
 from kinerja_dev.synth.timeline import Timeline
 from kinerja_dev.synth.traits import LatentPerformance, sigmoid
+
+if TYPE_CHECKING:  # roster.py reads this module's working hours
+    from kinerja_dev.synth.roster import Duty
 
 WORK_START = 7 * 3600 + 30 * 60
 WORK_END_MON_THU = 16 * 3600
@@ -28,7 +35,7 @@ BOTH_PUNCHES, ARRIVAL_ONLY, DEPARTURE_ONLY = 0, 1, 2
 
 @dataclass
 class AttendancePlan:
-    columns: np.ndarray  # day index of each working day column
+    columns: np.ndarray  # day index of each planned day (column)
     expected: np.ndarray  # on the roll, AKTIF and not on approved leave
     absent: np.ndarray  # expected but away without valid reason: no punches
     arrival: np.ndarray  # local seconds since midnight
@@ -68,13 +75,15 @@ def plan_attendance(
     workforce: Workforce,
     leave: LeavePlan,
     latent: LatentPerformance,
+    duty: Duty,
 ) -> AttendancePlan:
-    cols = timeline.working_index
+    cols = np.flatnonzero(timeline.working | duty.on_duty.any(axis=0))
     shape = (workforce.n_people, len(cols))
     form = latent.form[:, timeline.day_quarter[cols]]
     commute = workforce.people["commute"].to_numpy()[:, None]
 
-    expected = workforce.active_by_day[:, cols] & ~leave.approved[:, cols]
+    scheduled = np.where(duty.staff[:, cols], duty.on_duty[:, cols], timeline.working[cols])
+    expected = scheduled & workforce.active_by_day[:, cols] & ~leave.approved[:, cols]
     absent = expected & ((rng.random(shape) < absence_probability(form)) | leave.skipped[:, cols])
 
     late = rng.random(shape) < sigmoid(-1.8 - 0.8 * form + 0.5 * commute)

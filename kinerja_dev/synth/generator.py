@@ -28,7 +28,7 @@ from kinerja_dev.synth.people import build_people
 from kinerja_dev.synth.performance import plan_skp
 from kinerja_dev.synth.presensi import PunchFactory
 from kinerja_dev.synth.randomness import Streams
-from kinerja_dev.synth.roster import plan_roster, roster_units
+from kinerja_dev.synth.roster import plan_duty, plan_roster, roster_units
 from kinerja_dev.synth.snapshots import pegawai_snapshot, unit_kerja_snapshot
 from kinerja_dev.synth.timeline import Timeline
 from kinerja_dev.synth.training import plan_training
@@ -116,9 +116,12 @@ def generate(
         streams.rng("latent"), people["diligence"].to_numpy(), org.n_units, timeline.n_quarters
     )
     leave = plan_leave(streams.rng("leave"), timeline, workforce, org)
-    attendance = plan_attendance(streams.rng("attendance"), timeline, workforce, leave, latent)
-    skp = plan_skp(streams.rng("skp"), timeline, org, workforce, latent, attendance)
     shift_roster_units = roster_units(org, shift_units)
+    duty = plan_duty(timeline, workforce, shift_roster_units)
+    attendance = plan_attendance(
+        streams.rng("attendance"), timeline, workforce, leave, latent, duty
+    )
+    skp = plan_skp(streams.rng("skp"), timeline, org, workforce, latent, attendance)
     incremental = {
         "izin": leave.records,
         "skp": skp.records,
@@ -126,7 +129,7 @@ def generate(
         "hukuman_disiplin": plan_discipline(
             streams.rng("discipline"), timeline, workforce, attendance
         ),
-        "jadwal_shift": plan_roster(timeline, org, workforce, shift_roster_units),
+        "jadwal_shift": plan_roster(timeline, org, workforce, duty),
     }
     by_day = {name: _by_folder(frame) for name, frame in incremental.items()}
     punches = PunchFactory(

@@ -3,10 +3,13 @@
 Ratings come from the person's form that quarter, the rater's leniency, the unit's quarter, and
 what the rater saw (unexcused absences, lateness), with plenty of noise. Thresholds are set by
 quantile so the shares stay realistic whatever the mix: ~9 % of results below expectation, ~4.5 % of
-behaviour below expectation. Delivered 5-30 days after the period; the source computes predikat
-with the matrix but gets it wrong on ~2 % of rows (a source bug the pipeline must flag); ~8 % of
-ratings arrive as words; ~2 % of assessments are corrected later (same id, later
-diperbarui_pada, one rating changed).
+behaviour below expectation. The unit's result (capaian organisasi) is its evaluation unit's, and
+in most evaluation units and periods the raters then fit the ratings to the distribution curve
+that result sets (kinerja_dev.synth.distribution); the rest breach it. Delivered 5-30 days after
+the period; the source computes predikat with the matrix but gets it wrong on ~2 % of rows (a
+source bug the pipeline must flag); ~8 % of ratings arrive as words; ~2 % of assessments are
+corrected later (same id, later diperbarui_pada, one rating changed), which may take a unit off
+the curve again.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from kinerja.contract.extracts import SKP
 from kinerja.rules import predikat_matrix
 from kinerja_dev.synth.attendance import AttendancePlan, absence_probability
 from kinerja_dev.synth.careers import Workforce, supervisors
+from kinerja_dev.synth.distribution import evaluation_units, follow_curve
 from kinerja_dev.synth.organisation import Organisation
+from kinerja_dev.synth.positions import STRUCTURAL
 from kinerja_dev.synth.timeline import Timeline
 from kinerja_dev.synth.traits import LatentPerformance
 
@@ -99,6 +104,7 @@ def plan_skp(
     hired_on = people["hired_on"].to_numpy(dtype=object)
     n_units, n_quarters = org.n_units, timeline.n_quarters
     capaian = _capaian(rng, latent, n_units, n_quarters)
+    evaluation = evaluation_units(org)
 
     # Quarterly latents for every person and quarter, from what raters saw. Before the range the
     # attendance is unknown to us: use its expectation.
@@ -131,6 +137,7 @@ def plan_skp(
              - 0.25 * absent[who][:, qs] - 1.5 * late_share[who][:, qs])  # fmt: skip
         h, b = h.mean(axis=1), b.mean(axis=1)
         sup = supervisors(state, org)[who]
+        judged_in = evaluation[unit]
         rows.append(
             pd.DataFrame(
                 {
@@ -139,13 +146,16 @@ def plan_skp(
                     "periode": period.periode,
                     "end": period.end,
                     "unit": unit,
+                    "evaluation_unit": judged_in,
+                    # the head's own result follows the unit's: the curve does not count it
+                    "head": np.isin(state.jenis_jabatan[who], STRUCTURAL) & (unit == judged_in),
                     "h": h,
                     "b": b,
                     "form": form.mean(axis=1),
                     "nip_penilai": np.where(sup >= 0, nips[np.maximum(sup, 0)], ""),
-                    "capaian": capaian[unit, qs[-1]]
+                    "capaian": capaian[judged_in, qs[-1]]
                     if period.periode != "TAHUNAN"
-                    else _annual(capaian[unit][:, qs]),
+                    else _annual(capaian[judged_in][:, qs]),
                 }
             )
         )
@@ -160,8 +170,11 @@ def plan_skp(
             continue
         hasil[mask] = _rate(table.loc[mask, "h"].to_numpy(), HASIL_SHARES)
         perilaku[mask] = _rate(table.loc[mask, "b"].to_numpy(), PERILAKU_SHARES)
-    table["hasil"] = hasil
-    table["perilaku"] = perilaku
+    groups = table.groupby(["evaluation_unit", "tahun", "periode"], sort=True).ngroup()
+    table["hasil"], table["perilaku"] = follow_curve(
+        rng, PREDIKAT_MATRIX, groups.to_numpy(), ~table["head"].to_numpy(),
+        table["capaian"].to_numpy(), (table["h"] + table["b"]).to_numpy(), hasil, perilaku,
+    )  # fmt: skip
     return _deliver(rng, timeline, table, nips)
 
 

@@ -4,7 +4,8 @@ Terminals (FINGERPRINT, FACE) belong to a unit; most send the unit's local time,
 server's WIB time or UTC (`Z`): the same instant with another offset. The mobile app sends UTC
 with the phone's position, mostly inside the office geofence. MANUAL punches are entered by an
 administrator in local time, to the minute. Some people forget a punch, some punch in between,
-and some punches arrive twice.
+and some punches arrive twice. Staff of roster units punch their shifts, on any day of the week
+they are rostered (kinerja_dev.synth.roster).
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ def build_devices(rng: np.random.Generator, org: Organisation) -> Devices:
 
 
 class PunchFactory:
-    """Punches per delivery day. Staff of `roster_units` (kinerja_dev.synth.roster) punch their
-    shift: the planned office-day times moved by the shift's delay; a night shift's departure
-    after midnight is delivered with the next day's file, as a terminal uploading nightly would."""
+    """Punches per delivery day. Staff of `roster_units` (kinerja_dev.synth.roster) punch on the
+    days they are on duty, weekends and holidays included, and not on their rest days (the plan
+    expects them on those days only), at the planned office-day times moved by the shift's
+    delay; a night shift's departure after midnight is delivered with the next day's file, as a
+    terminal uploading nightly would."""
 
     def __init__(
         self,
@@ -96,8 +99,9 @@ class PunchFactory:
         self.column_of_day = {int(d): j for j, d in enumerate(plan.columns)}
 
     def for_day(self, day_index: int) -> pd.DataFrame | None:
-        """Punches delivered on one day: the day's own (none on a non-working day) after those
-        of the night before that fell past midnight; None when there are none."""
+        """Punches delivered on one day: the day's own (on a day off, only those of roster staff
+        on duty) after those of the night before that fell past midnight; None when there are
+        none."""
         carried, self.carried = self.carried, None
         own = self._own_day(day_index)
         if carried is None:

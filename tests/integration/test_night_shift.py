@@ -1,9 +1,9 @@
-"""Night shifts end to end: a small generated agency with one roster unit (shift_units=1) working
-weekly rotating morning, afternoon and night (22:00-06:30) shifts is loaded and built, with the
-roster unit declared SHIFT in seed pola_kerja_unit. The warehouse must judge its staff against
-their roster: a night shift's departure after midnight closes the night before (not a new day,
-not a missing departure), its arrival at 22:00 is not hours late, and nobody is absent on a day
-the roster does not list them.
+"""Night shifts end to end: a small generated agency with one roster unit (shift_units=1), staffed
+every day in rotating morning, afternoon and night (22:00-06:30) shifts with rest days, is loaded
+and built, with the roster unit declared SHIFT in seed pola_kerja_unit. The warehouse must judge
+its staff against their roster: a rostered weekend is a working day, a night shift's departure
+after midnight closes the night before (not a new day, not a missing departure), its arrival at
+22:00 is not hours late, and nobody is absent on a day the roster does not list them.
 """
 
 from __future__ import annotations
@@ -61,11 +61,15 @@ def test_night_shift_staff_are_judged_on_their_roster(target_settings, landing, 
             " where days.kalender like 'SHIFT%'"
         )
     assert len(days) > 50
-    # nobody of the unit is expected on a day their roster does not list (a Saturday morning
-    # holding Friday night's departures is no working day of theirs)
+    # nobody of the unit is expected on a day their roster does not list (a rest day holding
+    # the night before's departure is no working day of theirs)
     assert days["kode_shift"].notna().all()
     punched = days[days["jumlah_punch"].fillna(0) > 0]
     assert (punched["jadwal"] == "SHIFT").all()
+    # a rostered Saturday or Sunday is a working day of theirs, judged and mostly worked
+    weekend = days[pd.to_datetime(days["tanggal"]).dt.day_of_week >= 5]
+    assert len(weekend) > 10
+    assert (weekend["status"] != "TANPA_KETERANGAN").mean() > 0.8
     nights = days[days["kode_shift"] == "MALAM"]
     assert len(nights) > 10
     # a night is judged whole: its departure is the next morning's punch, on the next date

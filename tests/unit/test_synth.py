@@ -256,10 +256,10 @@ def _local_dates(presensi: pd.DataFrame, pegawai: pd.DataFrame, units: pd.DataFr
 
 def test_punches_only_on_working_days_in_local_time(data):
     presensi = data["presensi"]
-    # a day off delivers only the morning end of a roster unit's Friday night shift
+    # on a day off only the staff of the roster unit punch (test_roster_staff_punch_their_roster)
     day_off = ~presensi["_folder"].map(is_working_day)
+    assert day_off.any()
     assert set(presensi.loc[day_off, "nip"]) <= set(data["jadwal_shift"]["nip"])
-    assert all(is_working_day(d - timedelta(days=1)) for d in set(presensi.loc[day_off, "_folder"]))
     local = _local_dates(presensi, data["pegawai"], data["unit_kerja"])
     # Nobody changed zone in this short range: the local date is the delivery date.
     assert (local == presensi["_folder"]).mean() > 0.99
@@ -392,8 +392,8 @@ def test_default_range_ends_yesterday_in_jakarta():
 
 
 def test_the_roster_unit_delivers_rotating_shifts_ahead(landing, data):
-    """One unit (shift_units=1) delivers a roster: its staff's working days on a weekly rotation
-    of morning (07:30), afternoon (13:30) and night (22:00) shifts, each as long as the office
+    """One unit (shift_units=1) delivers a roster: its staff's days on duty on a rotation of
+    morning (07:30), afternoon (13:30) and night (22:00) shifts, each as long as the office
     day (8.5 hours, 9 on Friday), in the unit's zone, published the week before, one row per
     employee-day. The night shift ends the next morning, and its departure punches are delivered
     with the next day's file, dated that day."""
@@ -401,7 +401,6 @@ def test_the_roster_unit_delivers_rotating_shifts_ahead(landing, data):
     assert (truth["roster"] == "True").sum() == 1
     roster = data["jadwal_shift"]
     days = roster["tanggal"].map(date.fromisoformat)
-    assert all(is_working_day(d) for d in days)
     assert (roster["_folder"] <= days).all()  # published ahead (the range start at the latest)
     assert not roster.duplicated(["nip", "tanggal"]).any()
     starts = roster["waktu_mulai"].map(datetime.fromisoformat)
@@ -417,9 +416,9 @@ def test_the_roster_unit_delivers_rotating_shifts_ahead(landing, data):
     end_days = ends.map(lambda t: t.date())
     assert (end_days[night] == days[night] + timedelta(days=1)).all()
     assert (end_days[~night] == days[~night]).all()
-    # a weekly rotation: an employee works one shift a week and more than one over the range
-    week = days.map(lambda d: d.isocalendar()[:2])
-    assert (roster.assign(week=week).groupby(["nip", "week"])["kode_shift"].nunique() == 1).all()
+    # a rotation: one shift from rest to rest, and more than one over the range
+    blocks = _duty_blocks(roster)
+    assert (roster.groupby(["nip", blocks])["kode_shift"].nunique() == 1).all()
     assert (roster.groupby("nip")["kode_shift"].nunique() > 1).any()
 
     punches = data["presensi"]
@@ -440,3 +439,153 @@ def test_the_roster_unit_delivers_rotating_shifts_ahead(landing, data):
     closing = mornings[near < 2 * 3600]
     assert len(closing) > 0
     assert (closing["_folder"] == closing["end_day"]).all()  # delivered with the next day's file
+
+
+def _duty_blocks(roster: pd.DataFrame) -> pd.Series:
+    """Per roster row, the number of its employee's run of consecutive days on duty."""
+    days = pd.to_datetime(roster["tanggal"])
+    ordered = roster.assign(day=days).sort_values(["nip", "day"])
+    starts = ordered.groupby("nip")["day"].diff() != pd.Timedelta(days=1)
+    return starts.astype(int).groupby(ordered["nip"]).cumsum().reindex(roster.index)
+
+
+def test_the_roster_unit_is_staffed_every_day_and_its_staff_rest(data):
+    """A shift unit works weekends and holidays too; each employee has rest days: at most five
+    shifts in any seven days, never more than five in a row."""
+    roster = data["jadwal_shift"]
+    days = pd.to_datetime(roster["tanggal"])
+    assert {5, 6} <= set(days.dt.day_of_week)
+    # 2025-01-27 (Isra Mikraj) and 2025-01-29 (Imlek) are national holidays on a Monday and
+    # a Wednesday
+    holidays = {date(2025, 1, 27), date(2025, 1, 29)}
+    assert not any(is_working_day(d) for d in holidays)
+    assert holidays <= set(days.dt.date)
+    staffed = roster.groupby("tanggal")["nip"].nunique()
+    assert len(staffed) == (END - START).days + 1  # nobody's rest leaves the unit empty
+    for _, own in roster.assign(day=days).groupby("nip"):
+        on_duty = pd.Series(1, index=pd.DatetimeIndex(own["day"])).asfreq("D", fill_value=0)
+        assert on_duty.rolling(7).sum().max() <= 5
+        if len(on_duty) >= 28:  # four weeks on the roll: shifts on about 5 days out of 7
+            assert 0.6 <= on_duty.mean() <= 0.8
+    assert _duty_blocks(roster).groupby(roster["nip"]).value_counts().max() <= 5
+
+
+def test_roster_staff_punch_their_roster(data):
+    """Staff of the roster unit punch on the days they are rostered, weekends too (a Sunday shift
+    is worked), and not on their rest days; a punch the morning after a night shift closes it."""
+    roster = data["jadwal_shift"]
+    punches = data["presensi"]
+    staff = punches[punches["nip"].isin(set(roster["nip"]))]
+    rostered = set(zip(roster["nip"], roster["tanggal"].map(date.fromisoformat), strict=True))
+    nights = roster[roster["kode_shift"] == "MALAM"]
+    night_ends = {
+        (nip, date.fromisoformat(day) + timedelta(days=1))
+        for nip, day in zip(nights["nip"], nights["tanggal"], strict=True)
+    }
+    punched = set(zip(staff["nip"], staff["_folder"], strict=True))
+    assert punched <= rostered | night_ends
+    # a rostered day off is worked: most such shifts have their punches (not all: leave,
+    # unexcused absence, a late roster row for someone who left)
+    weekend = {(nip, day) for nip, day in rostered if not is_working_day(day)}
+    assert len(weekend) > 30
+    assert len(weekend & punched) >= 0.8 * len(weekend)
+    working = {(nip, day) for nip, day in rostered if is_working_day(day)}
+    assert len(working & punched) >= 0.8 * len(working)
+
+
+# The distribution curve of SE MenPANRB 3/2023 per unit result, written out by hand: for each
+# group of predikat codes, the least and the most share of the rated staff it may hold.
+CURVE = {
+    "ISTIMEWA": [({1}, 0.0, 0.7)],
+    "BAIK": [({2}, 0.0, 0.7)],  # and at least one Butuh Perbaikan or Kurang (below)
+    "BUTUH_PERBAIKAN": [({3}, 0.6, 1.0), ({1}, 0.0, 0.1)],
+    "KURANG": [({4}, 0.6, 1.0), ({3}, 0.1, 1.0), ({1}, 0.0, 0.1)],
+    "SANGAT_KURANG": [({5}, 0.6, 1.0), ({3, 4}, 0.1, 1.0), ({1}, 0.0, 0.0)],
+}
+WORST_FIRST = ["SANGAT_KURANG", "KURANG", "BUTUH_PERBAIKAN", "BAIK", "ISTIMEWA"]
+
+
+def _follows_curve(capaian: str, predikat: pd.Series) -> bool:
+    n = len(predikat)
+    for group, least, most in CURVE[capaian]:
+        count = predikat.isin(group).sum()
+        if not least * n <= count <= most * n:
+            return False
+    return capaian != "BAIK" or predikat.isin({3, 4}).any()
+
+
+def _unit_periods(data) -> pd.DataFrame:
+    """Per evaluation unit (a division or office under the root, with its sections; the root on
+    its own) and SKP period with at least 10 rated staff (the head not counted) and a unit
+    result: whether the staff's predikat follow the curve."""
+    units = data["unit_kerja"].drop_duplicates("kode_unit", keep="last")
+    parent = dict(zip(units["kode_unit"], units["kode_unit_induk"], strict=True))
+
+    def judged_in(unit: str) -> str:
+        chain = [unit]
+        while parent.get(chain[-1]):
+            chain.append(parent[chain[-1]])
+        return chain[-2] if len(chain) >= 2 else unit  # the root's child on the way up
+
+    pegawai = data["pegawai"]
+    skp = _latest(data["skp"], "id_penilaian")
+    period_end = {"TW1": (3, 31), "TW2": (6, 30), "TW3": (9, 30), "TW4": (12, 31)}
+    ends = [
+        date(int(t), *period_end.get(p, (12, 31))) for t, p in zip(skp["tahun"], skp["periode"])
+    ]
+    # the staff's unit and position on the period's last day: the snapshot of that day or before
+    snapshots = sorted(set(pegawai["_folder"]))
+    taken = [max([d for d in snapshots if d <= end], default=snapshots[0]) for end in ends]
+    placed = skp.assign(_snapshot=taken).merge(
+        pegawai[["nip", "_folder", "kode_unit", "jenis_jabatan"]].rename(
+            columns={"_folder": "_snapshot"}
+        ),
+        on=["nip", "_snapshot"],
+    )
+    evaluation = placed["kode_unit"].map(judged_in)
+    head = placed["jenis_jabatan"].isin({"JPT", "ADMINISTRATOR", "PENGAWAS"})
+    rated = placed.assign(
+        evaluation=evaluation,
+        predikat=[
+            PREDIKAT[k]
+            for k in zip(
+                _codes(placed["rating_hasil_kerja"]), _codes(placed["rating_perilaku_kerja"])
+            )
+        ],
+    )[~(head & (placed["kode_unit"] == evaluation))]
+    rows = []
+    for (kode, tahun, periode), group in rated.groupby(["evaluation", "tahun", "periode"]):
+        known = [c for c in WORST_FIRST if c in set(group["capaian_organisasi"])]
+        if len(group) >= 10 and known:
+            rows.append((kode, tahun, periode, _follows_curve(known[0], group["predikat"])))
+    return pd.DataFrame(rows, columns=["kode_unit", "tahun", "periode", "patuh"])
+
+
+def test_most_evaluation_units_rate_on_the_curve(data):
+    """Raters of most evaluation units fit their ratings to the curve their unit's result sets;
+    a minority breach it (the warnings mart needs both). Independent ratings would breach it in
+    almost every unit (a Baik unit would rate three quarters of its staff Baik)."""
+    judged = _unit_periods(data)
+    assert len(judged) >= 8
+    assert 0.6 <= judged["patuh"].mean() <= 0.95
+    assert (~judged["patuh"]).any()
+
+
+@pytest.mark.parametrize(
+    ("capaian", "drawn", "curved"),
+    [
+        # at most 70 % Baik, and some Butuh Perbaikan or Kurang: the lowest Baik step down
+        ("BAIK", [0, 12, 0, 0, 0], [0, 8, 4, 0, 0]),
+        ("BAIK", [2, 20, 2, 1, 0], [2, 17, 5, 1, 0]),
+        # at most 70 % Sangat Baik
+        ("ISTIMEWA", [8, 2, 0, 0, 0], [7, 3, 0, 0, 0]),
+        # at least 60 % Kurang, at least 10 % Butuh Perbaikan, at most 10 % Sangat Baik
+        ("KURANG", [2, 20, 2, 1, 0], [2, 5, 3, 15, 0]),
+        # a result the curve does not know (none delivered) bends nothing
+        ("", [2, 20, 2, 1, 0], [2, 20, 2, 1, 0]),
+    ],
+)
+def test_curve_counts_move_the_fewest_staff(capaian, drawn, curved):
+    from kinerja_dev.synth.distribution import curve_counts
+
+    assert curve_counts(np.array(drawn), capaian).tolist() == curved

@@ -25,15 +25,20 @@
 -- attendance changed since the previous run (macro hari_pertama_dibangun_ulang: late punches,
 -- snapshots and leave decisions loaded since, the lookback window). The counts are per year, so
 -- other years cannot change; a run carried into a rebuilt year is read from the unexcused days of
--- the year before it (a run longer than a year is counted from that year's start).
+-- the year before it (a run longer than a year is counted from that year's start). Calendars,
+-- rosters and covered days are read in the same window: a gap is only looked for between two
+-- employee-days.
+{% set within_window %}
+    {%- if is_incremental() -%}
+    where tanggal >= {{ add_months(awal_periode_dibangun_ulang('year'), -12) }}
+    {%- endif -%}
+{% endset %}
 
 with employee_days as (
 
     -- judged or not: a day that may not be judged still breaks a run
     select * from {{ ref('int_presensi__pegawai_hari') }}
-    {% if is_incremental() %}
-    where tanggal >= {{ add_months(awal_periode_dibangun_ulang('year'), -12) }}
-    {% endif %}
+    {{ within_window }}
 
 ),
 
@@ -46,18 +51,21 @@ status_groups as (
 calendar as (
 
     select * from {{ ref('int_kalender__hari') }}
+    {{ within_window }}
 
 ),
 
 rosters as (
 
     select * from {{ ref('int_kalender__jadwal_shift') }}
+    {{ within_window }}
 
 ),
 
 covered_days as (
 
     select * from {{ ref('int_presensi__hari_tercakup') }}
+    {{ within_window }}
 
 ),
 
