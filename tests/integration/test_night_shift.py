@@ -49,6 +49,9 @@ def test_night_shift_staff_are_judged_on_their_roster(target_settings, landing, 
             {"unit": _roster_unit(landing)},
         )
     invoke_dbt(settings, work, "run", env=DBT_KEY_ENV)
+    # the data tests of the daily fact hold for shift staff too (schedule SHIFT, judged only on
+    # rostered days): DbtFailed names the test that fails
+    invoke_dbt(settings, work, "test", "--select", "fct_presensi_harian", env=DBT_KEY_ENV)
 
     with connect(settings) as wh:
         days = wh.query_df(
