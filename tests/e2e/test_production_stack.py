@@ -115,6 +115,9 @@ def stack(tmp_path_factory, landing) -> Iterator[Stack]:
             "KINERJA_STACK_SCHEDULE": "false",
             "KINERJA_STACK_API_WORKERS": "1",
             "KINERJA_STACK_MLFLOW_WORKERS": "1",
+            # The suite's other worker keeps both cores busy meanwhile: on a slow run the API
+            # server took over two minutes to listen, past the 180 s an idle host needs.
+            "KINERJA_STACK_START_TIMEOUT_S": "600",
         }
         env = {
             **os.environ,
