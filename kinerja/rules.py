@@ -56,6 +56,17 @@ def distribution_rules() -> dict[str, tuple[tuple[frozenset[int], str, float], .
 
 
 @lru_cache(maxsize=1)
+def head_hasil_kerja() -> dict[str, int]:
+    """capaian_organisasi -> the rating_hasil_kerja a unit head gets for that unit result
+    (PermenPANRB 6/2022: the head's result follows the unit's; seed capaian_organisasi)."""
+    with (SEEDS_DIR / "capaian_organisasi.csv").open(encoding="utf-8") as fh:
+        return {
+            row["capaian_organisasi"]: int(row["rating_hasil_kerja_kepala"])
+            for row in csv.DictReader(fh)
+        }
+
+
+@lru_cache(maxsize=1)
 def distribution_depth() -> int:
     """The depth of the unit tree (1 = the root) whose units are judged for the distribution:
     dbt var distribusi_kedalaman_unit (mart_distribusi_predikat reads the same var)."""

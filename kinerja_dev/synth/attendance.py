@@ -82,7 +82,7 @@ def plan_attendance(
     form = latent.form[:, timeline.day_quarter[cols]]
     commute = workforce.people["commute"].to_numpy()[:, None]
 
-    scheduled = np.where(duty.staff[:, cols], duty.on_duty[:, cols], timeline.working[cols])
+    scheduled = duty.scheduled(timeline)[:, cols]
     expected = scheduled & workforce.active_by_day[:, cols] & ~leave.approved[:, cols]
     absent = expected & ((rng.random(shape) < absence_probability(form)) | leave.skipped[:, cols])
 

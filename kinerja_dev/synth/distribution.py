@@ -16,10 +16,11 @@ import math
 
 import numpy as np
 
-from kinerja.rules import distribution_depth, distribution_rules
+from kinerja.rules import distribution_depth, distribution_rules, head_hasil_kerja
 from kinerja_dev.synth.organisation import Organisation
 
 CURVE_SHARE = 0.88
+HEAD_FOLLOWS_SHARE = 0.9
 PREDIKAT_CODES = np.arange(1, 6)
 MOST, LEAST, SOME = "PALING_BANYAK", "PALING_SEDIKIT", "ADA"
 
@@ -134,3 +135,17 @@ def follow_curve(
         pair = nearest[hasil[changed] - 1, perilaku[changed] - 1, new - 1]
         hasil[changed], perilaku[changed] = pair[:, 0], pair[:, 1]
     return hasil, perilaku
+
+
+def follow_unit_result(
+    rng: np.random.Generator, heads: np.ndarray, capaian: np.ndarray, hasil: np.ndarray
+) -> np.ndarray:
+    """New hasil codes: a unit head's result is the one its unit's result gives (seed
+    capaian_organisasi) in HEAD_FOLLOWS_SHARE of the heads whose unit result is delivered; the
+    others keep the rating as drawn, a finding the distribution mart reports."""
+    wanted = head_hasil_kerja()
+    hasil = hasil.copy()
+    follows = heads & (rng.random(len(hasil)) < HEAD_FOLLOWS_SHARE)
+    for i in np.flatnonzero(follows):
+        hasil[i] = wanted.get(capaian[i], hasil[i])
+    return hasil

@@ -13,8 +13,8 @@ actually planted, so the truth file holds exactly what the files show:
 - PERJALANAN_MUSTAHIL (nip + day): minutes after a terminal punch at the office, a phone punch
   from another city. That phone punch is also outside the geofence, so the day is recorded as
   LUAR_GEOFENCE too: the truth says what is true of the data, not which rule should fire.
-- PRESENSI_SAAT_CUTI (nip + day): terminal punches on a working day of an approved CUTI_* or
-  DINAS_LUAR request (one whose DISETUJUI version is delivered).
+- PRESENSI_SAAT_CUTI (nip + day): terminal punches on a day the person works (a roster unit's
+  staff: a day on duty, weekends included) covered by an approved CUTI_* or DINAS_LUAR request (one whose DISETUJUI version is delivered).
 - NIK_GANDA (pair): a second AKTIF record under another NIP (a valid one: same birth date and sex
   digits, next sequence) with the NIK of a real employee. The copy has nobody behind it, so it
   is recorded as PEGAWAI_TANPA_AKTIVITAS too.
@@ -353,7 +353,7 @@ def _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, take, timeli
         p = index_of[row.nip]
         first = max(timeline.index(date.fromisoformat(row.tanggal_mulai)), 0)
         last = min(timeline.index(date.fromisoformat(row.tanggal_selesai)), timeline.n_days - 1)
-        span = [d for d in range(first, last + 1) if timeline.working[d] and leave.approved[p, d]]
+        span = [d for d in range(first, last + 1) if leave.approved[p, d]]
         days_of.setdefault(p, []).extend(span)
     for _ in range(n_cases):
         p = take(lambda q: bool(days_of.get(q)))

@@ -115,13 +115,15 @@ def generate(
     latent = latent_performance(
         streams.rng("latent"), people["diligence"].to_numpy(), org.n_units, timeline.n_quarters
     )
-    leave = plan_leave(streams.rng("leave"), timeline, workforce, org)
     shift_roster_units = roster_units(org, shift_units)
     duty = plan_duty(timeline, workforce, shift_roster_units)
+    leave = plan_leave(streams.rng("leave"), timeline, workforce, org, duty.scheduled(timeline))
     attendance = plan_attendance(
         streams.rng("attendance"), timeline, workforce, leave, latent, duty
     )
-    skp = plan_skp(streams.rng("skp"), timeline, org, workforce, latent, attendance)
+    skp = plan_skp(
+        streams.rng("skp"), timeline, org, workforce, latent, attendance, streams.rng("skp_heads")
+    )
     incremental = {
         "izin": leave.records,
         "skp": skp.records,

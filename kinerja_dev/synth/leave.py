@@ -33,7 +33,7 @@ OUTCOMES = ("DISETUJUI", "DITOLAK", "DIBATALKAN", "DIAJUKAN")
 @dataclass
 class LeavePlan:
     records: pd.DataFrame  # izin columns + _folder (delivery date)
-    approved: np.ndarray  # (people, days): excused by approved leave
+    approved: np.ndarray  # (people, days): days they work, excused by approved leave
     skipped: np.ndarray  # (people, days): away without valid reason after a rejected request
 
 
@@ -43,10 +43,11 @@ def _timestamp(day: date, seconds: int, offset_hours: int) -> str:
 
 
 class _Planner:
-    def __init__(self, rng, timeline: Timeline, workforce: Workforce, org: Organisation):
+    def __init__(self, rng, timeline: Timeline, workforce: Workforce, org: Organisation, scheduled):
         self.rng = rng
         self.timeline = timeline
         self.workforce = workforce
+        self.scheduled = scheduled
         self.offsets = org.units["offset_hours"].to_numpy()
         n, d = workforce.n_people, timeline.n_days
         self.approved = np.zeros((n, d), dtype=bool)
@@ -84,6 +85,7 @@ class _Planner:
     def plan_person(self, p: int, row) -> None:
         rng, tl = self.rng, self.timeline
         active = self.workforce.active_by_day[p]
+        scheduled = self.scheduled[p]
         occupied = np.zeros(tl.n_days, dtype=bool)
         d = float(row.diligence)
         jenis_jabatan = self.workforce.versions[0][1].jenis_jabatan[p]
@@ -98,7 +100,7 @@ class _Planner:
         for year in range(tl.start.year, tl.end.year + 1):
             lo = max(0, tl.index(date(year, 1, 1)))
             hi = min(tl.n_days, tl.index(date(year + 1, 1, 1)))
-            open_days = np.flatnonzero(tl.working[lo:hi] & active[lo:hi]) + lo
+            open_days = np.flatnonzero(scheduled[lo:hi] & active[lo:hi]) + lo
             if len(open_days) < 5:
                 continue
             share = (hi - lo) / 365.0
@@ -136,10 +138,10 @@ class _Planner:
                 if calendar:
                     last = min(first + length - 1, tl.n_days - 1)
                     covered = np.arange(first, last + 1)
-                    covered = covered[tl.working[covered]]
+                    covered = covered[scheduled[covered]]
                 else:
                     span = open_days[k : k + length]
-                    # Working-day leave must run over consecutive working days of the person.
+                    # Working-day leave must run over consecutive days the person works.
                     if len(span) < length or span[-1] - span[0] > length * 2 + 6:
                         continue
                     last = int(span[-1])
@@ -195,8 +197,12 @@ class _Planner:
         return pd.DataFrame(rows)
 
 
-def plan_leave(rng, timeline: Timeline, workforce: Workforce, org: Organisation) -> LeavePlan:
-    planner = _Planner(rng, timeline, workforce, org)
+def plan_leave(
+    rng, timeline: Timeline, workforce: Workforce, org: Organisation, scheduled: np.ndarray
+) -> LeavePlan:
+    """Leave over the days each person works (`scheduled`, people x days: the office's working
+    days, or a roster unit's staff their days on duty, weekends and holidays included)."""
+    planner = _Planner(rng, timeline, workforce, org, scheduled)
     for p, row in enumerate(workforce.people.itertuples(index=False)):
         planner.plan_person(p, row)
     planner.plan_cltn()

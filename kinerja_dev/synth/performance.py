@@ -5,7 +5,8 @@ what the rater saw (unexcused absences, lateness), with plenty of noise. Thresho
 quantile so the shares stay realistic whatever the mix: ~9 % of results below expectation, ~4.5 % of
 behaviour below expectation. The unit's result (capaian organisasi) is its evaluation unit's, and
 in most evaluation units and periods the raters then fit the ratings to the distribution curve
-that result sets (kinerja_dev.synth.distribution); the rest breach it. Delivered 5-30 days after
+that result sets (kinerja_dev.synth.distribution); the rest breach it. Most unit heads get the
+hasil kerja rating their unit's result gives; a few do not. Delivered 5-30 days after
 the period; the source computes predikat with the matrix but gets it wrong on ~2 % of rows (a
 source bug the pipeline must flag); ~8 % of ratings arrive as words; ~2 % of assessments are
 corrected later (same id, later diperbarui_pada, one rating changed), which may take a unit off
@@ -25,7 +26,7 @@ from kinerja.contract.extracts import SKP
 from kinerja.rules import predikat_matrix
 from kinerja_dev.synth.attendance import AttendancePlan, absence_probability
 from kinerja_dev.synth.careers import Workforce, supervisors
-from kinerja_dev.synth.distribution import evaluation_units, follow_curve
+from kinerja_dev.synth.distribution import evaluation_units, follow_curve, follow_unit_result
 from kinerja_dev.synth.organisation import Organisation
 from kinerja_dev.synth.positions import STRUCTURAL
 from kinerja_dev.synth.timeline import Timeline
@@ -97,7 +98,10 @@ def plan_skp(
     workforce: Workforce,
     latent: LatentPerformance,
     attendance: AttendancePlan,
+    heads_rng: np.random.Generator,
 ) -> SkpPlan:
+    """`heads_rng` decides which unit heads get the rating their unit's result gives: a stream of
+    its own, so the other ratings and deliveries stay as drawn."""
     totals = attendance.per_quarter(timeline)
     people = workforce.people
     nips = people["nip"].to_numpy(dtype=object)
@@ -175,6 +179,9 @@ def plan_skp(
         rng, PREDIKAT_MATRIX, groups.to_numpy(), ~table["head"].to_numpy(),
         table["capaian"].to_numpy(), (table["h"] + table["b"]).to_numpy(), hasil, perilaku,
     )  # fmt: skip
+    table["hasil"] = follow_unit_result(
+        heads_rng, table["head"].to_numpy(), table["capaian"].to_numpy(), table["hasil"].to_numpy()
+    )
     return _deliver(rng, timeline, table, nips)
 
 

@@ -40,6 +40,11 @@ class Duty:
     staff: np.ndarray  # (people, days): in a roster unit that day, judged by the roster alone
     on_duty: np.ndarray  # (people, days): staff, active and rostered that day
 
+    def scheduled(self, timeline: Timeline) -> np.ndarray:
+        """(people, days): the days each person works: on duty for a roster unit's staff, the
+        office's working days for everyone else."""
+        return np.where(self.staff, self.on_duty, timeline.working[None, :])
+
 
 def _cycle(ordinal: np.ndarray | int, person: np.ndarray | int) -> tuple:
     """The person's cycle number and day within it (0..CYCLE_DAYS-1) on the day of `ordinal`:
