@@ -32,7 +32,7 @@ same snapshot, so they follow reorganisations and stay consistent with the tree.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -72,6 +72,41 @@ TRAVEL_GAP_S = (120, 1200)
 LEAVE_JENIS_PREFIX = ("CUTI_", "DINAS_LUAR")
 TERMINALS = ("FINGERPRINT", "FACE")
 _SUFFIX = {0: "Z", 7: "+07:00", 8: "+08:00", 9: "+09:00"}
+
+
+class _Pool:
+    """Whole-range staff in a random order, each taken for one case at most. `take(subset)` gives
+    the first one not yet taken of a subset defined on the pool (None: the whole pool), in pool
+    order; each subset keeps its own place, so planting costs the pool's size, not cases x size."""
+
+    def __init__(self, order: list[int]):
+        self._subsets: dict[object, list[int]] = {None: order}
+        self._next: dict[object, int] = {}
+        self._taken: set[int] = set()
+
+    def define(self, name: str, member: Callable[[int], bool]) -> None:
+        self._subsets[name] = [p for p in self._subsets[None] if member(p)]
+
+    def define_groups(self, name: str, key: Callable[[int], object]) -> None:
+        """A subset `(name, k)` per value k of `key`."""
+        for p in self._subsets[None]:
+            self._subsets.setdefault((name, key(p)), []).append(p)
+
+    def take(self, subset: object = None) -> int | None:
+        members = self._subsets.get(subset, [])
+        i = self._next.get(subset, 0)
+        while i < len(members) and members[i] in self._taken:
+            i += 1
+        if i == len(members):
+            self._next[subset] = i
+            return None
+        self._next[subset] = i + 1
+        self._taken.add(members[i])
+        return members[i]
+
+    def give_back(self, p: int) -> None:
+        self._taken.discard(p)
+        self._next.clear()
 
 
 @dataclass
@@ -294,29 +329,22 @@ def plan_fraud(
     # Whole-range AKTIF staff present from the start: none of them can look newly hired.
     steady = workforce.active_by_day.all(axis=1) & people["hired_on"].isna().to_numpy()
     steady &= (workforce.unit_by_day == workforce.unit_by_day[:, :1]).all(axis=1)
-    pool = [int(p) for p in rng.permutation(np.flatnonzero(steady))]
-    used: set[int] = set()
-
-    def take(condition=lambda p: True) -> int | None:
-        for p in pool:
-            if p not in used and condition(p):
-                used.add(p)
-                return p
-        return None
-
+    pool = _Pool([int(p) for p in rng.permutation(np.flatnonzero(steady))])
     present = attendance.present
     cols = attendance.columns
     mobile_user = people["mobile_user"].to_numpy()
     unit_of = workforce.unit_by_day[:, 0]
+    pool.define("terminal", lambda p: not mobile_user[p])
+    pool.define_groups("unit", lambda p: unit_of[p])
 
     # Buddy pairs: A punches for B; both in one unit, A a terminal user.
     for _ in range(n_cases):
-        a = take(lambda p: not mobile_user[p])
+        a = pool.take("terminal")
         if a is None:
             break
-        b = take(lambda p, a=a: unit_of[p] == unit_of[a])
+        b = pool.take(("unit", unit_of[a]))
         if b is None:
-            used.discard(a)
+            pool.give_back(a)
             break
         both = np.flatnonzero(present[a] & present[b] & (attendance.pattern[a] == BOTH_PUNCHES))
         k = min(len(both), int(rng.integers(*BUDDY_DAYS)))
@@ -327,7 +355,7 @@ def plan_fraud(
     for kind in ("far", "travel"):
         for _ in range(n_cases):
             # Impossible travel starts at a terminal: pick someone who mostly uses one.
-            p = take(lambda q, kind=kind: kind == "far" or not mobile_user[q])
+            p = pool.take(None if kind == "far" else "terminal")
             if p is None:
                 break
             days = np.flatnonzero(present[p])
@@ -335,12 +363,12 @@ def plan_fraud(
             for j in np.sort(rng.choice(days, size=k, replace=False)):
                 getattr(plan.day(int(cols[j])), kind).append((nips[p], p, int(unit_of[p])))
 
-    _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, take, timeline)
-    _plan_ghosts(plan, rng, fake, n_cases, people, nips, take)
+    _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, pool, timeline)
+    _plan_ghosts(plan, rng, fake, n_cases, people, nips, pool)
     return plan
 
 
-def _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, take, timeline) -> None:
+def _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, pool, timeline) -> None:
     records = leave.records
     if records.empty:
         return
@@ -355,8 +383,9 @@ def _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, take, timeli
         last = min(timeline.index(date.fromisoformat(row.tanggal_selesai)), timeline.n_days - 1)
         span = [d for d in range(first, last + 1) if leave.approved[p, d]]
         days_of.setdefault(p, []).extend(span)
+    pool.define("on_leave", lambda q: bool(days_of.get(q)))
     for _ in range(n_cases):
-        p = take(lambda q: bool(days_of.get(q)))
+        p = pool.take("on_leave")
         if p is None:
             break
         days = np.array(sorted(set(days_of[p])))
@@ -366,7 +395,7 @@ def _plan_leave_punches(plan, rng, n_cases, leave, workforce, nips, take, timeli
             plan.day(int(d)).on_leave.append((nips[p], p, unit))
 
 
-def _plan_ghosts(plan, rng, fake, n_cases, people, nips, take) -> None:
+def _plan_ghosts(plan, rng, fake, n_cases, people, nips, pool) -> None:
     taken_nips = set(nips)
     taken_niks = set(people["nik"])
     status = people["init_status"].to_numpy()
@@ -374,6 +403,8 @@ def _plan_ghosts(plan, rng, fake, n_cases, people, nips, take) -> None:
 
     def staff(p: int) -> bool:
         return status[p] == "PNS" and jenis[p] not in pos.STRUCTURAL
+
+    pool.define("staff", staff)
 
     def nip_for(birth: date, tmt: date, female: bool) -> str:
         stem = f"{birth:%Y%m%d}{tmt:%Y%m}{2 if female else 1}"
@@ -385,7 +416,7 @@ def _plan_ghosts(plan, rng, fake, n_cases, people, nips, take) -> None:
         return nip
 
     for _ in range(n_cases):
-        p = take(staff)
+        p = pool.take("staff")
         if p is None:
             break
         row = people.iloc[p]
@@ -418,7 +449,7 @@ def _plan_ghosts(plan, rng, fake, n_cases, people, nips, take) -> None:
     def new_people() -> Iterator[tuple[int, bool, dict, date]]:
         """Up to n_cases staff taken as templates, each with a new identity of either sex."""
         for _ in range(n_cases):
-            p = take(staff)
+            p = pool.take("staff")
             if p is None:
                 return
             female = bool(rng.random() < 0.5)
