@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kinerja.publish.outbox import OUTBOX_COLUMNS
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
 from ml.bands import band_for
@@ -38,15 +39,9 @@ REASON_COLUMNS = [
     "alasan_kode",
 ]
 
+# What the source systems receive in the outbox comes first; the warehouse keeps more.
 SCORE_COLUMNS = [
-    "nip",
-    "periode",
-    "skor",
-    "band",
-    "alasan",
-    "model_name",
-    "model_version",
-    "run_id",
+    *OUTBOX_COLUMNS,
     "tanggal_data",
     "scored_at",
     *REASON_COLUMNS[1:],  # alasan stays where it was; the other reason columns came later
