@@ -29,14 +29,12 @@
         {%- if 'pegawai' in sumber %},
         coalesce(
             (
+                -- a join with each employee's first snapshot, not a correlated NOT EXISTS: in a
+                -- select list PostgreSQL runs that once per delivered row, each a scan of the
+                -- history (hours for a day of 1 M employees)
                 select min(
                     case
-                        when not exists (
-                            select 1
-                            from {{ relasi('stg_simpeg__pegawai_riwayat') }} as earlier
-                            where earlier.nip = delivered.nip
-                              and earlier.tanggal_snapshot < delivered.tanggal_snapshot
-                        )
+                        when delivered.tanggal_snapshot <= firsts.tanggal_snapshot_pertama
                             then least(
                                 delivered.tanggal_snapshot,
                                 coalesce(delivered.tmt_cpns, cast('1900-01-01' as date))
@@ -45,6 +43,12 @@
                     end
                 )
                 from {{ relasi('stg_simpeg__pegawai_riwayat') }} as delivered
+                inner join (
+                    select nip, min(tanggal_snapshot) as tanggal_snapshot_pertama
+                    from {{ relasi('stg_simpeg__pegawai_riwayat') }}
+                    group by nip
+                ) as firsts
+                    on delivered.nip = firsts.nip
                 where delivered._loaded_at > {{ watermark }}
             ),
             cast('9999-12-31' as date)
