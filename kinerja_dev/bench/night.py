@@ -366,6 +366,7 @@ def bare_build(
     in this process (after an untimed `dbt parse`, as the DAG's tasks read a parsed manifest)."""
     from kinerja.load import load_night
     from kinerja.night.dag_config import NIGHT_EXCLUDE
+    from kinerja.pseudonym import dbt_session_environment
     from kinerja.transform.invoke import invoke_dbt
 
     work.mkdir(parents=True, exist_ok=True)
@@ -386,10 +387,12 @@ def bare_build(
     if status:
         status("bare: dbt parse, then a timed dbt build")
     dbt_work = work / "dbt"
-    invoke_dbt(bare, dbt_work, "parse")
+    # the pseudonym secret as the night's producer gets it (on PostgreSQL through PGOPTIONS)
+    session = dbt_session_environment(bare)
+    invoke_dbt(bare, dbt_work, "parse", env=session)
     began, cpu_before = time.monotonic(), _self_cpu()
     with PeakSampler(include_self=True) as sampler:
-        result = invoke_dbt(bare, dbt_work, "build", "--exclude", *NIGHT_EXCLUDE)
+        result = invoke_dbt(bare, dbt_work, "build", "--exclude", *NIGHT_EXCLUDE, env=session)
     return BareBuild(
         rows_loaded={k: int(v) for k, v in night.rows_loaded().items()},
         load_s=load_s,
