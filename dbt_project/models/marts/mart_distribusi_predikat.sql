@@ -124,11 +124,7 @@ unit_periods as (
         max(peringkat) as peringkat_capaian,
         count(distinct capaian_organisasi) > 1 as capaian_organisasi_beragam,
         count(*) as jumlah_dinilai,
-        sum(case when predikat = '1' then 1 else 0 end) as jumlah_sangat_baik,
-        sum(case when predikat = '2' then 1 else 0 end) as jumlah_baik,
-        sum(case when predikat = '3' then 1 else 0 end) as jumlah_butuh_perbaikan,
-        sum(case when predikat = '4' then 1 else 0 end) as jumlah_kurang,
-        sum(case when predikat = '5' then 1 else 0 end) as jumlah_sangat_kurang
+        {{ jumlah_per_predikat('predikat') }}
     from ranked_assessments
     group by kode_unit, tahun, periode
 

@@ -136,11 +136,7 @@ predikat_direct as (
     select
         kode_unit,
         {{ month_start('tanggal_akhir_periode') }} as bulan,
-        sum(case when predikat = '1' then 1 else 0 end) as jumlah_sangat_baik,
-        sum(case when predikat = '2' then 1 else 0 end) as jumlah_baik,
-        sum(case when predikat = '3' then 1 else 0 end) as jumlah_butuh_perbaikan,
-        sum(case when predikat = '4' then 1 else 0 end) as jumlah_kurang,
-        sum(case when predikat = '5' then 1 else 0 end) as jumlah_sangat_kurang
+        {{ jumlah_per_predikat('predikat') }}
     from assessments
     group by kode_unit, {{ month_start('tanggal_akhir_periode') }}
 
