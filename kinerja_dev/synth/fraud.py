@@ -14,7 +14,8 @@ actually planted, so the truth file holds exactly what the files show:
   from another city. That phone punch is also outside the geofence, so the day is recorded as
   LUAR_GEOFENCE too: the truth says what is true of the data, not which rule should fire.
 - PRESENSI_SAAT_CUTI (nip + day): terminal punches on a day the person works (a roster unit's
-  staff: a day on duty, weekends included) covered by an approved CUTI_* or DINAS_LUAR request (one whose DISETUJUI version is delivered).
+  staff: a day on duty, weekends included) covered by an approved CUTI_* or DINAS_LUAR request
+  (one whose DISETUJUI version is delivered).
 - NIK_GANDA (pair): a second AKTIF record under another NIP (a valid one: same birth date and sex
   digits, next sequence) with the NIK of a real employee. The copy has nobody behind it, so it
   is recorded as PEGAWAI_TANPA_AKTIVITAS too.

@@ -43,7 +43,14 @@ def _timestamp(day: date, seconds: int, offset_hours: int) -> str:
 
 
 class _Planner:
-    def __init__(self, rng, timeline: Timeline, workforce: Workforce, org: Organisation, scheduled):
+    def __init__(
+        self,
+        rng,
+        timeline: Timeline,
+        workforce: Workforce,
+        org: Organisation,
+        scheduled: np.ndarray,
+    ):
         self.rng = rng
         self.timeline = timeline
         self.workforce = workforce
