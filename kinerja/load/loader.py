@@ -186,13 +186,13 @@ def _latest_audit(
     statuses: tuple[str, ...] = (LOADED, REJECTED, RETRACTED),
 ) -> tuple[str, str] | None:
     names = ", ".join(f"'{s}'" for s in statuses)
-    latest = wh.query_df(
+    latest = wh.rows(
         f"select batch_id, status from {AUDIT_TABLE} where extract = :extract "
         f"and extraction_date = :day and status in ({names}) "
         "order by loaded_at desc limit 1",
         {"extract": extract, "day": day},
     )
-    return None if latest.empty else (latest.iat[0, 0], latest.iat[0, 1])
+    return latest[0] if latest else None
 
 
 def holds_rows(wh: Warehouse, extract: str, day: date) -> bool:
@@ -501,7 +501,7 @@ def _load_file(
     except duckdb.Error as exc:
         raise parser_failure(prepared.info, exc) from exc
     outcome = FileOutcome(prepared.info.path, LOADED, rows_delivered=read, rows_loaded=loaded)
-    for index in broken.column("_check").to_pylist():
+    for index in broken.column("_check").to_pylist() if broken.num_rows else []:
         rule = prepared.checks[index - 1].rule
         outcome.quarantine_rules[rule] = outcome.quarantine_rules.get(rule, 0) + 1
     extra = [c for c in prepared.columns if c not in extract.column_names]
@@ -562,7 +562,8 @@ def _commit(
     }
     with wh.transaction():
         wh.batch_lock(extract.name, day)  # a concurrent load of this date finishes first
-        if _latest_audit(wh, extract.name, day) == (batch_id, LOADED):
+        concurrent = not wh.single_writer
+        if concurrent and _latest_audit(wh, extract.name, day) == (batch_id, LOADED):
             _unchanged(outcome, delivery)  # that load brought these very files
             return
         wh.execute(f"delete from {raw_table(extract)} where _extraction_date = :day", {"day": day})

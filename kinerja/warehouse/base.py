@@ -38,6 +38,10 @@ class Warehouse(ABC):
     def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame: ...
 
     @abstractmethod
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        """A small result as tuples: no DataFrame to build for a lookup made once per file."""
+
+    @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside commits together or not at all."""

@@ -114,6 +114,11 @@ class DuckDBWarehouse(Warehouse):
             to_engine_params(sql, "dollar"), dict(params) if params else None
         ).df()
 
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        return self.con.execute(
+            to_engine_params(sql, "dollar"), dict(params) if params else None
+        ).fetchall()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self._in_transaction:
@@ -167,46 +172,45 @@ class DuckDBWarehouse(Warehouse):
         constants: Mapping[str, str] | None = None,
     ) -> tuple[int, int, pa.Table]:
         """One pass over the file: every row goes into the table in one insert, the broken ones
-        parked under a negative `_row_number` (no committed row has one), their other columns
-        packed into `_extra` as JSON. They are read back and deleted in the caller's transaction.
+        parked under a negative `_row_number` (no committed row has one) with the whole delivered
+        row packed into `_extra` as JSON. They are read back and deleted in the caller's
+        transaction.
 
         Parking instead of materialising the checked file first halves the work: the bulk insert
         is what the engine's own load does, and the few broken rows come back from the table.
+        The query is bound once more, for its column types, only when a row broke a rule: each
+        bind reads the file's head, a fixed cost that a catch-up of thousands of files feels.
         """
-        relation = self.con.sql(query)
-        kinds = dict(zip(relation.columns, relation.types, strict=True))
-        parked = [c for c in relation.columns if c not in columns or c == "_extra"]
-        record = ", ".join(f"{_ident(c)} := {_ident(c)}" for c in parked)
         values = []
         for c in columns:
             if c == "_row_number":
                 values.append("case when _check is null then _row_number else -_row_number end")
             elif c == "_extra":
                 values.append(
-                    f"case when _check is null then _extra "
-                    f"else cast(to_json(struct_pack({record})) as varchar) end"
+                    "case when _check is null then _extra "
+                    "else cast(to_json(_delivered) as varchar) end"
                 )
             else:
                 values.append(_ident(c))
         read = self.insert_from_staging(
-            qualified_table, columns, f"select {', '.join(values)} from ({query})", constants
+            qualified_table,
+            columns,
+            f"select {', '.join(values)} from ({query}) as _delivered",
+            constants,
         )
-        shape = "{" + ", ".join(f"{_json_key(c)}: {_json_key(str(kinds[c]))}" for c in parked) + "}"
-        unpacked = ", ".join(
-            "-_row_number as _row_number"
-            if c == "_row_number"
-            else f"_parked.{_ident(c)} as {_ident(c)}"
-            if c in parked
-            else _ident(c)
-            for c in relation.columns
-        )
+        where_parked = f"from {qualified_table} where _row_number < 0"
+        [(parked,)] = self.con.execute(f"select count(*) {where_parked}").fetchall()
+        if not parked:
+            return read, read, pa.table({})
+        kinds = self.con.execute(f"describe {query}").fetchall()
+        shape = "{" + ", ".join(f"{_json_key(name)}: {_json_key(kind)}" for name, kind, *_ in kinds)
+        shape += "}"
+        unpacked = ", ".join(f"_parked.{_ident(name)} as {_ident(name)}" for name, *_ in kinds)
         broken = self.con.sql(
-            f"select {unpacked} from (select *, json_transform(_extra, "
-            f"{_literal(shape)}) as _parked from {qualified_table} where _row_number < 0) "
-            "order by _row_number desc"
+            f"select {unpacked} from (select json_transform(_extra, {_literal(shape)}) as _parked "
+            f"{where_parked}) order by _parked._row_number"
         ).to_arrow_table()
-        if broken.num_rows:
-            self.con.execute(f"delete from {qualified_table} where _row_number < 0")
+        self.con.execute(f"delete {where_parked}")
         return read, read - broken.num_rows, broken
 
     def table_columns(self, schema: str, table: str) -> list[str]:

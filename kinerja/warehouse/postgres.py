@@ -98,6 +98,12 @@ class PostgresWarehouse(Warehouse):
             columns = [d.name for d in cur.description]
             return pd.DataFrame(cur.fetchall(), columns=columns)
 
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        query = to_engine_params(sql, "pyformat") if params else sql
+        with self.con.cursor() as cur:
+            cur.execute(query, dict(params) if params else None)
+            return [] if cur.description is None else cur.fetchall()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.con.transaction():
