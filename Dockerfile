@@ -20,7 +20,7 @@ COPY pyproject.toml uv.lock README.md ./
 COPY kinerja ./kinerja
 COPY ml ./ml
 COPY kinerja_dev ./kinerja_dev
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --compile-bytecode
 COPY dags ./dags
 COPY plugins ./plugins
 COPY dbt_project ./dbt_project
