@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,20 +136,22 @@ def agency_calendar(wh: Warehouse) -> AgencyCalendar:
     return AgencyCalendar(seed_calendars())
 
 
-def _trailing_median(
-    history: pd.DataFrame, day: date, minimum: int, calendar: AgencyCalendar
-) -> float | None:
-    working = calendar.is_working_day(day)
-    earlier = history[history["extraction_date"] < day]
-    comparable = [
-        int(n)
-        for d, n in zip(earlier["extraction_date"], earlier["rows_delivered"], strict=True)
-        if calendar.is_working_day(d) == working
-    ][-TRAILING_DELIVERIES:]
-    if len(comparable) < MIN_HISTORY:
-        return None
-    median = float(statistics.median(comparable))
-    return median if median >= minimum else None
+def _trailing_medians(
+    own: pd.DataFrame, minimum: int, calendar: AgencyCalendar
+) -> dict[date, float | None]:
+    """Per extraction date of one extract's history (sorted by date), the median of the last
+    deliveries before it on the same kind of day (working or not): one pass, so a catch-up of
+    years costs its days, not their square."""
+    recent: dict[bool, deque[int]] = {
+        working: deque(maxlen=TRAILING_DELIVERIES) for working in (True, False)
+    }
+    medians: dict[date, float | None] = {}
+    for day, delivered in zip(own["extraction_date"], own["rows_delivered"], strict=True):
+        window = recent[calendar.is_working_day(day)]
+        median = float(statistics.median(window)) if len(window) >= MIN_HISTORY else None
+        medians[day] = median if median is not None and median >= minimum else None
+        window.append(int(delivered))
+    return medians
 
 
 def delivery_metrics(
@@ -162,8 +165,9 @@ def delivery_metrics(
     for extract, ids in wanted.items():
         own = history[history["extract"] == extract]
         last_delivery = own["extraction_date"].max() if not own.empty else None
+        medians = _trailing_medians(own, min_median, calendar)
         for record in own[own["batch_id"].isin(ids)].itertuples(index=False):
-            median = _trailing_median(own, record.extraction_date, min_median, calendar)
+            median = medians[record.extraction_date]
             delivered = int(record.rows_delivered)
             rows.append(
                 {
