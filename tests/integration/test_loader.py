@@ -250,3 +250,21 @@ def test_a_shift_roster_loads_and_an_end_before_its_start_is_quarantined(target_
     with connect(settings) as wh:
         [(rule, record)] = wh.query_df("select rule, raw_record from raw.quarantine").values
     assert rule == "DATE_OUT_OF_RANGE" and json.loads(record)["id_jadwal"] == "J3"
+
+
+def test_a_row_of_megabytes_is_quarantined_not_the_file_rejected(target_settings, landing):
+    from kinerja.settings import Settings
+
+    # One catatan of 9 MiB (a pasted scan, say), past DuckDB's default line limit (2 MB): its
+    # row breaks VALUE_TOO_LONG, the file's other rows load.
+    huge = "x" * (9 << 20)
+    rows = PRESENSI_CSV + f"198503102010011001;2026-03-02T12:00:00+08:00;MANUAL;;;;{huge}\n"
+    deliver(landing, "presensi", DAY, "presensi.csv", rows)
+    settings = Settings()
+    night = load_night(settings, DAY)
+    [batch] = [o for o in night.outcomes if o.extract == "presensi"]
+    assert (batch.status, batch.rows_loaded, batch.rows_quarantined) == ("LOADED", 2, 1)
+    assert batch.quarantine_rules == {"VALUE_TOO_LONG": 1}
+    with connect(settings) as wh:
+        [(row_number, rule)] = wh.rows("select row_number, rule from raw.quarantine")
+    assert (row_number, rule) == (3, "VALUE_TOO_LONG")
