@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kinerja.contract import rules
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH, EXTRACTS, Kind
@@ -134,12 +136,12 @@ def render_csv(frame: pd.DataFrame) -> str:
     """
     if len(frame.columns) < 2 or not all(_is_text(frame[c]) for c in frame.columns):
         return frame.to_csv(index=False, lineterminator="\n", na_rep="")
-    columns = [_csv_field(frame[c].astype("str")) for c in frame.columns]
+    header = ",".join(_csv_fields(pa.array(list(frame.columns), pa.string())).to_pylist())
     if frame.empty:
-        return ",".join(_csv_field(pd.Series(frame.columns, dtype="str"))) + "\n"
-    rows = columns[0].str.cat(columns[1:], sep=",")
-    header = ",".join(_csv_field(pd.Series(frame.columns, dtype="str")))
-    return header + "\n" + "\n".join(rows.tolist()) + "\n"
+        return header + "\n"
+    fields = [_csv_fields(pa.array(frame[c].astype("str"), pa.string())) for c in frame.columns]
+    rows = pc.binary_join_element_wise(*fields, ",")
+    return header + "\n" + "\n".join(rows.to_pylist()) + "\n"
 
 
 def _is_text(values: pd.Series) -> bool:
@@ -151,11 +153,12 @@ def _is_text(values: pd.Series) -> bool:
     )
 
 
-def _csv_field(values: pd.Series) -> pd.Series:
-    values = values.fillna("")
-    quote = values.str.contains(_NEEDS_QUOTES, regex=True)
-    if quote.any():
-        values = values.where(~quote, '"' + values.str.replace('"', '""', regex=False) + '"')
+def _csv_fields(values: pa.Array) -> pa.Array:
+    values = pc.fill_null(values, "")
+    quote = pc.match_substring_regex(values, _NEEDS_QUOTES)
+    if pc.any(quote).as_py():
+        doubled = pc.replace_substring(values, '"', '""')
+        values = pc.if_else(quote, pc.binary_join_element_wise('"', doubled, '"', ""), values)
     return values
 
 
