@@ -79,7 +79,8 @@ class Warehouse(ABC):
         """Read `query` on `staging()` once: rows whose `_check` is NULL are appended (`columns`
         and `constants` as in `insert_from_staging`); the others come back, every column.
 
-        Returns (rows read, rows appended, the other rows), each count from its own source.
+        Returns (rows read, rows appended, the other rows), each count from its own source. When
+        no row broke a rule, the other rows may be an empty table without columns.
         """
 
     @abstractmethod
