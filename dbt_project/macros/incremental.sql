@@ -34,18 +34,18 @@
                 -- history (hours for a day of 1 M employees)
                 select min(
                     case
-                        when delivered.tanggal_snapshot <= firsts.tanggal_snapshot_pertama
+                        when delivered._extraction_date <= firsts.tanggal_snapshot_pertama
                             then least(
-                                delivered.tanggal_snapshot,
+                                delivered._extraction_date,
                                 coalesce(delivered.tmt_cpns, cast('1900-01-01' as date))
                             )
-                        else delivered.tanggal_snapshot
+                        else delivered._extraction_date
                     end
                 )
-                from {{ relasi('stg_simpeg__pegawai_riwayat') }} as delivered
+                from {{ relasi('stg_simpeg__pegawai_dimuat') }} as delivered
                 inner join (
-                    select nip, min(tanggal_snapshot) as tanggal_snapshot_pertama
-                    from {{ relasi('stg_simpeg__pegawai_riwayat') }}
+                    select nip, min(_extraction_date) as tanggal_snapshot_pertama
+                    from {{ relasi('stg_simpeg__pegawai_dimuat') }}
                     group by nip
                 ) as firsts
                     on delivered.nip = firsts.nip

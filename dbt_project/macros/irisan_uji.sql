@@ -61,8 +61,21 @@
     newest delivered presensi date, the days an incremental run always rebuilds. From the data,
     not the wall clock, so that a catch-up or a replayed night tests what it built; from the raw
     layer, upstream of every sliced model, so that it exists whichever model `dbt build` tests
-    first. Late rows of older days are tested by the scheduled full run. -#}
+    first. Late rows of older days are tested by the scheduled full run.
+    Read when the test runs and written into it as a date: both engines push a constant filter
+    through a view's version window (and PostgreSQL prunes partitions with it), where a subquery
+    made every sliced test of a versioned staging model rank the whole history. -#}
 {% macro awal_irisan_uji() -%}
     {%- set raw = graph.sources['source.' ~ project_name ~ '.presensi.presensi'] -%}
-    (select {{ add_days('max(_extraction_date)', -1 * var('presensi_lookback_hari')) }} from {{ raw.relation_name }})
+    {%- set first_day -%}
+        select {{ add_days('max(_extraction_date)', -1 * var('presensi_lookback_hari')) }} from {{ raw.relation_name }}
+    {%- endset -%}
+    {%- if not execute -%}
+        {{- return('(' ~ first_day ~ ')') -}}
+    {%- endif -%}
+    {%- set found = run_query(first_day).columns[0].values()[0] -%}
+    {%- if found is none -%}
+        {{- return('cast(null as date)') -}}
+    {%- endif -%}
+    {{- return("cast('" ~ (found | string)[:10] ~ "' as date)") -}}
 {%- endmacro %}

@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from kinerja.contract import CONTRACT_VERSION, EXTRACTS, Extract
 from kinerja.contract.extracts import DEFAULT_MAX_VALUE_LENGTH
@@ -611,13 +610,20 @@ def _dates_to_load(
         return [d for d in available if d == as_of]
     if forgotten:
         available = [d for d in available if d >= forgotten or d == as_of]
-    seen = set(
-        wh.query_df(
+    # Plain dates on both engines: a pandas Timestamp never equals a date, and every date of the
+    # history would be re-read (and its files hashed again) every night.
+    seen = {
+        _as_date(day)
+        for (day,) in wh.rows(
             "select distinct extraction_date from raw.load_audit where extract = :extract",
             {"extract": extract},
-        )["extraction_date"].map(lambda v: v if isinstance(v, date) else pd.Timestamp(v).date())
-    )
+        )
+    }
     return [d for d in available if d == as_of or d not in seen]
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def load_night(

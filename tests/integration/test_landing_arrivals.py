@@ -98,6 +98,23 @@ def test_a_file_younger_than_the_settle_time_holds_its_date_until_a_later_run(
     ]
 
 
+def test_catching_up_reads_only_the_dates_never_loaded(target_settings, tmp_path):
+    """A later night's catch-up leaves a loaded date alone, even one changed since: a night costs
+    its own date, not the history, and a corrected past date is rerun on purpose (README)."""
+    landing = tmp_path / "landing"
+    first = deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
+    assert [o.status for o in _night(target_settings, landing, catch_up=True).outcomes] == [
+        "LOADED"
+    ]
+    first.write_text(PUNCHES + PUNCHES.splitlines()[-1].replace("16:05", "17:00") + "\n")
+    later = date(2026, 3, 3)
+    deliver(landing, "presensi", later, "presensi.csv", PUNCHES.replace("03-02T", "03-03T"))
+    night = _night(target_settings, landing, later, catch_up=True)
+    assert [(o.extraction_date, o.status) for o in night.outcomes] == [(later, "LOADED")]
+    rerun = _night(target_settings, landing, DAY)
+    assert [(o.status, o.rows_loaded) for o in rerun.outcomes] == [("LOADED", 3)]
+
+
 def test_a_listed_file_is_read_however_young(target_settings, tmp_path):
     landing = tmp_path / "landing"
     deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
