@@ -6,9 +6,11 @@
     rows they change. `sumber` picks the inputs the model depends on:
     - presensi: a punch changes its written day, or the day before in local time (zones);
     - pegawai: a snapshot changes every day from its date on (the validity intervals of
-      int_pegawai__riwayat); an employee's first snapshot also holds for every earlier day, so
-      then from the employee's TMT CPNS (before it nobody is expected at work), or from the
-      start when it is unknown;
+      int_pegawai__riwayat); an employee's first snapshot also holds for earlier days, from the
+      day after the snapshot before it (but nobody is expected at work before their TMT CPNS);
+      the agency's first snapshot holds for every earlier day, and a snapshot older than one
+      already delivered moves whose first row holds from when, so those change from the start
+      and from the day after the snapshot before them;
     - izin: a leave or permit version changes the days it covers;
     - hukdis: a disciplinary sanction changes the months from its TMT on (the tukin cut).
     - jadwal: a roster entry (extract jadwal_shift) changes its day for a SHIFT unit's employee.
@@ -34,12 +36,18 @@
                 -- history (hours for a day of 1 M employees)
                 select min(
                     case
-                        when delivered._extraction_date <= firsts.tanggal_snapshot_pertama
-                            then least(
-                                delivered._extraction_date,
+                        when snapshot_dates.sebelumnya is null then cast('1900-01-01' as date)
+                        when snapshot_dates.berikutnya is not null
+                            then {{ add_days('snapshot_dates.sebelumnya', 1) }}
+                        when delivered._extraction_date > firsts.tanggal_snapshot_pertama
+                            then delivered._extraction_date
+                        else least(
+                            delivered._extraction_date,
+                            greatest(
+                                {{ add_days('snapshot_dates.sebelumnya', 1) }},
                                 coalesce(delivered.tmt_cpns, cast('1900-01-01' as date))
                             )
-                        else delivered._extraction_date
+                        )
                     end
                 )
                 from {{ relasi('stg_simpeg__pegawai_dimuat') }} as delivered
@@ -49,6 +57,17 @@
                     group by nip
                 ) as firsts
                     on delivered.nip = firsts.nip
+                inner join (
+                    select
+                        _extraction_date,
+                        lag(_extraction_date) over (order by _extraction_date) as sebelumnya,
+                        lead(_extraction_date) over (order by _extraction_date) as berikutnya
+                    from (
+                        select distinct _extraction_date
+                        from {{ relasi('stg_simpeg__pegawai_dimuat') }}
+                    ) as delivered_dates
+                ) as snapshot_dates
+                    on delivered._extraction_date = snapshot_dates._extraction_date
                 where delivered._loaded_at > {{ watermark }}
             ),
             cast('9999-12-31' as date)

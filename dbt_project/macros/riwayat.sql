@@ -1,10 +1,18 @@
 {#- The first day a snapshot row of a history holds (berlaku_mulai): its snapshot date, except
-    that a record's (`key`'s) earliest row also holds for every earlier day, as no older record
-    exists. -#}
-{% macro berlaku_mulai(tanggal_snapshot, key) -%}
+    for a record's (`key`'s) earliest row, which also holds for earlier days, as no older record
+    exists: for every earlier day, or, when `tanggal_snapshot_sebelumnya` (the date of the
+    delivered snapshot before this row's) is given and not null, from the day after it. That is
+    for full snapshots of everyone (pegawai): a record absent from the snapshot before was not
+    there then, so a transfer in or a new hire first listed months into the history is not
+    taken to have been there all along. -#}
+{% macro berlaku_mulai(tanggal_snapshot, key, tanggal_snapshot_sebelumnya=none) -%}
     case
         when {{ tanggal_snapshot }} = min({{ tanggal_snapshot }}) over (partition by {{ key }})
-            then cast('1900-01-01' as date)
+            then {% if tanggal_snapshot_sebelumnya -%}
+                coalesce({{ add_days(tanggal_snapshot_sebelumnya, 1) }}, cast('1900-01-01' as date))
+            {%- else -%}
+                cast('1900-01-01' as date)
+            {%- endif %}
         else {{ tanggal_snapshot }}
     end
 {%- endmacro %}

@@ -200,6 +200,18 @@ def test_planted_rows_reach_the_warehouse(builds):
     assert (NIP_A, date(2024, 3, 28)) not in daily_after.index
 
 
+def test_a_transfer_in_is_expected_only_after_the_snapshot_that_did_not_list_them(builds):
+    """G, TMT CPNS 2008, is first listed on 15 April; the 1 April snapshot of everyone did not
+    list G, so G was not in the agency then: not absent on U01's covered days before it (which
+    would count towards the PP 94/2021 thresholds and the tukin cut), expected from 2 April."""
+    daily = builds.daily_after["status"]
+    g_days = daily[daily.index.get_level_values("nip") == NIP_G]
+    assert min(g_days.index.get_level_values("tanggal")) == date(2024, 4, 2)
+    assert daily[(NIP_G, date(2024, 4, 2))] == "TANPA_KETERANGAN"  # A's punch covers U01
+    # U01 was covered on 4 March (A punched), so an employee expected then has a row.
+    assert (NIP_A, date(2024, 3, 4)) in daily.index and (NIP_G, date(2024, 3, 4)) not in daily.index
+
+
 def test_the_planted_rows_do_not_move_a_quarter_they_postdate(builds):
     before, after = _quarter(builds.before, QUARTER), _quarter(builds.after, QUARTER)
     assert len(before) > 0

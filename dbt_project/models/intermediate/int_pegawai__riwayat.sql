@@ -1,7 +1,11 @@
 -- Employee history as validity intervals: which state (status, unit, position...) holds on a
--- day. A snapshot's rows hold from its extraction date until the next snapshot date; an
--- employee's earliest known row also holds for every earlier day (no older record exists), and
--- an employee absent from a later snapshot stops there. Interval: [berlaku_mulai, berlaku_sampai).
+-- day. A snapshot's rows hold from its extraction date until the next snapshot date, and an
+-- employee absent from a later snapshot stops there. An employee's earliest known row also holds
+-- for earlier days, as no older record exists: for every earlier day when the employee is in the
+-- agency's first snapshot, otherwise from the day after the last snapshot that did not list them
+-- (each is a full snapshot of everyone: who is missing was not there, so a transfer in with a
+-- TMT CPNS years back is not expected at work before it arrives). Interval: [berlaku_mulai,
+-- berlaku_sampai).
 
 with snapshots as (
 
@@ -13,6 +17,7 @@ snapshot_dates as (
 
     select
         tanggal_snapshot,
+        lag(tanggal_snapshot) over (order by tanggal_snapshot) as tanggal_snapshot_sebelumnya,
         lead(tanggal_snapshot) over (order by tanggal_snapshot) as tanggal_snapshot_berikutnya
     from (select distinct tanggal_snapshot from snapshots) as delivered
 
@@ -22,7 +27,9 @@ with_validity as (
 
     select
         snapshots.*,
-        {{ berlaku_mulai('snapshots.tanggal_snapshot', 'snapshots.nip') }} as berlaku_mulai,
+        {{ berlaku_mulai(
+            'snapshots.tanggal_snapshot', 'snapshots.nip', 'snapshot_dates.tanggal_snapshot_sebelumnya'
+        ) }} as berlaku_mulai,
         coalesce(snapshot_dates.tanggal_snapshot_berikutnya, cast('9999-12-31' as date)) as berlaku_sampai
     from snapshots
     inner join snapshot_dates
