@@ -235,6 +235,14 @@ def bench_night(
         bool, typer.Option("--both", help="Run on DuckDB and on PostgreSQL, side by side.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
+    catch_up_memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="DuckDB memory limit for the first (catch-up) night only, e.g. 8GB, as a large "
+            "agency sets KINERJA_DUCKDB_MEMORY_LIMIT for the night that builds its history; "
+            "the increment keeps the settings' limit."
+        ),
+    ] = None,
     json_file: Annotated[
         Path | None, typer.Option("--json", dir_okay=False, help="Write every figure here.")
     ] = None,
@@ -287,6 +295,7 @@ def bench_night(
                         task, description=f"{name}: {message}"
                     ),
                     generation_progress=generated,
+                    catch_up_memory_limit=catch_up_memory_limit,
                 )
             except NightBenchFailed as exc:
                 console.print(f"[red]{exc}[/]")

@@ -416,10 +416,13 @@ def run_night_bench(
     status: Report | None = None,
     generation_progress: Callable[[int, int], None] | None = None,
     bare: bool = True,
+    catch_up_memory_limit: str | None = None,
 ) -> NightBench:
     """Generate (or reuse) the landing, run the catch-up and the increment night, then the bare
     build. `pg_database` names the PostgreSQL database (default: a throwaway one, dropped after
-    unless `keep_database`)."""
+    unless `keep_database`). `catch_up_memory_limit` is DuckDB's limit for the first night only,
+    as a large agency raises it for the night that builds its whole history (docs/scale.md); the
+    increment and the bare build keep the settings' limit."""
     from kinerja.night.runner import prepare_airflow
     from kinerja.runtime import tool_environment
 
@@ -453,8 +456,13 @@ def run_night_bench(
             if status:
                 status("preparing Airflow (metadata DB, dbt manifest)")
             prepare_airflow(settings)
+            first_night = (
+                settings.model_copy(update={"duckdb_memory_limit": catch_up_memory_limit})
+                if catch_up_memory_limit
+                else settings
+            )
             catch_up = run_measured_night(
-                settings, landing.end - timedelta(days=1), "catch-up", status
+                first_night, landing.end - timedelta(days=1), "catch-up", status
             )
             if not catch_up.succeeded:
                 raise NightBenchFailed(catch_up)
