@@ -361,17 +361,26 @@ def load_delivery(
     delivery: DeliveryFolder,
     max_length: int = DEFAULT_MAX_VALUE_LENGTH,
     home: Path | None = None,
+    loaded_at: datetime | None = None,
 ) -> BatchOutcome:
     """Load one extract-date batch. Returns its outcome; never raises for bad input.
 
     The files are copied under `home` (default: the settings' KINERJA_HOME) while they are read.
+    `loaded_at` stamps the rows (`_loaded_at`): the load run's time (load_night), or now.
     """
     with snapshot_folder(home or get_settings().home_dir) as snapshots:
-        return _load_delivery(wh, fs, delivery, max_length, snapshots)
+        return _load_delivery(
+            wh, fs, delivery, max_length, snapshots, loaded_at or datetime.now(UTC)
+        )
 
 
 def _load_delivery(
-    wh: Warehouse, fs, delivery: DeliveryFolder, max_length: int, snapshots: Path
+    wh: Warehouse,
+    fs,
+    delivery: DeliveryFolder,
+    max_length: int,
+    snapshots: Path,
+    loaded_at: datetime,
 ) -> BatchOutcome:
     extract = EXTRACTS[delivery.extract]
     day = delivery.extraction_date
@@ -411,7 +420,7 @@ def _load_delivery(
         con = wh.staging()
         prepared = [_prepare(con, extract, infos[p], day, max_length) for p in delivery.files]
         ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the load transaction
-        _commit(wh, delivery, outcome, prepared, checksums, delivered)
+        _commit(wh, delivery, outcome, prepared, checksums, delivered, loaded_at)
     except (FileRejected, OSError) as exc:
         error = exc
         if not isinstance(exc, FileRejected):
@@ -549,11 +558,11 @@ def _commit(
     prepared: list[_Prepared],
     checksums: dict[str, str],
     delivered: dict[str, int],
+    loaded_at: datetime,
 ) -> None:
     """Replace the date's rows in one transaction; a file failing on the way rolls it all back."""
     extract = EXTRACTS[delivery.extract]
     day, batch_id = outcome.extraction_date, outcome.batch_id
-    loaded_at = datetime.now(UTC)
     batch = {
         "_batch_id": quote_literal(batch_id),
         "_extraction_date": f"date '{day}'",
@@ -577,7 +586,8 @@ def _commit(
         if delivery.manifest is not None:
             _check_manifest(delivery, checksums, delivered)
         _summarise(extract, outcome, prepared)
-        _write_audit(wh, outcome, checksums, loaded_at)
+        # the audit keeps when the attempt was made: it orders a date's attempts (_latest_audit)
+        _write_audit(wh, outcome, checksums, datetime.now(UTC))
 
 
 def _summarise(extract: Extract, outcome: BatchOutcome, prepared: list[_Prepared]) -> None:
@@ -632,8 +642,15 @@ def load_night(
     catch_up: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> NightLoad:
-    """Load every extract's deliveries for `as_of` (and, catching up, earlier never-loaded dates)."""
+    """Load every extract's deliveries for `as_of` (and, catching up, earlier never-loaded dates).
+
+    Every batch of the run is stamped with the run's one load time. The incremental models keep
+    the newest presensi load time they have read as their watermark and rebuild what any source
+    loaded after it touches: a stamp per batch would put the izin and snapshots loaded seconds
+    after the night's last punches past that watermark, and the next night would rebuild every
+    day they cover again (after a catch-up night, the whole history)."""
     ensure_database(settings)
+    loaded_at = datetime.now(UTC)
     fs, root = open_landing(settings.landing_url)
     forgotten = days_cutoff(as_of, settings.retention_load_audit_days)
     outcomes: list[BatchOutcome] = []
@@ -650,7 +667,7 @@ def load_night(
                 findings,
             )
             for done, day in enumerate(days or [], start=1):
-                outcome = _load_date(wh, fs, root, extract, day, settings)
+                outcome = _load_date(wh, fs, root, extract, day, settings, loaded_at)
                 if outcome is not None:
                     outcomes.append(outcome)
                 if progress:
@@ -671,7 +688,13 @@ def _landed(list_, path: str, findings: list[Entry]):
 
 
 def _load_date(
-    wh: Warehouse, fs, root: str, extract: Extract, day: date, settings: Settings
+    wh: Warehouse,
+    fs,
+    root: str,
+    extract: Extract,
+    day: date,
+    settings: Settings,
+    loaded_at: datetime,
 ) -> BatchOutcome | None:
     """One extract-date batch; whatever the landing area raises rejects this batch alone."""
     delivery = None
@@ -679,7 +702,9 @@ def _load_date(
         delivery = delivery_folder(fs, root, extract.name, day, settings.landing_settle_seconds)
         if delivery is None:
             return None
-        return load_delivery(wh, fs, delivery, settings.max_value_length, settings.home_dir)
+        return load_delivery(
+            wh, fs, delivery, settings.max_value_length, settings.home_dir, loaded_at
+        )
     except _LANDING_ERRORS as exc:
         folder = posixpath.join(root, extract.name, day.isoformat())
         reason = f"the delivery cannot be read ({type(exc).__name__}: {exc})"

@@ -176,6 +176,7 @@ class NightFigures:
     rows_loaded: dict[str, int]
     tasks: list[TaskFigure] = field(default_factory=list)
     log_file: str = ""
+    duckdb_memory_limit: str | None = None  # the night's DuckDB limit; None on PostgreSQL
 
     @property
     def per_task(self) -> bool:
@@ -207,6 +208,7 @@ class NightFigures:
             },
             "tasks": [{**t.__dict__, "phase": t.phase} for t in self.tasks],
             "log_file": self.log_file,
+            "duckdb_memory_limit": self.duckdb_memory_limit,
         }
 
 
@@ -309,6 +311,7 @@ def run_measured_night(
         cpu_s=_children_cpu() - cpu_before,
         peak_rss_mb=sampler.peak_mb,
         rows_loaded={k: int(v) for k, v in loaded.items()},
+        duckdb_memory_limit=settings.duckdb_memory_limit if settings.target == "duckdb" else None,
         # Read whole at the end: the tail misses nothing, but the file is the record.
         tasks=task_figures(read_events(events_path(settings, as_of))),
         log_file=str(run.log_file or ""),

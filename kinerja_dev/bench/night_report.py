@@ -51,6 +51,7 @@ def _summary_rows(bench: NightBench) -> list[tuple[str, str]]:
             (f"{name}: night wall s", f"{night.wall_s:.1f}"),
             (f"{name}: night CPU s", f"{night.cpu_s:.1f}"),
             (f"{name}: night peak RSS MB", f"{night.peak_rss_mb:,.0f}"),
+            (f"{name}: DuckDB memory limit", night.duckdb_memory_limit or "-"),
         ]
         for phase in PHASES:
             wall, cpu = night.phase(phase)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from kinerja.settings import Settings
+
 pytestmark = pytest.mark.e2e
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
@@ -21,6 +23,7 @@ def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
     out = tmp_path / "night.json"
     env = {**os.environ, "KINERJA_HOME": str(tmp_path / "home"), "COLUMNS": "80"}
     args = [KINERJA, "bench", "night", "--employees", "60", "--days", "8", "--json", str(out)]
+    args += ["--catch-up-memory-limit", "3GB"]
     result = subprocess.run(
         args, check=False, env=env, capture_output=True, text=True, timeout=1200
     )
@@ -30,6 +33,9 @@ def test_bench_night_prints_and_writes_plausible_figures(tmp_path):
     assert bench["target"] == "duckdb" and bench["landing"]["cached"] is False
     catch_up, increment = bench["catch_up"], bench["increment"]
     assert catch_up["as_of"] == "2025-06-29" and increment["as_of"] == "2025-06-30"
+    # The raised limit is the first night's alone; the increment keeps the settings' limit.
+    assert catch_up["duckdb_memory_limit"] == "3GB"
+    assert increment["duckdb_memory_limit"] == Settings().duckdb_memory_limit != "3GB"
     for night in (catch_up, increment):
         assert night["succeeded"] and night["wall_s"] > 0 and night["cpu_s"] > 0
         assert night["peak_rss_mb"] > 50  # an Airflow process tree, at least

@@ -115,6 +115,35 @@ def test_catching_up_reads_only_the_dates_never_loaded(target_settings, tmp_path
     assert [(o.status, o.rows_loaded) for o in rerun.outcomes] == [("LOADED", 3)]
 
 
+def test_a_nights_batches_share_one_load_time_the_next_nights_are_later(
+    target_settings, tmp_path
+):
+    """The incremental models rebuild what was loaded after the newest punches they read: the
+    units delivered after the punches in the same run must not count as loaded after them."""
+    landing = tmp_path / "landing"
+    later = date(2026, 3, 3)
+    for day in (DAY, later):
+        deliver(landing, "presensi", day, "presensi.csv", PUNCHES.replace("03-02T", f"{day:%m-%d}T"))
+        deliver(landing, "unit_kerja", day, "unit_kerja.csv", UNITS)
+    night = _night(target_settings, landing, later, catch_up=True)
+    assert len(night.outcomes) == 4 and {o.status for o in night.outcomes} == {"LOADED"}
+    stamps = _table(
+        target_settings,
+        "select _loaded_at from raw.presensi union select _loaded_at from raw.unit_kerja",
+    )
+    assert len(stamps) == 1
+    next_day = date(2026, 3, 4)
+    deliver(landing, "presensi", next_day, "presensi.csv", PUNCHES.replace("03-02T", "03-04T"))
+    night = _night(target_settings, landing, next_day, catch_up=True)
+    assert [(o.extraction_date, o.status) for o in night.outcomes] == [(next_day, "LOADED")]
+    newest = _table(
+        target_settings,
+        "select distinct _extraction_date as day, _loaded_at from raw.presensi order by day",
+    )
+    assert newest["_loaded_at"].nunique() == 2, newest
+    assert newest["_loaded_at"].iloc[-1] > newest["_loaded_at"].iloc[0]
+
+
 def test_a_listed_file_is_read_however_young(target_settings, tmp_path):
     landing = tmp_path / "landing"
     deliver(landing, "presensi", DAY, "presensi.csv", PUNCHES)
