@@ -60,6 +60,19 @@
 {%- endmacro %}
 
 
+{#- The post-hook of an incremental current state built by keadaan_terakhir with a
+    `_dimuat_pada` watermark: a row this build did not replace belongs to no snapshot it read,
+    so not to the newest one; it takes the build's watermark, as a full rebuild would give it. -#}
+{% macro tandai_keadaan_lama() -%}
+    {%- if is_incremental() %}
+    update {{ this }}
+    set dalam_snapshot_terakhir = false,
+        _dimuat_pada = (select max(_dimuat_pada) from {{ this }})
+    where _dimuat_pada < (select max(_dimuat_pada) from {{ this }})
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Staging's typed columns of an extract whose source writes when it changed a record: the
     written diperbarui_pada as its wall clock and offset (to be ordered by
     kolom_versi_diperbarui), then the loader's delivery columns (urutan_pengiriman). -#}

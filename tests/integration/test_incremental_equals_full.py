@@ -1,11 +1,13 @@
 """The night costs the day: an agency built night by night equals the same data built at once.
 
 A small generated agency (with planted attendance fraud, so that every warning rule has
-findings) is loaded and built incrementally over three nights; between them come what a real
+findings) is loaded and built incrementally over four nights; between them come what a real
 source does to old days: a late punch of a day weeks back, a late phone punch far from the office
 (a new geofence and impossible-travel finding on an old day), a re-delivered employee snapshot
 that moves people to another unit, and leave decisions cancelled after the fact (one of them under
-a punch-on-leave finding, which must disappear). After the last night every incremental model is
+a punch-on-leave finding, which must disappear). The last night delivers a new employee
+snapshot, which the employee history and current state take in without rebuilding older
+snapshots. After the last night every incremental model is
 copied aside, the project is rebuilt with `--full-refresh` on the same raw layer, and the two must
 hold exactly the same rows.
 """
@@ -25,12 +27,14 @@ from kinerja.warehouse import connect
 from kinerja_dev.synth import generate
 
 START, END = date(2024, 3, 1), date(2024, 4, 12)
-NIGHTS = (date(2024, 4, 3), date(2024, 4, 8), date(2024, 4, 11))
+NIGHTS = (date(2024, 4, 3), date(2024, 4, 8), date(2024, 4, 10), date(2024, 4, 12))
 LATE_BEFORE = date(2024, 3, 20)  # the late punch is of a day of the previous quarter
 REDELIVERED_SNAPSHOT_MOVES = 5
 
 INCREMENTAL_MODELS = {
+    "staging": ["stg_simpeg__pegawai"],
     "intermediate": [
+        "int_pegawai__riwayat",
         "int_presensi__harian",
         "int_presensi__punch",
         "int_presensi__pegawai_hari",
@@ -197,6 +201,26 @@ def _deliver_late_changes(settings: Settings, night: date) -> tuple[str, date]:
     return nip, late_day
 
 
+def _retire_from_last_snapshot(settings: Settings) -> str:
+    """An employee of the newest snapshot built so far left out of the snapshots just loaded
+    (retired): the current state must keep their last state and no longer flag it as in the
+    newest snapshot."""
+    with connect(settings) as wh:
+        built = wh.scalar("select max(tanggal_snapshot) from staging.stg_simpeg__pegawai")
+        assert wh.scalar(
+            "select count(distinct _extraction_date) from raw.pegawai where _extraction_date > :built",
+            {"built": built},
+        ), "the last night delivers no new employee snapshot"
+        nip = wh.scalar(
+            "select min(nip) from staging.stg_simpeg__pegawai where dalam_snapshot_terakhir"
+        )
+        wh.execute(
+            "delete from raw.pegawai where _extraction_date > :built and nip = :nip",
+            {"built": built, "nip": nip},
+        )
+    return str(nip)
+
+
 def _patterns(settings: Settings, nip: str, day: date) -> set[str]:
     with connect(settings) as wh:
         frame = wh.query_df(
@@ -213,7 +237,7 @@ def _rows(settings: Settings, schema: str, model: str) -> set[tuple]:
     return {tuple(str(v) for v in row) for row in frame.itertuples(index=False)}
 
 
-def test_three_incremental_nights_equal_a_full_refresh(target_settings, landing, tmp_path):
+def test_four_incremental_nights_equal_a_full_refresh(target_settings, landing, tmp_path):
     settings = target_settings.model_copy(update={"landing": str(landing)})
     work = tmp_path / "dbt"
     for number, night in enumerate(NIGHTS):
@@ -223,6 +247,8 @@ def test_three_incremental_nights_equal_a_full_refresh(target_settings, landing,
         if number == 1:
             late_nip, late_day = _deliver_late_changes(settings, night)
             warnings = _deliver_late_warnings(settings, night)
+        if number == 3:
+            retired = _retire_from_last_snapshot(settings)
         _dbt(settings, work, "run")
 
     with connect(settings) as wh:
@@ -237,6 +263,12 @@ def test_three_incremental_nights_equal_a_full_refresh(target_settings, landing,
         "the cancelled leave's finding stayed"
     )
     assert _patterns(settings, *warnings["far"]) >= {"LUAR_GEOFENCE", "PERJALANAN_MUSTAHIL"}
+    with connect(settings) as wh:
+        listed = wh.scalar(
+            "select dalam_snapshot_terakhir from staging.stg_simpeg__pegawai where nip = :nip",
+            {"nip": retired},
+        )
+    assert not listed, "an employee the newest snapshots leave out is still flagged as in them"
 
     incremental = {
         (schema, model): _rows(settings, schema, model)
