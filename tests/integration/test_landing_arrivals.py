@@ -115,15 +115,15 @@ def test_catching_up_reads_only_the_dates_never_loaded(target_settings, tmp_path
     assert [(o.status, o.rows_loaded) for o in rerun.outcomes] == [("LOADED", 3)]
 
 
-def test_a_nights_batches_share_one_load_time_the_next_nights_are_later(
-    target_settings, tmp_path
-):
+def test_a_nights_batches_share_one_load_time_the_next_nights_are_later(target_settings, tmp_path):
     """The incremental models rebuild what was loaded after the newest punches they read: the
     units delivered after the punches in the same run must not count as loaded after them."""
     landing = tmp_path / "landing"
     later = date(2026, 3, 3)
     for day in (DAY, later):
-        deliver(landing, "presensi", day, "presensi.csv", PUNCHES.replace("03-02T", f"{day:%m-%d}T"))
+        deliver(
+            landing, "presensi", day, "presensi.csv", PUNCHES.replace("03-02T", f"{day:%m-%d}T")
+        )
         deliver(landing, "unit_kerja", day, "unit_kerja.csv", UNITS)
     night = _night(target_settings, landing, later, catch_up=True)
     assert len(night.outcomes) == 4 and {o.status for o in night.outcomes} == {"LOADED"}
