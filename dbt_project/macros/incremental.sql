@@ -1,8 +1,9 @@
 {#- The earliest day whose attendance can differ because of raw rows loaded after `watermark` (a
     timestamp in the loader's clock, usually the newest `_dimuat_pada` of the model being built),
     or 9999-12-31 when nothing relevant was loaded. The loader stamps every batch of a load run
-    with the run's one time, so what a night loaded after its punches is not "after" them. Every incremental model that follows the
-    attendance history rebuilds from here on (or the periods holding this day), so a late punch
+    with the run's one time, so what a night loaded after its punches is not "after" them. Every
+    incremental model that follows the attendance history rebuilds from here on (or the periods
+    holding this day), so a late punch
     of an old day, a re-delivered employee snapshot and a changed leave decision all reach the
     rows they change. `sumber` picks the inputs the model depends on:
     - presensi: a punch changes its written day, or the day before in local time (zones);
