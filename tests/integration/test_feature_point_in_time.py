@@ -36,7 +36,7 @@ from support.hand_made_agency import (
     skp,
 )
 from support.raw_layer import create_raw_layer, raw_frame
-from support.warehouse import run_dbt
+from support.warehouse import WITHOUT_UNIT_TESTS, run_dbt
 
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
@@ -137,8 +137,8 @@ def _daily(settings: Settings) -> pd.DataFrame:
 
 
 # Only what the feature table and its look-ahead checks are built from, and the daily HR facts
-# (the snapshots, BI marts and docs are not needed here); the data tests and dbt unit tests of
-# these nodes run too.
+# (the snapshots, BI marts and docs are not needed here); the data tests of these nodes run too
+# (their unit tests run in test_dbt_models).
 SELECTION = [
     "+fitur_kinerja_pegawai",
     "+assert_fitur_tidak_melihat_ke_depan",
@@ -149,7 +149,15 @@ SELECTION = [
 
 def _dbt_build(settings: Settings, work: Path, *extra: str) -> None:
     run_dbt(
-        settings, work, "build", "--select", *SELECTION, "--indirect-selection", "cautious", *extra
+        settings,
+        work,
+        "build",
+        "--select",
+        *SELECTION,
+        "--indirect-selection",
+        "cautious",
+        *WITHOUT_UNIT_TESTS,
+        *extra,
     )
 
 

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from support.landing import deliver
 from support.raw_layer import RAW_METADATA_DDL
-from support.warehouse import BuiltWarehouse, run_dbt
+from support.warehouse import WITHOUT_UNIT_TESTS, BuiltWarehouse, run_dbt
 
 from kinerja.contract.extracts import EXTRACTS
 from kinerja.load import load_night
@@ -71,7 +71,7 @@ def loaded(request, tmp_path, kinerja_home, monkeypatch) -> BuiltWarehouse:
             wh.execute(f"create table if not exists raw.{name} ({', '.join(ddl)})")
     run_dbt(settings, tmp_path, "seed")
     build = ["build", "--select", "+mart_peringatan_presensi +dim_pegawai"]
-    run_dbt(settings, tmp_path, *build, "--indirect-selection", "cautious")
+    run_dbt(settings, tmp_path, *build, "--indirect-selection", "cautious", *WITHOUT_UNIT_TESTS)
     return BuiltWarehouse(settings)
 
 
