@@ -3,9 +3,9 @@
     or 9999-12-31 when nothing relevant was loaded. The loader stamps every batch of a load run
     with the run's one time, so what a night loaded after its punches is not "after" them. Every
     incremental model that follows the attendance history rebuilds from here on (or the periods
-    holding this day), so a late punch
-    of an old day, a re-delivered employee snapshot and a changed leave decision all reach the
-    rows they change. `sumber` picks the inputs the model depends on:
+    holding this day), so a late punch of an old day, a re-delivered employee snapshot and a
+    changed leave decision all reach the rows they change. `sumber` picks the inputs the model
+    depends on:
     - presensi: a punch changes its written day, or the day before in local time (zones);
     - pegawai: a snapshot changes every day from its date on (the validity intervals of
       int_pegawai__riwayat); an employee's first snapshot also holds for earlier days, from the
