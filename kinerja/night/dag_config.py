@@ -18,6 +18,7 @@ __all__ = [
     "GENERAL_QUEUE",
     "NIGHT_EXCLUDE",
     "WAREHOUSE_POOL",
+    "WAREHOUSE_POOL_SLOTS",
     "WAREHOUSE_QUEUE",
     "dbt_env",
     "dbt_manifest",
@@ -31,9 +32,15 @@ __all__ = [
     "warehouse_writer",
 ]
 
-# Every task that writes the warehouse takes a slot here, as many as the engine takes writers at
-# once (Warehouse.writers_at_once: DuckDB one, so writers never overlap).
+# Every task that writes the warehouse takes the one slot here, on both engines, whichever run it
+# belongs to: DuckDB takes one writing process at a time, and on PostgreSQL a build must never run
+# while another run's load commits. A load stamps every batch with the time its run started, and the
+# incremental models keep the newest stamp they read as their watermark: a batch committed during
+# a build with a stamp that build already read would never be read. `max_active_runs=1` alone
+# does not keep runs apart, since a backfill's own `max_active_runs` is applied independently of
+# the DAG's, so a backfill can run beside the 02:00 night.
 WAREHOUSE_POOL = "kinerja_warehouse"
+WAREHOUSE_POOL_SLOTS = 1
 
 # On Celery the writers also have their own queue, served by workers of their own
 # (deploy/supervisord.conf): placed beside the database and sized to the pool, they never wait

@@ -21,14 +21,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kinerja.night.dag_config import INLINE_RUN_VARIABLE, WAREHOUSE_POOL
+from kinerja.night.dag_config import INLINE_RUN_VARIABLE, WAREHOUSE_POOL, WAREHOUSE_POOL_SLOTS
 from kinerja.night.events import EventTail, events_path, start_file
 from kinerja.private_files import private_home
 from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.runtime import run_tool, tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
-from kinerja.warehouse import engine as warehouse_engine
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -68,7 +67,7 @@ def _prepared_marker(settings: Settings) -> tuple[Path, str]:
     stamp = json.dumps(
         {
             "airflow": version("apache-airflow"),
-            "pool": [WAREHOUSE_POOL, warehouse_engine(settings).writers_at_once],
+            "pool": [WAREHOUSE_POOL, WAREHOUSE_POOL_SLOTS],
             "db": _metadata_db_url(settings),
         },
         sort_keys=True,
@@ -147,7 +146,7 @@ def _copy_atomically(source: Path, target: Path) -> None:
 def migrate_metadata(settings: Settings, env: dict[str, str]) -> None:
     """`airflow db migrate` and the warehouse pool, for the metadata DB that `env` names (the
     embedded SQLite one, or the production stack's PostgreSQL one); idempotent."""
-    pool = (WAREHOUSE_POOL, str(warehouse_engine(settings).writers_at_once), "Warehouse writers")
+    pool = (WAREHOUSE_POOL, str(WAREHOUSE_POOL_SLOTS), "Warehouse writers")
     run_tool(
         [sys.executable, "-c", _PREPARE_SCRIPT, *pool], env, "airflow db migrate / pools set failed"
     )

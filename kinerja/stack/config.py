@@ -41,10 +41,9 @@ class StackSettings(BaseSettings):
     mlflow_database: str = "kinerja_mlflow"
     # Celery's broker: the machine's Redis, a database number of its own.
     redis_url: str = "redis://127.0.0.1:6379/1"
-    # Task processes per worker. Sensors mostly defer to the triggerer, so the general worker
-    # holds many cheap slots; the writers' worker matches the warehouse pool.
+    # Task processes of the general worker. Sensors mostly defer to the triggerer, so it holds
+    # many cheap slots; the writers' worker runs one, the warehouse pool's one slot.
     general_concurrency: int = Field(default=8, ge=1)
-    warehouse_concurrency: int = Field(default=4, ge=1)
     api_workers: int = Field(default=2, ge=1)
     mlflow_workers: int = Field(default=2, ge=1)
     # False on a machine that only adds Celery workers to a stack whose servers (api-server,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from kinerja.night.dag_config import GENERAL_QUEUE, WAREHOUSE_QUEUE
+from kinerja.night.dag_config import GENERAL_QUEUE, WAREHOUSE_POOL_SLOTS, WAREHOUSE_QUEUE
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.stack.config import StackSettings
@@ -55,7 +55,7 @@ def stack_environment(
             "KINERJA_STACK_GENERAL_QUEUE": GENERAL_QUEUE,
             "KINERJA_STACK_WAREHOUSE_QUEUE": WAREHOUSE_QUEUE,
             "KINERJA_STACK_GENERAL_CONCURRENCY": str(stack.general_concurrency),
-            "KINERJA_STACK_WAREHOUSE_CONCURRENCY": str(stack.warehouse_concurrency),
+            "KINERJA_STACK_WAREHOUSE_CONCURRENCY": str(WAREHOUSE_POOL_SLOTS),
             "KINERJA_STACK_GENERAL_LOG_PORT": str(stack.general_log_port),
             "KINERJA_STACK_WAREHOUSE_LOG_PORT": str(stack.warehouse_log_port),
             # The night's tasks log to the MLflow server, which keeps artifacts itself.

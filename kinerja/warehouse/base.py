@@ -26,7 +26,6 @@ class Warehouse(ABC):
     target: str
     # What the layers above need to know of an engine, so that none of them asks which it is.
     single_writer: bool  # one writing process at a time: check before a night starts
-    writers_at_once: int  # Airflow's warehouse pool: writing tasks that may run together
     partitions_by_month: bool  # big raw tables are declaratively partitioned by month
     validates_in_sql: bool  # GX validates a delivery where it is stored, not in pandas
     has_roles: bool  # login roles and grants (BI reads the warehouse itself, no snapshot)

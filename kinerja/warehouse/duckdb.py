@@ -95,7 +95,6 @@ def set_spill_folder(con: duckdb.DuckDBPyConnection, folder: str) -> None:
 class DuckDBWarehouse(Warehouse):
     target = "duckdb"
     single_writer = True
-    writers_at_once = 1
     partitions_by_month = False
     validates_in_sql = False
     has_roles = False

@@ -74,7 +74,6 @@ def create_database_if_missing(settings: Settings) -> None:
 class PostgresWarehouse(Warehouse):
     target = "postgres"
     single_writer = False
-    writers_at_once = 4
     partitions_by_month = True
     validates_in_sql = True
     has_roles = True

@@ -25,7 +25,7 @@ import redis
 from support.net import free_port
 from support.postgres import throwaway_database
 
-from kinerja.night.dag_config import GENERAL_QUEUE, WAREHOUSE_QUEUE
+from kinerja.night.dag_config import GENERAL_QUEUE, WAREHOUSE_POOL, WAREHOUSE_QUEUE
 from kinerja.night.runner import DAG_ID, logical_date_for
 from kinerja.settings import Settings
 from kinerja.stack.config import StackSettings
@@ -279,6 +279,10 @@ def test_night_on_the_production_stack(stack: Stack):
     api = Api(stack)
     dag = api.wait_for_dag()
     assert not dag["is_paused"]
+    # One writer at a time on PostgreSQL too, whichever run (a backfill's runs are not held back
+    # by the DAG's max_active_runs): a build never overlaps another run's load.
+    pool = api.client.get(f"/pools/{WAREHOUSE_POOL}").raise_for_status().json()
+    assert pool["slots"] == 1
 
     started = time.monotonic()
     first = api.trigger("stack-1", NIGHT)
