@@ -32,7 +32,11 @@ def snapshot_folder(home: Path) -> Iterator[Path]:
     parent.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
     parent.chmod(OWNER_ONLY_FOLDER)
     for left in parent.glob("batch-*"):
-        if time.time() - left.stat().st_mtime > STALE_AFTER_SECONDS:
+        try:
+            stale = time.time() - left.stat().st_mtime > STALE_AFTER_SECONDS
+        except FileNotFoundError:  # another load's batch, done since it was listed
+            continue
+        if stale:
             shutil.rmtree(left, ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="batch-", dir=parent))  # mkdtemp makes it 0700
     try:

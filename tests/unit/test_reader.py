@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import fsspec
@@ -150,3 +151,19 @@ def test_a_folder_left_by_a_killed_load_is_removed_a_day_later(tmp_path):
     os.utime(first, (day_old, day_old))
     with snapshot_folder(tmp_path / "home"):
         assert not first.exists() and recent.exists()
+
+
+def test_loads_sharing_a_home_never_trip_over_each_other_s_batches(tmp_path):
+    """Two loads on one home (PostgreSQL takes them at once): a batch folder that another load
+    removes between listing the staging folder and looking at its age is no error. Before, about
+    one batch in a few hundred failed as unreadable, naming the other load's folder."""
+
+    def batches(_: int) -> int:
+        for _ in range(300):
+            with snapshot_folder(tmp_path / "home") as folder:
+                (folder / "00000.csv").write_text(HEADER + ROW)
+        return 300
+
+    with ThreadPoolExecutor(4) as loads:
+        assert sum(loads.map(batches, range(4))) == 1200
+    assert list((tmp_path / "home" / "staging").iterdir()) == []
