@@ -56,3 +56,16 @@ def test_services_wait_for_their_dependencies():
     assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]
     # Cosmos renders the DAG from the manifest that the init step writes.
     assert "kinerja.transform.manifest" in services["airflow-init"]["command"]
+
+
+def test_the_writers_pool_and_worker_match_the_dag_s_one_slot():
+    """Compose cannot import the constants, so it states them again: they must agree with
+    kinerja.night.dag_config, or a backfill could build beside the 02:00 night."""
+    from kinerja.night.dag_config import WAREHOUSE_POOL, WAREHOUSE_POOL_SLOTS, WAREHOUSE_QUEUE
+
+    services = _compose()["services"]
+    init = " ".join(services["airflow-init"]["command"].split())
+    assert f"airflow pools set {WAREHOUSE_POOL} {WAREHOUSE_POOL_SLOTS} " in init
+    worker = services["airflow-worker-warehouse"]["command"].split()
+    assert worker[worker.index("--queues") + 1] == WAREHOUSE_QUEUE
+    assert worker[worker.index("--concurrency") + 1] == str(WAREHOUSE_POOL_SLOTS)
