@@ -9,9 +9,17 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from typer.core import TyperGroup
 
+from kinerja.night.progress import clock
 from kinerja.runtime import silence_telemetry
 from kinerja.settings import Settings, get_settings
 
@@ -93,11 +101,39 @@ def yesterday() -> date:
     return datetime.now(ZoneInfo("Asia/Jakarta")).date() - timedelta(days=1)
 
 
-def progress_bar() -> Progress:
-    return Progress(
+class LoggedProgress(Progress):
+    """rich's bars, which draw nothing on a pipe or a log file until they stop: there, a task's
+    new description or each further tenth of a counted task becomes a line of its own, at most
+    one every `every_s` seconds per task, so a long generation or bench is never silent."""
+
+    def __init__(self, *columns, every_s: float = 5.0, **kwargs) -> None:
+        super().__init__(*columns, **kwargs)
+        self.every_s = every_s
+        self._said: dict[TaskID, tuple[float, str, int]] = {}
+
+    def update(self, task_id: TaskID, **changes) -> None:
+        super().update(task_id, **changes)
+        if self.console.is_terminal:
+            return
+        with self._lock:
+            task = self._tasks[task_id]
+            tenth = int(10 * task.completed / task.total) if task.total else -1
+            now = self.get_time()
+            said = self._said.get(task_id)
+            if said and (said[1:] == (task.description, tenth) or now - said[0] < self.every_s):
+                return
+            self._said[task_id] = (now, task.description, tenth)
+            counted = f" {task.completed:,.0f}/{task.total:,.0f}" if task.total else ""
+            line = f"{clock(task.elapsed or 0)} {task.description}"
+        self.console.print(line + counted, markup=False, highlight=False, soft_wrap=True)
+
+
+def progress_bar(**kwargs) -> LoggedProgress:
+    return LoggedProgress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=kwargs.pop("console", console),
+        **kwargs,
     )

@@ -26,7 +26,7 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes:02d}:{secs:02d}" if minutes < 60 else f"{minutes // 60}h{minutes % 60:02d}"
 
@@ -92,7 +92,7 @@ class NightProgress:
         self.done, self.total = done, total
 
     def _stamp(self, t: float) -> str:
-        return f"{_clock(t - self.started)} {self.done:>3}/{self.total or '?'}"
+        return f"{clock(t - self.started)} {self.done:>3}/{self.total or '?'}"
 
     def take_lines(self, width: int) -> list[str]:
         lines, self.lines = self.lines, []
@@ -100,11 +100,11 @@ class NightProgress:
 
     def status_line(self, width: int, now: float | None = None) -> str:
         now = time.time() if now is None else now
-        parts = [f"{_clock(now - self.started)} {self.done}/{self.total or '?'} tasks"]
+        parts = [f"{clock(now - self.started)} {self.done}/{self.total or '?'} tasks"]
         for task_id, since in self.running.items():
             name = task_id.rpartition(".")[2]
             name = "dbt build" if name == PRODUCER_TASK else name
-            parts.append(f"{name} {_clock(now - since)}")
+            parts.append(f"{name} {clock(now - since)}")
         if self.node and any(t.endswith(PRODUCER_TASK) for t in self.running):
             parts.append(f"{self.nodes_built}/{self.nodes_total or '?'} {_short_node(self.node)}")
         return _fit(" | ".join(parts), width)
