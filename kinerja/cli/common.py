@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from rich import get_console
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -104,28 +105,44 @@ def yesterday() -> date:
 class LoggedProgress(Progress):
     """rich's bars, which draw nothing on a pipe or a log file until they stop: there, a task's
     new description or each further tenth of a counted task becomes a line of its own, at most
-    one every `every_s` seconds per task, so a long generation or bench is never silent."""
+    one every `every_s` seconds per task, and its last state a line when the bars stop, so a long
+    generation or bench is never silent and its log holds lines, not a bar's drawing."""
 
     def __init__(self, *columns, every_s: float = 5.0, **kwargs) -> None:
-        super().__init__(*columns, **kwargs)
+        plain = not (kwargs.get("console") or get_console()).is_terminal
+        super().__init__(*columns, disable=kwargs.pop("disable", False) or plain, **kwargs)
         self.every_s = every_s
-        self._said: dict[TaskID, tuple[float, str, int]] = {}
+        self.plain = plain
+        self._said: dict[TaskID, tuple[float, tuple[str, int], str]] = {}
+
+    def _line(self, task_id: TaskID) -> tuple[tuple[str, int], str]:
+        task = self._tasks[task_id]
+        tenth = int(10 * task.completed / task.total) if task.total else -1
+        counted = f" {task.completed:,.0f}/{task.total:,.0f}" if task.total else ""
+        return (task.description, tenth), f"{clock(task.elapsed or 0)} {task.description}{counted}"
+
+    def _say(self, line: str) -> None:
+        self.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def update(self, task_id: TaskID, **changes) -> None:
         super().update(task_id, **changes)
-        if self.console.is_terminal:
+        if not self.plain:
             return
         with self._lock:
-            task = self._tasks[task_id]
-            tenth = int(10 * task.completed / task.total) if task.total else -1
+            key, line = self._line(task_id)
             now = self.get_time()
             said = self._said.get(task_id)
-            if said and (said[1:] == (task.description, tenth) or now - said[0] < self.every_s):
+            if said and (said[1] == key or now - said[0] < self.every_s):
                 return
-            self._said[task_id] = (now, task.description, tenth)
-            counted = f" {task.completed:,.0f}/{task.total:,.0f}" if task.total else ""
-            line = f"{clock(task.elapsed or 0)} {task.description}"
-        self.console.print(line + counted, markup=False, highlight=False, soft_wrap=True)
+            self._said[task_id] = (now, key, line)
+        self._say(line)
+
+    def stop(self) -> None:
+        super().stop()
+        if self.plain:
+            for task_id, (_, _, said) in self._said.items():
+                if (line := self._line(task_id)[1]) != said:
+                    self._say(line)
 
 
 def progress_bar(**kwargs) -> LoggedProgress:

@@ -18,6 +18,7 @@ from kinerja.cli.common import (
     console,
     date_range,
     parse_date,
+    progress_bar,
     settings_for,
 )
 from kinerja.settings import Settings
@@ -36,7 +37,16 @@ def load(
 
     day = parse_date("--date", date_)
     settings = settings_for(landing, target)
-    night = load_night(settings, day, catch_up=catch_up)
+    with progress_bar() as bar:
+        task = bar.add_task("loading", total=None)
+        night = load_night(
+            settings,
+            day,
+            catch_up=catch_up,
+            progress=lambda extract, done, total: bar.update(
+                task, description=f"loading {extract}", completed=done, total=total
+            ),
+        )
     table = Table(title=f"Load {day} into {settings.target}")
     for column in ("file", "extract", "date", "status", "delivered", "loaded", "quarantined"):
         table.add_column(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from typer.testing import CliRunner
@@ -31,6 +32,8 @@ def test_generate_then_load_one_night(kinerja_home, tmp_path, monkeypatch):
     assert generated.exit_code == 0, generated.output
     assert "presensi" in generated.output
     assert "Planted fraud cases: " in generated.output  # --fraud defaults to 0.02
+    # Not a terminal: the progress comes as lines (elapsed, what, how far), not a bar at the end.
+    assert re.search(r"^\d\d:\d\d Generating deliveries 5/5$", generated.output, re.MULTILINE)
     assert (landing / "_ground_truth" / "fraud.jsonl").exists()
 
     again = runner.invoke(app, ["generate", "--landing", str(landing), "--if-empty"])
@@ -39,6 +42,7 @@ def test_generate_then_load_one_night(kinerja_home, tmp_path, monkeypatch):
     loaded = runner.invoke(app, ["load", "--landing", str(landing), "--date", "2025-03-05"])
     assert loaded.exit_code == 0, loaded.output
     assert "LOADED" in loaded.output and "presensi" in loaded.output
+    assert re.search(r"^\d\d:\d\d loading presensi 1/1$", loaded.output, re.MULTILINE)
 
     # A file missing a required column is rejected, named, and the command exits non-zero.
     bad = landing / "izin" / "2025-03-06"

@@ -39,6 +39,8 @@ def test_a_bar_on_a_log_file_prints_lines_while_it_runs():
         "01:14 bare: dbt build 700/700",
     ]
     assert all(len(line) <= 80 for line in while_running)
+    # Stopped: no bar drawn after the lines, and the last state was said already.
+    assert out.getvalue().splitlines() == while_running
 
 
 def test_a_burst_of_new_descriptions_prints_one_line_until_the_interval_passes():
@@ -50,8 +52,19 @@ def test_a_burst_of_new_descriptions_prints_one_line_until_the_interval_passes()
             progress.update(task, description=f"catch-up night: {n} tasks done")
         clock.now += 5
         progress.update(task, description="catch-up night: 200 tasks done")
+        clock.now += 0.5
+        progress.update(task, description="catch-up night: 201 tasks done")
         lines = out.getvalue().splitlines()
     assert lines == ["00:00 catch-up night: 0 tasks done", "00:05 catch-up night: 200 tasks done"]
+    # The state held back by the interval is said when the bars stop.
+    assert out.getvalue().splitlines()[2:] == ["00:06 catch-up night: 201 tasks done"]
+
+
+def test_a_bar_never_updated_says_nothing():
+    out = io.StringIO()
+    with progress_bar(console=Console(file=out, width=80)) as progress:
+        progress.add_task("loading", total=None)
+    assert out.getvalue() == ""
 
 
 def test_a_terminal_gets_rich_s_bar_and_no_extra_lines():
