@@ -104,9 +104,10 @@ def yesterday() -> date:
 
 class LoggedProgress(Progress):
     """rich's bars, which draw nothing on a pipe or a log file until they stop: there, a task's
-    new description or each further tenth of a counted task becomes a line of its own, at most
-    one every `every_s` seconds per task, and its last state a line when the bars stop, so a long
-    generation or bench is never silent and its log holds lines, not a bar's drawing."""
+    description (when added, then each new one) or each further tenth of a counted task becomes
+    a line of its own, at most one every `every_s` seconds per task, and its last state a line
+    when the bars stop: a long generation or bench is never silent, and its log holds lines, not
+    a bar's drawing."""
 
     def __init__(self, *columns, every_s: float = 5.0, **kwargs) -> None:
         plain = not (kwargs.get("console") or get_console()).is_terminal
@@ -124,15 +125,23 @@ class LoggedProgress(Progress):
     def _say(self, line: str) -> None:
         self.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
+    def add_task(self, description: str, *args, **kwargs) -> TaskID:
+        task_id = super().add_task(description, *args, **kwargs)
+        self._tell(task_id, first=True)
+        return task_id
+
     def update(self, task_id: TaskID, **changes) -> None:
         super().update(task_id, **changes)
+        self._tell(task_id)
+
+    def _tell(self, task_id: TaskID, first: bool = False) -> None:
         if not self.plain:
             return
         with self._lock:
             key, line = self._line(task_id)
             now = self.get_time()
             said = self._said.get(task_id)
-            if said and (said[1] == key or now - said[0] < self.every_s):
+            if not first and (said[1] == key or now - said[0] < self.every_s):
                 return
             self._said[task_id] = (now, key, line)
         self._say(line)

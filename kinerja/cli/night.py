@@ -38,15 +38,15 @@ def load(
     day = parse_date("--date", date_)
     settings = settings_for(landing, target)
     with progress_bar() as bar:
-        task = bar.add_task("loading", total=None)
-        night = load_night(
-            settings,
-            day,
-            catch_up=catch_up,
-            progress=lambda extract, done, total: bar.update(
-                task, description=f"loading {extract}", completed=done, total=total
-            ),
-        )
+
+        def loading(extract: str, done: int, total: int) -> None:
+            # Shown once loading starts: a warehouse held by another process is one line alone.
+            if not bar.task_ids:
+                bar.add_task("loading", total=None)
+            what = f"loading {extract}"
+            bar.update(bar.task_ids[0], description=what, completed=done, total=total)
+
+        night = load_night(settings, day, catch_up=catch_up, progress=loading)
     table = Table(title=f"Load {day} into {settings.target}")
     for column in ("file", "extract", "date", "status", "delivered", "loaded", "quarantined"):
         table.add_column(

@@ -31,9 +31,9 @@ def test_a_bar_on_a_log_file_prints_lines_while_it_runs():
         progress.update(task, description="bare: dbt build")  # unchanged: no new line
         while_running = out.getvalue().splitlines()
 
-    # The first update, then a line at most every 5 s as the count passes another tenth.
+    # The task when added, then a line at most every 5 s as the count passes another tenth.
     assert while_running == [
-        "00:00 Generating deliveries 0/700",
+        "00:00 Generating deliveries",
         "00:05 Generating deliveries 250/700",
         "00:10 Generating deliveries 500/700",
         "01:14 bare: dbt build 700/700",
@@ -55,16 +55,17 @@ def test_a_burst_of_new_descriptions_prints_one_line_until_the_interval_passes()
         clock.now += 0.5
         progress.update(task, description="catch-up night: 201 tasks done")
         lines = out.getvalue().splitlines()
-    assert lines == ["00:00 catch-up night: 0 tasks done", "00:05 catch-up night: 200 tasks done"]
+    assert lines == ["00:00 nights", "00:05 catch-up night: 200 tasks done"]
     # The state held back by the interval is said when the bars stop.
     assert out.getvalue().splitlines()[2:] == ["00:06 catch-up night: 201 tasks done"]
 
 
-def test_a_bar_never_updated_says_nothing():
+def test_a_task_is_said_when_added_before_any_work_is_counted():
     out = io.StringIO()
     with progress_bar(console=Console(file=out, width=80)) as progress:
-        progress.add_task("loading", total=None)
-    assert out.getvalue() == ""
+        progress.add_task("generating the agency (or reusing it)", total=None)
+        assert out.getvalue() == "00:00 generating the agency (or reusing it)\n"
+    assert out.getvalue() == "00:00 generating the agency (or reusing it)\n"
 
 
 def test_a_terminal_gets_rich_s_bar_and_no_extra_lines():
