@@ -110,13 +110,23 @@ class NightProgress:
         return _fit(" | ".join(parts), width)
 
 
-class ProgressPrinter:
-    """Prints a NightProgress to a console: Live status line on a terminal, plain lines otherwise."""
+# Not a terminal: while a task runs and nothing finished, the status line is printed this often,
+# so a catch-up's load or validation of several minutes never leaves the log silent.
+STILL_RUNNING_EVERY_SECONDS = 60.0
 
-    def __init__(self, console: Console, progress: NightProgress) -> None:
+
+class ProgressPrinter:
+    """Prints a NightProgress to a console: Live status line on a terminal, plain lines otherwise
+    (and the status line when nothing else was printed for a minute)."""
+
+    def __init__(
+        self, console: Console, progress: NightProgress, now: Callable[[], float] = time.time
+    ) -> None:
         self.console = console
         self.progress = progress
         self._live: Live | None = None
+        self._now = now
+        self._last_line = now()
 
     def __enter__(self) -> Self:
         if self.console.is_terminal:
@@ -131,9 +141,15 @@ class ProgressPrinter:
             self._live.__exit__(*exc)
 
     def flush(self) -> None:
-        width = self.console.width
-        for line in self.progress.take_lines(width):
+        width, now = self.console.width, self._now()
+        lines = self.progress.take_lines(width)
+        quiet = now - self._last_line >= STILL_RUNNING_EVERY_SECONDS
+        if not lines and quiet and self._live is None and self.progress.running:
+            lines = [self.progress.status_line(width, now)]
+        for line in lines:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        if lines:
+            self._last_line = now
         if self._live is not None:
             self._live.update(Text(self.progress.status_line(width), no_wrap=True))
 

@@ -86,6 +86,26 @@ def test_plain_lines_fit_80_columns_and_name_what_happened():
     assert len(lines) == 3
 
 
+def test_a_long_task_prints_its_status_every_minute_on_a_log_file():
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=False, color_system=None)
+    progress = NightProgress(started=T0, nodes_total=75)
+    clock = iter([T0, T0 + 31, T0 + 50, T0 + 92, T0 + 120, T0 + 152, T0 + 153, T0 + 154])
+    with ProgressPrinter(console, progress, now=lambda: next(clock)) as printer:
+        on_poll = follow(progress, printer, lambda: (0, 151))
+        on_poll(NIGHT[:1])  # 31 s: load_extracts starts, nothing to print yet
+        on_poll([])  # 50 s
+        on_poll([])  # 92 s: a minute since the printer started, load_extracts still running
+        on_poll([])  # 120 s: 28 s since the last line
+        on_poll([])  # 152 s: another minute
+        on_poll([{**NIGHT[1], "t": T0 + 153}])  # load_extracts ends: its own line
+    assert out.getvalue().splitlines() == [
+        "01:32 0/151 tasks | load_extracts 01:31",
+        "02:32 0/151 tasks | load_extracts 02:31",
+        "02:33   0/151 load_extracts success 30.0s",
+    ]
+
+
 def test_narrow_output_cuts_lines_instead_of_wrapping():
     lines = _render(NIGHT, 40).splitlines()
     assert len(lines) == 3 and all(len(line) <= 40 for line in lines)
