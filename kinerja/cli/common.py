@@ -105,14 +105,17 @@ def yesterday() -> date:
 class LoggedProgress(Progress):
     """rich's bars, which draw nothing on a pipe or a log file until they stop: there, a task's
     description (when added, then each new one) or each further tenth of a counted task becomes
-    a line of its own, at most one every `every_s` seconds per task, and its last state a line
-    when the bars stop: a long generation or bench is never silent, and its log holds lines, not
-    a bar's drawing."""
+    a line of its own, at most one every `every_s` seconds per task; an unchanged task, updated
+    again, is said again every `unchanged_every_s`; its last state is a line when the bars stop:
+    a long generation or bench is never silent, and its log holds lines, not a bar's drawing."""
 
-    def __init__(self, *columns, every_s: float = 5.0, **kwargs) -> None:
+    def __init__(
+        self, *columns, every_s: float = 5.0, unchanged_every_s: float = 60.0, **kwargs
+    ) -> None:
         plain = not (kwargs.get("console") or get_console()).is_terminal
         super().__init__(*columns, disable=kwargs.pop("disable", False) or plain, **kwargs)
         self.every_s = every_s
+        self.unchanged_every_s = unchanged_every_s
         self.plain = plain
         self._said: dict[TaskID, tuple[float, tuple[str, int], str]] = {}
 
@@ -141,7 +144,8 @@ class LoggedProgress(Progress):
             key, line = self._line(task_id)
             now = self.get_time()
             said = self._said.get(task_id)
-            if not first and (said[1] == key or now - said[0] < self.every_s):
+            wait = self.every_s if said is None or said[1] != key else self.unchanged_every_s
+            if not first and now - said[0] < wait:
                 return
             self._said[task_id] = (now, key, line)
         self._say(line)

@@ -60,6 +60,22 @@ def test_a_burst_of_new_descriptions_prints_one_line_until_the_interval_passes()
     assert out.getvalue().splitlines()[2:] == ["00:06 catch-up night: 201 tasks done"]
 
 
+def test_a_step_that_changes_nothing_for_minutes_is_said_again_every_minute():
+    out, clock = io.StringIO(), Clock()
+    with progress_bar(console=Console(file=out, width=80), get_time=clock) as progress:
+        task = progress.add_task("duckdb: nights", total=None)
+        for _ in range(260):  # the bench polls every half second through a 130 s load
+            clock.now += 0.5
+            progress.update(task, description="duckdb: catch-up night: running load_extracts")
+        lines = out.getvalue().splitlines()
+    assert lines == [
+        "00:00 duckdb: nights",
+        "00:05 duckdb: catch-up night: running load_extracts",
+        "01:05 duckdb: catch-up night: running load_extracts",
+        "02:05 duckdb: catch-up night: running load_extracts",
+    ]
+
+
 def test_a_task_is_said_when_added_before_any_work_is_counted():
     out = io.StringIO()
     with progress_bar(console=Console(file=out, width=80)) as progress:
