@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
-from kinerja.night.progress import clock
+from kinerja.night.progress import clock, fit
 from kinerja.runtime import silence_telemetry
 from kinerja.settings import Settings, get_settings
 
@@ -126,6 +126,7 @@ class LoggedProgress(Progress):
         return (task.description, tenth), f"{clock(task.elapsed or 0)} {task.description}{counted}"
 
     def _say(self, line: str) -> None:
+        line = fit(line, self.console.width)  # cut, never wrapped: a log keeps one line per state
         self.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def add_task(self, description: str, *args, **kwargs) -> TaskID:

@@ -22,7 +22,7 @@ _WAITING_STATES = frozenset({"up_for_reschedule", "deferred"})
 PRODUCER_TASK = "dbt_producer_watcher"  # Cosmos' task that runs `dbt build`
 
 
-def _fit(text: str, width: int) -> str:
+def fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
@@ -96,7 +96,7 @@ class NightProgress:
 
     def take_lines(self, width: int) -> list[str]:
         lines, self.lines = self.lines, []
-        return [_fit(line, width) for line in lines]
+        return [fit(line, width) for line in lines]
 
     def status_line(self, width: int, now: float | None = None) -> str:
         now = time.time() if now is None else now
@@ -107,7 +107,7 @@ class NightProgress:
             parts.append(f"{name} {clock(now - since)}")
         if self.node and any(t.endswith(PRODUCER_TASK) for t in self.running):
             parts.append(f"{self.nodes_built}/{self.nodes_total or '?'} {_short_node(self.node)}")
-        return _fit(" | ".join(parts), width)
+        return fit(" | ".join(parts), width)
 
 
 # Not a terminal: while a task runs and nothing finished, the status line is printed this often,

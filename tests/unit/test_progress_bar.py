@@ -76,6 +76,14 @@ def test_a_step_that_changes_nothing_for_minutes_is_said_again_every_minute():
     ]
 
 
+def test_a_long_description_is_cut_to_the_width_not_wrapped():
+    out = io.StringIO()
+    with progress_bar(console=Console(file=out, width=40)) as progress:
+        progress.add_task("duckdb: catch-up night: running transform.int_fitur__presensi_kuartal")
+    [line] = out.getvalue().splitlines()
+    assert line == "00:00 duckdb: catch-up night: running t…"
+
+
 def test_a_task_is_said_when_added_before_any_work_is_counted():
     out = io.StringIO()
     with progress_bar(console=Console(file=out, width=80)) as progress:
