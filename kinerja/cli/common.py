@@ -117,7 +117,7 @@ class LoggedProgress(Progress):
         self.every_s = every_s
         self.unchanged_every_s = unchanged_every_s
         self.plain = plain
-        self._said: dict[TaskID, tuple[float, tuple[str, int], str]] = {}
+        self._said: dict[TaskID, tuple[float, tuple[str, int]]] = {}  # when, what
 
     def _line(self, task_id: TaskID) -> tuple[tuple[str, int], str]:
         task = self._tasks[task_id]
@@ -148,14 +148,15 @@ class LoggedProgress(Progress):
             wait = self.every_s if said is None or said[1] != key else self.unchanged_every_s
             if not first and now - said[0] < wait:
                 return
-            self._said[task_id] = (now, key, line)
+            self._said[task_id] = (now, key)
         self._say(line)
 
     def stop(self) -> None:
         super().stop()
         if self.plain:
-            for task_id, (_, _, said) in self._said.items():
-                if (line := self._line(task_id)[1]) != said:
+            for task_id, (_, said) in self._said.items():
+                key, line = self._line(task_id)
+                if key != said:  # a state held back by the interval
                     self._say(line)
 
 
