@@ -24,6 +24,9 @@ from fsspec import AbstractFileSystem
 from kinerja.landing.snapshots import create_private
 
 CHUNK = 1 << 20
+# The longest CSV line DuckDB accepts: a value past the contract's length is quarantined with its
+# row, never the reason a whole file is refused.
+MAX_LINE_BYTES = 1 << 30
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".parquet")
 TEXT_SUFFIXES = (".csv", ".jsonl")
 
@@ -213,8 +216,11 @@ def normalise(name: str, position: int) -> str:
     return name.removeprefix("\ufeff").strip().lower() or f"column_{position + 1}"
 
 
-def reader_sql(info: FileInfo) -> str:
-    """A DuckDB table expression yielding the file's rows, every column named as delivered."""
+def reader_sql(info: FileInfo, max_line_bytes: int = MAX_LINE_BYTES) -> str:
+    """A DuckDB table expression yielding the file's rows, every column named as delivered.
+
+    DuckDB splits a CSV into buffers larger than `max_line_bytes`: a lower limit lets several
+    threads read one large file, and a line past it fails the read."""
     source = quote_literal(info.snapshot)
     if info.suffix == ".csv":
         columns = ", ".join(f"{quote_literal(f'c{i}')}: 'VARCHAR'" for i in range(len(info.header)))
@@ -222,7 +228,7 @@ def reader_sql(info: FileInfo) -> str:
         return (
             f"read_csv({source}, auto_detect = false, header = true, delim = {delim}, "
             f"quote = '\"', escape = '\"', columns = {{{columns}}}, strict_mode = true, "
-            f"null_padding = false, max_line_size = 1073741824, parallel = true)"
+            f"null_padding = false, max_line_size = {max_line_bytes}, parallel = true)"
         )
     if info.suffix == ".jsonl":
         # Keys read as text, with no type detection that would rewrite timestamps or numbers.

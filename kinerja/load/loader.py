@@ -42,6 +42,7 @@ from kinerja.landing.discovery import (
     open_landing,
 )
 from kinerja.landing.reader import (
+    MAX_LINE_BYTES,
     FileInfo,
     FileRejected,
     inspect_file,
@@ -226,6 +227,12 @@ def _write_audit(
     wh.execute(f"insert into {AUDIT_TABLE} ({names}) values ({values})", row)
 
 
+# A file larger than this is read by several threads into a temporary table before its batch's
+# transaction (`_stage_large_files`, where the warehouse `stages_large_files`); a smaller one fits
+# one read buffer, so one statement reads, checks and inserts it.
+PARALLEL_READ_BYTES = 8 << 20
+
+
 @dataclass
 class _Prepared:
     """One file whose header passed, with the query that reads it and checks every row."""
@@ -233,7 +240,16 @@ class _Prepared:
     info: FileInfo
     columns: list[str]  # normalised names, in delivered order
     checks: list[row_rules.Check]
+    derived: str  # the _extra and _check columns, over the delivered ones
     query: str  # _row_number, the delivered columns, _extra, _check
+    staged_table: str | None = None
+
+    def checked_select(self, max_line_bytes: int) -> str:
+        """The file's rows with their _extra and _check, no row numbers."""
+        return (
+            f"select *, {self.derived} from (select {normalised_select(self.info)} "
+            f"from {reader_sql(self.info, max_line_bytes)})"
+        )
 
 
 def _prepare(
@@ -271,12 +287,54 @@ def _prepare(
         if extra
         else "cast(null as varchar)"
     )
+    derived = f"{extra_json} as _extra, {row_rules.check_index_sql(checks, fast)} as _check"
     query = (
-        f"select *, {extra_json} as _extra, {row_rules.check_index_sql(checks, fast)} as _check "
+        f"select *, {derived} "
         f"from (select row_number() over () as _row_number, {normalised_select(info)} "
         f"from {reader_sql(info)})"
     )
-    return _Prepared(info, columns, checks, query)
+    return _Prepared(info, columns, checks, derived, query)
+
+
+def _stage_large_files(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
+    """Read and check each large file on every thread into a temporary table, outside the batch's
+    transaction; its query then numbers the rows from the table.
+
+    `row_number() over ()` makes DuckDB read a file on one thread, and so does the line limit
+    that lets a value of any length reach the quarantine. A table filled in file order numbers
+    its rows by `rowid` instead: a third off a large file's load. A file with a line past the
+    lower limit is read again with the full one.
+    """
+    large = [(n, p) for n, p in enumerate(prepared) if p.info.size > PARALLEL_READ_BYTES]
+    if not large:
+        return
+    # A global setting of the database: dbt-duckdb in this process (tests, benchmarks) turns it
+    # off for its models; without it the rows would not keep the file's order.
+    [(kept,)] = con.execute("select current_setting('preserve_insertion_order')").fetchall()
+    con.execute("set preserve_insertion_order = true")
+    try:
+        for number, p in large:
+            p.staged_table = f"kinerja_staged_{number}"
+            create = f"create or replace temp table {p.staged_table} as "
+            try:
+                con.execute(create + p.checked_select(PARALLEL_READ_BYTES))
+            except duckdb.Error:
+                try:
+                    con.execute(create + p.checked_select(MAX_LINE_BYTES))
+                except duckdb.Error as exc:
+                    raise parser_failure(p.info, exc) from exc
+            p.query = f"select rowid + 1 as _row_number, * from {p.staged_table}"
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(bool(kept)).lower()}")
+
+
+def _drop_staged(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
+    for p in prepared:
+        if p.staged_table:
+            try:
+                con.execute(f"drop table if exists {p.staged_table}")
+            except duckdb.Error:
+                pass  # a temporary table ends with its connection anyway; keep the first error
 
 
 def _quarantine_select(extract: Extract, prepared: _Prepared, table: str) -> tuple[list[str], str]:
@@ -419,8 +477,13 @@ def _load_delivery(
             raise rejection
         con = wh.staging()
         prepared = [_prepare(con, extract, infos[p], day, max_length) for p in delivery.files]
-        ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the load transaction
-        _commit(wh, delivery, outcome, prepared, checksums, delivered, loaded_at)
+        try:
+            if wh.stages_large_files:
+                _stage_large_files(con, prepared)
+            ensure_partitions(wh, extract, [day])  # DDL: before, never inside, the transaction
+            _commit(wh, delivery, outcome, prepared, checksums, delivered, loaded_at)
+        finally:
+            _drop_staged(con, prepared)
     except (FileRejected, OSError) as exc:
         error = exc
         if not isinstance(exc, FileRejected):

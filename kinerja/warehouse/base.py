@@ -29,6 +29,9 @@ class Warehouse(ABC):
     partitions_by_month: bool  # big raw tables are declaratively partitioned by month
     validates_in_sql: bool  # GX validates a delivery where it is stored, not in pandas
     has_roles: bool  # login roles and grants (BI reads the warehouse itself, no snapshot)
+    # A large file is read on every thread into a staged table before it is inserted: where the
+    # insert itself is the engine's, not a stream that overlaps the read (PostgreSQL's COPY).
+    stages_large_files: bool
 
     @abstractmethod
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None: ...

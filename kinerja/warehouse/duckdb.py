@@ -98,6 +98,7 @@ class DuckDBWarehouse(Warehouse):
     partitions_by_month = False
     validates_in_sql = False
     has_roles = False
+    stages_large_files = True
 
     def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)

@@ -77,6 +77,7 @@ class PostgresWarehouse(Warehouse):
     partitions_by_month = True
     validates_in_sql = True
     has_roles = True
+    stages_large_files = False
 
     def __init__(self, settings: Settings) -> None:
         self.con = _connect(settings)

@@ -268,3 +268,51 @@ def test_a_row_of_megabytes_is_quarantined_not_the_file_rejected(target_settings
     with connect(settings) as wh:
         [(row_number, rule)] = wh.rows("select row_number, rule from raw.quarantine")
     assert (row_number, rule) == (3, "VALUE_TOO_LONG")
+
+
+def test_a_large_file_is_read_in_parallel_with_every_row_numbered_as_in_the_file(
+    target_settings, landing
+):
+    import duckdb
+
+    from kinerja.load import loader
+    from kinerja.settings import Settings
+
+    # Past one read buffer (loader.PARALLEL_READ_BYTES): read on every thread into a staged
+    # table, the rows numbered from it. Three rows break a rule, far apart in the file; 720,000
+    # rows are enough for DuckDB to reorder them when insertion order is not preserved.
+    rows, broken = 720_000, {2: "INVALID_CODE", 360_001: "INVALID_NIP"}
+    broken[719_999] = "INVALID_TIMESTAMP"
+    lines = ["nip,waktu,sumber,id_perangkat,catatan"]
+    lines += [
+        f"198503102010011001,2026-03-02T{r % 24:02d}:{r % 60:02d}:00+08:00,FINGERPRINT,D{r},c{r}"
+        for r in range(1, rows + 1)
+    ]
+    lines[2] = lines[2].replace("FINGERPRINT", "TELEPATI")
+    lines[360_001] = lines[360_001].replace("198503102010011001", "1985031020100110")
+    lines[719_999] = lines[719_999].replace("2026-03-02T", "kemarin ").replace("+08:00", "")
+    path = deliver(landing, "presensi", DAY, "presensi.csv", "\n".join(lines) + "\n")
+    assert path.stat().st_size > loader.PARALLEL_READ_BYTES
+    settings = Settings()
+    held = None
+    if settings.target == "duckdb":
+        # dbt-duckdb in the same process turns the database's global setting off for its models.
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        held = duckdb.connect(str(settings.duckdb_path))
+        held.execute("set preserve_insertion_order = false")
+    try:
+        night = load_night(settings, DAY)
+    finally:
+        if held is not None:
+            held.close()
+    [batch] = [o for o in night.outcomes if o.extract == "presensi"]
+    assert (batch.status, batch.rows_loaded, batch.rows_quarantined) == ("LOADED", rows - 3, 3)
+    with connect(settings) as wh:
+        mismatched = wh.scalar(
+            "select count(*) from raw.presensi "
+            "where id_perangkat <> 'D' || _row_number or _extra <> '{\"catatan\":\"c' "
+            "|| _row_number || '\"}'"
+        )
+        quarantined = wh.rows("select row_number, rule from raw.quarantine order by row_number")
+    assert mismatched == 0
+    assert quarantined == sorted(broken.items())

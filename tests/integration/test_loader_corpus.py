@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kinerja.contract import EXTRACTS
-from kinerja.load import load_night
+from kinerja.load import load_night, loader
 from kinerja.load.raw_tables import quarantine_kept_columns
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
@@ -17,7 +17,8 @@ from kinerja.warehouse import connect
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SPEC = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
 DAY = date.fromisoformat(SPEC["extraction_date"])
-TARGETS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+# "duckdb-staged": every file staged as a large one is on DuckDB (loader._stage_large_files).
+TARGETS = ["duckdb", "duckdb-staged", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def _case_params():
@@ -26,10 +27,13 @@ def _case_params():
 
 @pytest.fixture(params=TARGETS)
 def target(request, kinerja_home, monkeypatch) -> str:
-    monkeypatch.setenv("KINERJA_TARGET", request.param)
-    if request.param == "postgres":
+    target, _, read = request.param.partition("-")
+    monkeypatch.setenv("KINERJA_TARGET", target)
+    if target == "postgres":
         monkeypatch.setenv("KINERJA_PG_DATABASE", request.getfixturevalue("pg_database"))
-    return request.param
+    if read == "staged":
+        monkeypatch.setattr(loader, "PARALLEL_READ_BYTES", -1)
+    return target
 
 
 def test_the_corpus_covers_the_issue():
