@@ -270,8 +270,9 @@ def test_a_row_of_megabytes_is_quarantined_not_the_file_rejected(target_settings
     assert (row_number, rule) == (3, "VALUE_TOO_LONG")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
 def test_a_large_file_is_read_in_parallel_with_every_row_numbered_as_in_the_file(
-    target_settings, landing
+    target_settings, landing, suffix
 ):
     import duckdb
 
@@ -283,15 +284,30 @@ def test_a_large_file_is_read_in_parallel_with_every_row_numbered_as_in_the_file
     # rows are enough for DuckDB to reorder them when insertion order is not preserved.
     rows, broken = 720_000, {2: "INVALID_CODE", 360_001: "INVALID_NIP"}
     broken[719_999] = "INVALID_TIMESTAMP"
-    lines = ["nip,waktu,sumber,id_perangkat,catatan"]
-    lines += [
-        f"198503102010011001,2026-03-02T{r % 24:02d}:{r % 60:02d}:00+08:00,FINGERPRINT,D{r},c{r}"
+    values = [
+        ("198503102010011001", f"2026-03-02T{r % 24:02d}:{r % 60:02d}:00+08:00", f"D{r}", f"c{r}")
         for r in range(1, rows + 1)
     ]
+    if suffix == ".csv":
+        lines = ["nip,waktu,sumber,id_perangkat,catatan"]
+        lines += [
+            f"{nip},{waktu},FINGERPRINT,{device},{note}" for nip, waktu, device, note in values
+        ]
+    else:
+        lines = [""]  # no header: the list stays indexed by row number
+        lines += [
+            json.dumps(
+                {"nip": n, "waktu": w, "sumber": "FINGERPRINT", "id_perangkat": d, "catatan": c}
+            )
+            for n, w, d, c in values
+        ]
     lines[2] = lines[2].replace("FINGERPRINT", "TELEPATI")
     lines[360_001] = lines[360_001].replace("198503102010011001", "1985031020100110")
     lines[719_999] = lines[719_999].replace("2026-03-02T", "kemarin ").replace("+08:00", "")
-    path = deliver(landing, "presensi", DAY, "presensi.csv", "\n".join(lines) + "\n")
+    folder = landing / "presensi" / DAY.isoformat()
+    (folder / "presensi.csv").unlink()
+    text = "\n".join(lines if suffix == ".csv" else lines[1:]) + "\n"
+    path = deliver(landing, "presensi", DAY, f"presensi{suffix}", text)
     assert path.stat().st_size > loader.PARALLEL_READ_BYTES
     settings = Settings()
     held = None
