@@ -241,15 +241,22 @@ class _Prepared:
     columns: list[str]  # normalised names, in delivered order
     checks: list[row_rules.Check]
     derived: str  # the _extra and _check columns, over the delivered ones
-    query: str  # _row_number, the delivered columns, _extra, _check
-    staged_table: str | None = None
+    staged_table: str | None = None  # where `_stage_large_files` read the file
 
-    def checked_select(self, max_line_bytes: int) -> str:
-        """The file's rows with their _extra and _check, no row numbers."""
+    def checked_select(self, max_line_bytes: int = MAX_LINE_BYTES, numbered: bool = False) -> str:
+        """The file's rows with their _extra and _check, and their row numbers if `numbered`."""
+        number = "row_number() over () as _row_number, " if numbered else ""
         return (
-            f"select *, {self.derived} from (select {normalised_select(self.info)} "
+            f"select *, {self.derived} from (select {number}{normalised_select(self.info)} "
             f"from {reader_sql(self.info, max_line_bytes)})"
         )
+
+    @property
+    def query(self) -> str:
+        """_row_number, the delivered columns, _extra, _check."""
+        if self.staged_table:
+            return f"select rowid + 1 as _row_number, * from {self.staged_table}"
+        return self.checked_select(numbered=True)
 
 
 def _prepare(
@@ -288,12 +295,7 @@ def _prepare(
         else "cast(null as varchar)"
     )
     derived = f"{extra_json} as _extra, {row_rules.check_index_sql(checks, fast)} as _check"
-    query = (
-        f"select *, {derived} "
-        f"from (select row_number() over () as _row_number, {normalised_select(info)} "
-        f"from {reader_sql(info)})"
-    )
-    return _Prepared(info, columns, checks, derived, query)
+    return _Prepared(info, columns, checks, derived)
 
 
 def _stage_large_files(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
@@ -314,8 +316,8 @@ def _stage_large_files(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]
     con.execute("set preserve_insertion_order = true")
     try:
         for number, p in large:
-            p.staged_table = f"kinerja_staged_{number}"
-            create = f"create or replace temp table {p.staged_table} as "
+            table = f"kinerja_staged_{number}"
+            create = f"create or replace temp table {table} as "
             try:
                 con.execute(create + p.checked_select(PARALLEL_READ_BYTES))
             except duckdb.Error:
@@ -323,7 +325,7 @@ def _stage_large_files(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]
                     con.execute(create + p.checked_select(MAX_LINE_BYTES))
                 except duckdb.Error as exc:
                     raise parser_failure(p.info, exc) from exc
-            p.query = f"select rowid + 1 as _row_number, * from {p.staged_table}"
+            p.staged_table = table
     finally:
         con.execute(f"set preserve_insertion_order = {str(bool(kept)).lower()}")
 
