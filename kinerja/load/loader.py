@@ -65,6 +65,7 @@ from kinerja.load.raw_tables import (
     ensure_raw_table,
     quarantine_kept_columns,
     raw_table,
+    tables_to_analyze,
 )
 from kinerja.retention import days_cutoff
 from kinerja.settings import Settings, get_settings
@@ -737,9 +738,13 @@ def load_night(
                     outcomes.append(outcome)
                 if progress:
                     progress(extract.name, done, len(days))
-        loaded = [raw_table(EXTRACTS[o.extract]) for o in outcomes if o.status == LOADED]
+        loaded: dict[Extract, set[date]] = {}
+        for o in outcomes:
+            if o.status == LOADED:
+                loaded.setdefault(EXTRACTS[o.extract], set()).add(o.extraction_date)
         if loaded:
-            wh.analyze([*loaded, QUARANTINE_TABLE, AUDIT_TABLE])
+            stale = tables_to_analyze(wh, loaded, loaded_at)
+            wh.analyze([*stale, QUARANTINE_TABLE, AUDIT_TABLE])
     return NightLoad(as_of, outcomes, findings)
 
 

@@ -11,8 +11,8 @@ not be held for the length of a load.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 
 from kinerja.contract import Extract
 from kinerja.warehouse import Warehouse
@@ -32,6 +32,8 @@ METADATA_DDL = (
     ("_loaded_at", "timestamp with time zone not null"),
     ("_extra", "varchar"),
 )
+# How old a partitioned raw table's own statistics may get (see tables_to_analyze).
+PARENT_STATISTICS_MAX_AGE = timedelta(days=7)
 # Columns every row of a batch shares (given as `constants` to the inserts).
 BATCH_CONSTANT_COLUMNS = ("_batch_id", "_extraction_date", "_source_file", "_loaded_at")
 QUARANTINE_CONSTANT_COLUMNS = (
@@ -209,6 +211,42 @@ def ensure_partitions(wh: Warehouse, extract: Extract, days: Iterable[date]) -> 
         for month in months:
             if partition_name(extract, month) not in have:
                 _create_partition(wh, extract, month)
+
+
+def tables_to_analyze(
+    wh: Warehouse, loaded: Mapping[Extract, Iterable[date]], now: datetime
+) -> list[str]:
+    """The raw tables whose planner statistics a load of these extraction dates made stale.
+
+    For a partitioned extract, the month partitions the dates went into. Its parent's own
+    statistics (which the planner uses for joins over the whole table) are sampled again only
+    when missing or older than PARENT_STATISTICS_MAX_AGE: PostgreSQL before 17 has no ANALYZE
+    ONLY, so analysing the parent analyses every partition again, 2.5-3.2 s a night with twelve
+    months of a million punches each against 0.18 s for the one month loaded, and growing with
+    the months kept. A day's delivery barely moves the distribution of a year.
+    """
+    tables: list[str] = []
+    for extract, days in loaded.items():
+        if not is_partitioned(wh, extract) or _statistics_older_than(
+            wh, raw_table(extract), now - PARENT_STATISTICS_MAX_AGE
+        ):
+            tables.append(raw_table(extract))
+            continue
+        months = sorted({_month(d) for d in days})
+        tables += [f"{RAW_SCHEMA}.{partition_name(extract, m)}" for m in months]
+    return tables
+
+
+def _statistics_older_than(wh: Warehouse, table: str, moment: datetime) -> bool:
+    """Whether the table was last analysed before `moment`, or never (or the server's activity
+    statistics were reset since)."""
+    schema, name = table.split(".")
+    last = wh.scalar(
+        "select last_analyze from pg_stat_user_tables where schemaname = :schema "
+        "and relname = :table",
+        {"schema": schema, "table": name},
+    )
+    return last is None or last < moment
 
 
 def _partition_in_place(wh: Warehouse, extract: Extract) -> None:

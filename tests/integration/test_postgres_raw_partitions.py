@@ -3,14 +3,14 @@ right after each load, and an installation from before partitioning converted in
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from support.landing import deliver
 
 from kinerja.contract import EXTRACTS
-from kinerja.load import load_night
+from kinerja.load import load_night, raw_tables
 from kinerja.load.raw_tables import METADATA_DDL
 from kinerja.settings import Settings
 from kinerja.warehouse import connect
@@ -91,6 +91,43 @@ def test_punches_land_in_a_monthly_partition_with_statistics(settings):
             "raw.presensi_2026_03": 40,
             "raw.presensi_2026_04": 25,
         }
+
+
+def _last_analysed(wh, table: str):
+    return wh.scalar(
+        "select last_analyze from pg_stat_user_tables where schemaname = 'raw' "
+        "and relname = :table",
+        {"table": table},
+    )
+
+
+def test_a_night_analyses_the_month_it_loaded_not_the_history(settings, monkeypatch):
+    """Analysing the partitioned table would analyse every month again: a night analyses the
+    partitions it loaded into, and the table's own statistics only once they are a week old."""
+    landing = Path(settings.landing_url)
+    deliver(landing, "presensi", MARCH, "presensi.csv", _punches(MARCH, 40))
+    load_night(settings, MARCH)
+    with connect(settings) as wh:
+        first = {t: _last_analysed(wh, t) for t in ("presensi", "presensi_2026_03")}
+    assert None not in first.values()  # never analysed: the table itself too
+
+    deliver(landing, "presensi", APRIL, "presensi.csv", _punches(APRIL, 25))
+    load_night(settings, APRIL)
+    with connect(settings) as wh:
+        assert _last_analysed(wh, "presensi") == first["presensi"]
+        assert _last_analysed(wh, "presensi_2026_03") == first["presensi_2026_03"]
+        assert _last_analysed(wh, "presensi_2026_04") is not None
+        assert _partitions(wh, "presensi")["presensi_2026_04"] == 25
+
+    # A week on, the table's own statistics are sampled again (and with them every month).
+    monkeypatch.setattr(raw_tables, "PARENT_STATISTICS_MAX_AGE", timedelta(0))
+    may = date(2026, 5, 4)
+    deliver(landing, "presensi", may, "presensi.csv", _punches(may, 10))
+    load_night(settings, may)
+    with connect(settings) as wh:
+        assert _last_analysed(wh, "presensi") > first["presensi"]
+        assert _last_analysed(wh, "presensi_2026_03") > first["presensi_2026_03"]
+        assert _partitions(wh, "presensi")["presensi_2026_05"] == 10
 
 
 def test_a_redelivered_date_is_replaced_inside_its_partition(settings):
