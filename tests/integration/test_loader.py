@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from support.landing import deliver
 
@@ -270,7 +272,7 @@ def test_a_row_of_megabytes_is_quarantined_not_the_file_rejected(target_settings
     assert (row_number, rule) == (3, "VALUE_TOO_LONG")
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_a_large_file_is_read_in_parallel_with_every_row_numbered_as_in_the_file(
     target_settings, landing, suffix
 ):
@@ -284,30 +286,30 @@ def test_a_large_file_is_read_in_parallel_with_every_row_numbered_as_in_the_file
     # rows are enough for DuckDB to reorder them when insertion order is not preserved.
     rows, broken = 720_000, {2: "INVALID_CODE", 360_001: "INVALID_NIP"}
     broken[719_999] = "INVALID_TIMESTAMP"
-    values = [
-        ("198503102010011001", f"2026-03-02T{r % 24:02d}:{r % 60:02d}:00+08:00", f"D{r}", f"c{r}")
+    records = [
+        {
+            "nip": "198503102010011001",
+            "waktu": f"2026-03-02T{r % 24:02d}:{r % 60:02d}:00+08:00",
+            "sumber": "FINGERPRINT",
+            "id_perangkat": f"D{r}",
+            "catatan": f"c{r}",
+        }
         for r in range(1, rows + 1)
     ]
-    if suffix == ".csv":
-        lines = ["nip,waktu,sumber,id_perangkat,catatan"]
-        lines += [
-            f"{nip},{waktu},FINGERPRINT,{device},{note}" for nip, waktu, device, note in values
-        ]
-    else:
-        lines = [""]  # no header: the list stays indexed by row number
-        lines += [
-            json.dumps(
-                {"nip": n, "waktu": w, "sumber": "FINGERPRINT", "id_perangkat": d, "catatan": c}
-            )
-            for n, w, d, c in values
-        ]
-    lines[2] = lines[2].replace("FINGERPRINT", "TELEPATI")
-    lines[360_001] = lines[360_001].replace("198503102010011001", "1985031020100110")
-    lines[719_999] = lines[719_999].replace("2026-03-02T", "kemarin ").replace("+08:00", "")
+    records[2 - 1]["sumber"] = "TELEPATI"
+    records[360_001 - 1]["nip"] = "1985031020100110"
+    records[719_999 - 1]["waktu"] = "kemarin 23:59:00"
     folder = landing / "presensi" / DAY.isoformat()
     (folder / "presensi.csv").unlink()
-    text = "\n".join(lines if suffix == ".csv" else lines[1:]) + "\n"
-    path = deliver(landing, "presensi", DAY, f"presensi{suffix}", text)
+    path = folder / f"presensi{suffix}"
+    if suffix == ".csv":
+        lines = [",".join(records[0])] + [",".join(r.values()) for r in records]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    else:  # uncompressed (past the threshold), in row groups that DuckDB reads side by side
+        columns = {c: [r[c] for r in records] for c in records[0]}
+        pq.write_table(pa.table(columns), path, compression="none", row_group_size=60_000)
     assert path.stat().st_size > loader.PARALLEL_READ_BYTES
     settings = Settings()
     held = None
