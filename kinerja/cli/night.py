@@ -47,40 +47,75 @@ def load(
             bar.update(bar.task_ids[0], description=what, completed=done, total=total)
 
         night = load_night(settings, day, catch_up=catch_up, progress=loading)
-    table = Table(title=f"Load {day} into {settings.target}")
-    for column in ("file", "extract", "date", "status", "delivered", "loaded", "quarantined"):
-        table.add_column(
-            column, justify="right" if column in ("delivered", "loaded", "quarantined") else "left"
-        )
-    table.add_column("quarantine rules")
-    table.add_column("reason")
-    for o in night.outcomes:
-        for f in o.file_outcomes:
-            style = {
-                "REJECTED": "red",
-                "REFUSED": "red",
-                "WAITING": "yellow",
-                "UNCHANGED": "dim",
-            }.get(f.status, "")
-            # Names and messages come from the delivery (file and column names): never markup.
-            table.add_row(
-                escape(Path(f.path).name),
-                o.extract,
-                o.extraction_date.isoformat(),
-                f"[{style}]{f.status}[/]" if style else f.status,
-                f"{f.rows_delivered:,}",
-                f"{f.rows_loaded:,}",
-                f"{f.rows_quarantined:,}",
-                escape(
-                    ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.quarantine_rules.items()))
-                ),
-                escape(f.message),
-            )
-    console.print(table)
+    _print_load(night, f"Load {day} into {settings.target}")
     for finding in night.findings:
         console.print(f"[red]{finding.rule}[/] {escape(finding.path)}: {escape(finding.reason)}")
     if night.rejected or night.findings:
         raise typer.Exit(1)
+
+
+_WRAPPED_COLUMN_WIDTH = 24  # the least the rules and the reason each get in the table
+_STATUS_STYLE = {"REJECTED": "red", "REFUSED": "red", "WAITING": "yellow", "UNCHANGED": "dim"}
+
+
+def _print_load(night, title: str) -> None:
+    """One row per file; where that table is wider than the console (80 columns, a log), each
+    file on its own lines: its name, its status and counts, its rules and reason, wrapped, never
+    cut."""
+    files = [(o, f) for o in night.outcomes for f in o.file_outcomes]
+
+    def status(f) -> str:
+        style = _STATUS_STYLE.get(f.status, "")
+        return f"[{style}]{f.status}[/]" if style else f.status
+
+    def rules(f) -> str:
+        # Names and messages come from the delivery (file and column names): never markup.
+        return escape(", ".join(f"{rule} {n:,}" for rule, n in sorted(f.quarantine_rules.items())))
+
+    rows = [
+        (
+            escape(Path(f.path).name),
+            o.extract,
+            o.extraction_date.isoformat(),
+            status(f),
+            f"{f.rows_delivered:,}",
+            f"{f.rows_loaded:,}",
+            f"{f.rows_quarantined:,}",
+            rules(f),
+            escape(f.message),
+        )
+        for o, f in files
+    ]
+
+    def table_of(wrapped: bool) -> Table:
+        """The counts stay whole; the rules and reasons wrap (a long path folded, never cut)."""
+        table = Table(title=title)
+        for column in ("file", "extract", "date", "status", "delivered", "loaded", "quarantined"):
+            right = column in ("delivered", "loaded", "quarantined")
+            table.add_column(column, justify="right" if right else "left", no_wrap=True)
+        if wrapped:
+            table.add_column("quarantine rules", overflow="fold")
+            table.add_column("reason", overflow="fold")
+        for row in rows:
+            table.add_row(*(row if wrapped else row[:7]))
+        return table
+
+    unbounded = console.options.update_width(1 << 16)
+    fixed = console.measure(table_of(wrapped=False), options=unbounded).maximum
+    if fixed + 2 * _WRAPPED_COLUMN_WIDTH <= console.width:
+        console.print(table_of(wrapped=True))
+        return
+    console.print(f"[b]{title}[/]")
+    for o, f in files:
+        console.print(f"{o.extract} {o.extraction_date} {escape(Path(f.path).name)}")
+        console.print(
+            f"  {status(f)}: {f.rows_delivered:,} delivered, {f.rows_loaded:,} loaded, "
+            f"{f.rows_quarantined:,} quarantined"
+        )
+        if f.quarantine_rules:
+            console.print(f"  quarantine rules: {rules(f)}")
+        if f.message:
+            console.print(f"  {escape(f.message)}")
 
 
 def retract(

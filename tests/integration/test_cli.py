@@ -94,3 +94,17 @@ def test_load_prints_one_row_per_file_with_quarantine_rules(kinerja_home, tmp_pa
     assert "ENCODING" in result.output and "re-export" in result.output
     again = runner.invoke(app, args)
     assert "UNCHANGED" in again.output and again.exit_code == 1
+
+    # At 80 columns (a terminal, a log: rich's width when the output is not a terminal) each
+    # file gets its own lines, nothing cut. The console took its width when it was created.
+    from kinerja.cli.common import console
+
+    monkeypatch.setattr(console, "width", 80)
+    narrow = runner.invoke(app, [*args[:-2], "--target", "duckdb"])
+    lines = narrow.output.splitlines()
+    assert "…" not in narrow.output and max(map(len, lines)) <= 80
+    at = lines.index("presensi 2026-03-02 presensi.csv")
+    assert lines[at + 1].startswith("  UNCHANGED: ")
+    pegawai = lines.index("pegawai 2026-03-02 pegawai.csv")
+    assert lines[pegawai + 1].startswith("  REJECTED: ")
+    assert "ENCODING" in narrow.output and "re-export" in narrow.output
