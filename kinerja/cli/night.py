@@ -62,7 +62,6 @@ def _print_load(night, title: str) -> None:
     """One row per file; where that table is wider than the console (80 columns, a log), each
     file on its own lines: its name, its status and counts, its rules and reason, wrapped, never
     cut."""
-    files = [(o, f) for o in night.outcomes for f in o.file_outcomes]
 
     def status(f) -> str:
         style = _STATUS_STYLE.get(f.status, "")
@@ -84,7 +83,8 @@ def _print_load(night, title: str) -> None:
             rules(f),
             escape(f.message),
         )
-        for o, f in files
+        for o in night.outcomes
+        for f in o.file_outcomes
     ]
 
     def table_of(wrapped: bool) -> Table:
@@ -106,16 +106,15 @@ def _print_load(night, title: str) -> None:
         console.print(table_of(wrapped=True))
         return
     console.print(f"[b]{title}[/]")
-    for o, f in files:
-        console.print(f"{o.extract} {o.extraction_date} {escape(Path(f.path).name)}")
+    for name, extract, day, state, delivered, loaded, quarantined, rule_counts, reason in rows:
+        console.print(f"{extract} {day} {name}")
         console.print(
-            f"  {status(f)}: {f.rows_delivered:,} delivered, {f.rows_loaded:,} loaded, "
-            f"{f.rows_quarantined:,} quarantined"
+            f"  {state}: {delivered} delivered, {loaded} loaded, {quarantined} quarantined"
         )
-        if f.quarantine_rules:
-            console.print(f"  quarantine rules: {rules(f)}")
-        if f.message:
-            console.print(f"  {escape(f.message)}")
+        if rule_counts:
+            console.print(f"  quarantine rules: {rule_counts}")
+        if reason:
+            console.print(f"  {reason}")
 
 
 def retract(
