@@ -2,9 +2,10 @@
     schedule. A model opts in with `meta: {irisan_uji: "<filter with __awal_irisan__>"}` (and
     `kunci_uji: [columns of its key]`); then every generic test on it reads only the rows that
     filter keeps, with __awal_irisan__ the first day of the slice (macro awal_irisan_uji).
-    Exempt, and so checked in full every night: key tests (unique, unique_combination, not_null on
-    a `kunci_uji` column), singular tests, and tests with their own `where`. Contracts are
-    enforced when the model is built, whatever the slice.
+    Exempt, and so checked in full every night: key tests (unique, unique_combination), singular
+    tests, and tests with their own `where`; not_null_columns reads its key columns in full and
+    applies the slice to the others itself. Contracts are enforced when the model is built,
+    whatever the slice.
     Overrides dbt's get_where_subquery, the documented hook for custom `where` logic. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
@@ -24,18 +25,39 @@
 {#- The slice filter of the model this test is attached to, or '' for a key test or a model
     that does not opt in. -#}
 {% macro irisan_uji_model() -%}
+    {%- set test = model.get('test_metadata') or {} if model is mapping else {} -%}
+    {%- if test.get('name', '') in ('unique', 'unique_combination', 'not_null_columns') -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set node = node_yang_diuji() -%}
+    {%- do return(node.config.meta.get('irisan_uji', '') if node else '') -%}
+{%- endmacro %}
+
+
+{#- The model, seed or snapshot this test is attached to (from the graph), or none. -#}
+{% macro node_yang_diuji() -%}
     {%- set attached = model.get('attached_node') if model is mapping else none -%}
-    {%- if not attached or attached not in graph.nodes -%}
-        {%- do return('') -%}
-    {%- endif -%}
-    {%- set meta = graph.nodes[attached].get('config', {}).get('meta', {}) -%}
-    {%- set test = model.get('test_metadata') or {} -%}
-    {%- set name = test.get('name', '') -%}
-    {%- if name in ('unique', 'unique_combination')
-        or (name == 'not_null' and model.get('column_name') in meta.get('kunci_uji', [])) -%}
-        {%- do return('') -%}
-    {%- endif -%}
-    {%- do return(meta.get('irisan_uji', '')) -%}
+    {%- do return(graph.nodes.get(attached) if attached else none) -%}
+{%- endmacro %}
+
+
+{#- The node's slice filter with its first day filled in, or '' on a full-test night or for a
+    node that does not opt in. -#}
+{% macro irisan_uji_filter(node) -%}
+    {%- set where = node.config.meta.get('irisan_uji', '') if node and not uji_penuh() else '' -%}
+    {%- do return(where | replace('__awal_irisan__', awal_irisan_uji()) if where else '') -%}
+{%- endmacro %}
+
+
+{#- The node's columns declared `constraints: [{type: not_null}]`, in the order of its yml. -#}
+{% macro kolom_wajib_terisi(node) -%}
+    {%- set columns = [] -%}
+    {%- for column in node.columns.values() -%}
+        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
+            {%- do columns.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do return(columns) -%}
 {%- endmacro %}
 
 

@@ -800,3 +800,57 @@ def test_data_tests_read_the_nightly_slice_and_everything_on_sundays(built, tmp_
         failed = [r.node.name for r in run.result if str(r.status) == "fail"]
         assert not run.success and failed, failed
         assert all(name.startswith("kode_kontrak_stg_presensi__punches_sumber") for name in failed)
+
+
+def test_not_null_columns_names_each_empty_column_and_reads_keys_in_full(built, tmp_path):
+    """Every column declared `constraints: [{type: not_null}]` is checked by one test per model.
+    An empty key column of an old day fails every night; an empty other column of that day only on
+    the weekly full run; each failing row names the column and counts its NULLs."""
+    day = "cast('2024-01-08' as date)"
+    with connect(built.settings) as wh:
+        zona_waktu = wh.scalar(
+            f"select zona_waktu from marts.fct_presensi_harian where nip = '{NIP_A}' "
+            f"and tanggal = {day}"
+        )
+
+    nights = {"weekday": "{tanggal_malam: 2024-05-07}", "sunday": "{tanggal_malam: 2024-05-05}"}
+
+    def failing_columns(night: str) -> dict[str, int]:
+        run = invoke_dbt(
+            built.settings,
+            tmp_path / night,  # one target folder per night: dbt parses each night's vars once
+            "test",
+            "--select",
+            "fct_presensi_harian,test_name:not_null_columns",
+            "--vars",
+            nights[night],
+            env=DBT_KEY_ENV,
+            check=False,
+        )
+        [result] = [r for r in run.result if r.node.name.startswith("not_null_columns_")]
+        if str(result.status) == "pass":
+            return {}
+        assert str(result.status) == "fail", result.message
+        return dict(built.query(result.node.compiled_code).itertuples(index=False))
+
+    def set_column(column: str, value: str) -> None:
+        with connect(built.settings) as wh:
+            wh.execute(
+                f"update marts.fct_presensi_harian set {column} = {value} "
+                f"where nip = '{NIP_A}' and tanggal = {day}"
+            )
+
+    set_column("zona_waktu", "null")
+    try:
+        assert failing_columns("weekday") == {}  # outside the nightly slice
+        set_column("tanggal", "null")  # a key column: read in full every night
+        assert failing_columns("weekday") == {"tanggal": 1}
+        assert failing_columns("sunday") == {"tanggal": 1, "zona_waktu": 1}
+    finally:
+        with connect(built.settings) as wh:
+            wh.execute(
+                f"update marts.fct_presensi_harian set tanggal = {day}, "
+                f"zona_waktu = '{zona_waktu}' where nip = '{NIP_A}' "
+                f"and (tanggal = {day} or tanggal is null)"
+            )
+    assert failing_columns("sunday") == {}
