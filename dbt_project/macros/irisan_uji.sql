@@ -3,7 +3,7 @@
     `kunci_uji: [columns of its key]`); then every generic test on it reads only the rows that
     filter keeps, with __awal_irisan__ the first day of the slice (macro awal_irisan_uji).
     Exempt, and so checked in full every night: key tests (unique, unique_combination), singular
-    tests, and tests with their own `where`; not_null_columns reads its key columns in full and
+    tests, and tests with their own `where`; column_constraints reads its key columns in full and
     applies the slice to the others itself. Contracts are enforced when the model is built,
     whatever the slice.
     Overrides dbt's get_where_subquery, the documented hook for custom `where` logic. -#}
@@ -26,7 +26,7 @@
     that does not opt in. -#}
 {% macro irisan_uji_model() -%}
     {%- set test = model.get('test_metadata') or {} if model is mapping else {} -%}
-    {%- if test.get('name', '') in ('unique', 'unique_combination', 'not_null_columns') -%}
+    {%- if test.get('name', '') in ('unique', 'unique_combination', 'column_constraints') -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set node = node_yang_diuji() -%}
@@ -49,15 +49,20 @@
 {%- endmacro %}
 
 
-{#- The node's columns declared `constraints: [{type: not_null}]`, in the order of its yml. -#}
-{% macro kolom_wajib_terisi(node) -%}
-    {%- set columns = [] -%}
+{#- The node's column constraints, in the order of its yml, as the condition a row breaks:
+    `not_null` (the column is NULL) and `check` (its expression is false; NULL passes). -#}
+{% macro aturan_kolom(node) -%}
+    {%- set rules = [] -%}
     {%- for column in node.columns.values() -%}
-        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
-            {%- do columns.append(column.name) -%}
-        {%- endif -%}
+        {%- for constraint in column.constraints -%}
+            {%- if constraint.type == 'not_null' -%}
+                {%- do rules.append({'kolom': column.name, 'aturan': 'not_null', 'gagal': column.name ~ ' is null'}) -%}
+            {%- elif constraint.type == 'check' -%}
+                {%- do rules.append({'kolom': column.name, 'aturan': constraint.expression, 'gagal': 'not (' ~ constraint.expression ~ ')'}) -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
-    {%- do return(columns) -%}
+    {%- do return(rules) -%}
 {%- endmacro %}
 
 

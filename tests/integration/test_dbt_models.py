@@ -802,55 +802,62 @@ def test_data_tests_read_the_nightly_slice_and_everything_on_sundays(built, tmp_
         assert all(name.startswith("kode_kontrak_stg_presensi__punches_sumber") for name in failed)
 
 
-def test_not_null_columns_names_each_empty_column_and_reads_keys_in_full(built, tmp_path):
-    """Every column declared `constraints: [{type: not_null}]` is checked by one test per model.
-    An empty key column of an old day fails every night; an empty other column of that day only on
-    the weekly full run; each failing row names the column and counts its NULLs."""
+def test_column_constraints_name_each_broken_rule_and_read_keys_in_full(built, tmp_path):
+    """Every column constraint in the yml (not_null; check: a range, the accepted codes) is checked
+    by one test per model. A broken key column of an old day fails every night; a broken other
+    column of that day only on the weekly full run; each failing row names the column and the rule
+    and counts the rows that break it."""
     day = "cast('2024-01-08' as date)"
+    old_day = f"where nip = '{NIP_A}' and tanggal = {day}"
     with connect(built.settings) as wh:
-        zona_waktu = wh.scalar(
-            f"select zona_waktu from marts.fct_presensi_harian where nip = '{NIP_A}' "
-            f"and tanggal = {day}"
-        )
+        saved = {
+            column: wh.scalar(f"select {column} from marts.fct_presensi_harian {old_day}")
+            for column in ("zona_waktu", "menit_kerja", "jadwal")
+        }
 
     nights = {"weekday": "{tanggal_malam: 2024-05-07}", "sunday": "{tanggal_malam: 2024-05-05}"}
 
-    def failing_columns(night: str) -> dict[str, int]:
+    def broken_rules(night: str) -> dict[tuple[str, str], int]:
         run = invoke_dbt(
             built.settings,
             tmp_path / night,  # one target folder per night: dbt parses each night's vars once
             "test",
             "--select",
-            "fct_presensi_harian,test_name:not_null_columns",
+            "fct_presensi_harian,test_name:column_constraints",
             "--vars",
             nights[night],
             env=DBT_KEY_ENV,
             check=False,
         )
-        [result] = [r for r in run.result if r.node.name.startswith("not_null_columns_")]
+        [result] = [r for r in run.result if r.node.name.startswith("column_constraints_")]
         if str(result.status) == "pass":
             return {}
         assert str(result.status) == "fail", result.message
-        return dict(built.query(result.node.compiled_code).itertuples(index=False))
+        found = built.query(result.node.compiled_code)
+        return {(kolom, aturan): n for kolom, aturan, n in found.itertuples(index=False)}
 
-    def set_column(column: str, value: str) -> None:
+    def update(assignments: str, where: str) -> None:
         with connect(built.settings) as wh:
-            wh.execute(
-                f"update marts.fct_presensi_harian set {column} = {value} "
-                f"where nip = '{NIP_A}' and tanggal = {day}"
-            )
+            wh.execute(f"update marts.fct_presensi_harian set {assignments} {where}")
 
-    set_column("zona_waktu", "null")
+    update("zona_waktu = null, menit_kerja = -5, jadwal = 'LEMBUR'", old_day)
     try:
-        assert failing_columns("weekday") == {}  # outside the nightly slice
-        set_column("tanggal", "null")  # a key column: read in full every night
-        assert failing_columns("weekday") == {"tanggal": 1}
-        assert failing_columns("sunday") == {"tanggal": 1, "zona_waktu": 1}
+        assert broken_rules("weekday") == {}  # outside the nightly slice
+        update("tanggal = null", old_day)  # a key column: read in full every night
+        assert broken_rules("weekday") == {("tanggal", "not_null"): 1}
+        assert broken_rules("sunday") == {
+            ("tanggal", "not_null"): 1,
+            ("zona_waktu", "not_null"): 1,
+            ("menit_kerja", "menit_kerja >= 0"): 1,
+            ("jadwal", "jadwal in ('NORMAL', 'RAMADAN', 'SHIFT')"): 1,
+        }
     finally:
-        with connect(built.settings) as wh:
-            wh.execute(
-                f"update marts.fct_presensi_harian set tanggal = {day}, "
-                f"zona_waktu = '{zona_waktu}' where nip = '{NIP_A}' "
-                f"and (tanggal = {day} or tanggal is null)"
-            )
-    assert failing_columns("sunday") == {}
+        values = ", ".join(
+            f"{column} = {'null' if value is None else repr(value)}"
+            for column, value in saved.items()
+        )
+        update(
+            f"tanggal = {day}, {values}",
+            f"where nip = '{NIP_A}' and (tanggal = {day} or tanggal is null)",
+        )
+    assert broken_rules("sunday") == {}
