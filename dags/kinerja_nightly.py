@@ -32,9 +32,12 @@ from kinerja.night.assets import (
     announce_scores,
 )
 from kinerja.night.dag_config import (
+    DAG_ID,
     DBT_EXECUTABLE,
+    DBT_PROFILE,
     DBT_PROJECT_DIR,
     NIGHT_EXCLUDE,
+    TRANSFORM_GROUP,
     dbt_env,
     dbt_manifest,
     dbt_producer_args,
@@ -75,7 +78,7 @@ def _run(step, *args) -> dict:
 
 
 @dag(
-    dag_id="kinerja_nightly",
+    dag_id=DAG_ID,
     schedule=CronDataIntervalTimetable("0 2 * * *", timezone=JAKARTA),
     start_date=pendulum.datetime(2024, 1, 1, tz=JAKARTA),
     catchup=False,
@@ -98,13 +101,13 @@ def kinerja_nightly():
     # One `dbt build` for the whole project (Cosmos' watcher producer) and one sensor per node that
     # shows the node's state as the build reports it: dbt starts once, not once per node.
     transform = DbtTaskGroup(
-        group_id="transform",
+        group_id=TRANSFORM_GROUP,
         # Rendered from the manifest `kinerja run` writes (`dbt parse`): no dbt call at parse time.
         project_config=ProjectConfig(
             dbt_project_path=DBT_PROJECT_DIR, manifest_path=dbt_manifest(), env_vars=dbt_env()
         ),
         profile_config=ProfileConfig(
-            profile_name="kinerja",
+            profile_name=DBT_PROFILE,
             target_name=warehouse_target(),
             profiles_yml_filepath=dbt_profiles_yml(),
         ),

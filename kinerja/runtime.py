@@ -35,6 +35,10 @@ def dbt_log_dir(settings: Settings) -> Path:
     return settings.dbt_target_dir.parent / "logs"
 
 
+def cosmos_cache_dir(settings: Settings) -> Path:
+    return settings.home_dir / "dbt" / "cosmos"
+
+
 def tool_environment(settings: Settings) -> dict[str, str]:
     """Variables that point Airflow, dbt and MLflow at this installation's state and target."""
     home = settings.home_dir
@@ -82,7 +86,7 @@ def tool_environment(settings: Settings) -> dict[str, str]:
         "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FILE_PERMISSIONS": "0o600",
         # Cosmos keeps dbt's partial-parse state here; in the shared /tmp default another
         # installation's state (another profile) forces a full parse of the project every night.
-        "AIRFLOW__COSMOS__CACHE_DIR": str(home / "dbt" / "cosmos"),
+        "AIRFLOW__COSMOS__CACHE_DIR": str(cosmos_cache_dir(settings)),
         # The watcher producer would rewrite an Airflow Variable holding every node status so far
         # on each dbt event (quadratic: 70 % of its time on 60 staff); it has no retries, so the
         # backup is only written if it fails.

@@ -13,7 +13,7 @@ import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinerja.night import steps
+from kinerja.night import dag_config, steps
 from kinerja.project import DAGS_FOLDER
 
 DAG_FILE = DAGS_FOLDER / "kinerja_nightly.py"
@@ -106,8 +106,12 @@ def _group_id(value: ast.expr) -> str | None:
     ):
         return None
     for keyword in value.keywords:
-        if keyword.arg == "group_id" and isinstance(keyword.value, ast.Constant):
+        if keyword.arg != "group_id":
+            continue
+        if isinstance(keyword.value, ast.Constant):
             return str(keyword.value.value)
+        if isinstance(keyword.value, ast.Name):  # a constant the DAG imports from dag_config
+            return str(getattr(dag_config, keyword.value.id))
     return None
 
 

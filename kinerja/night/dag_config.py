@@ -9,14 +9,17 @@ from typing import Any
 from kinerja.project import DBT_PROJECT_DIR
 from kinerja.runtime import tool_environment
 from kinerja.settings import get_settings
-from kinerja.transform.invoke import DBT_EXECUTABLE
+from kinerja.transform.invoke import DBT_EXECUTABLE, DBT_PROFILE
 from kinerja.transform.manifest import manifest_path
 
 __all__ = [
+    "DAG_ID",
     "DBT_EXECUTABLE",
+    "DBT_PROFILE",
     "DBT_PROJECT_DIR",
     "GENERAL_QUEUE",
     "NIGHT_EXCLUDE",
+    "TRANSFORM_GROUP",
     "WAREHOUSE_POOL",
     "WAREHOUSE_POOL_SLOTS",
     "WAREHOUSE_QUEUE",
@@ -31,6 +34,10 @@ __all__ = [
     "warehouse_target",
     "warehouse_writer",
 ]
+
+DAG_ID = "kinerja_nightly"
+# The task group of the dbt nodes (Cosmos' DbtTaskGroup): its producer runs the night's `dbt build`.
+TRANSFORM_GROUP = "transform"
 
 # Every task that writes the warehouse takes the one slot here, on both engines, whichever run it
 # belongs to: DuckDB takes one writing process at a time, and on PostgreSQL a build must never run

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,8 +20,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kinerja.night.dag_config import INLINE_RUN_VARIABLE, WAREHOUSE_POOL, WAREHOUSE_POOL_SLOTS
+from kinerja.files import copy_atomically
+from kinerja.night.dag_config import (
+    DAG_ID,
+    INLINE_RUN_VARIABLE,
+    WAREHOUSE_POOL,
+    WAREHOUSE_POOL_SLOTS,
+)
 from kinerja.night.events import EventTail, events_path, start_file
+from kinerja.night.partial_parse import seed_producer_state
 from kinerja.private_files import private_home
 from kinerja.pseudonym import MissingPseudonymKey, installation_key
 from kinerja.runtime import run_tool, tool_environment
@@ -31,8 +37,6 @@ from kinerja.transform.manifest import write_manifest
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-
-DAG_ID = "kinerja_nightly"
 
 
 @dataclass
@@ -76,7 +80,8 @@ def _prepared_marker(settings: Settings) -> tuple[Path, str]:
 
 
 def prepare_airflow(settings: Settings) -> None:
-    """The dbt manifest, the metadata DB and the warehouse pool (skipped when already done).
+    """The dbt manifest (and its partial-parse state, where the producer starts from it), the
+    metadata DB and the warehouse pool (skipped when already done).
 
     Refuses to start, in one line, an installation without its pseudonym key: a night would
     fail at dbt only after loading and validating.
@@ -88,6 +93,7 @@ def prepare_airflow(settings: Settings) -> None:
         raise SystemExit(str(exc)) from None
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     write_manifest(settings)
+    seed_producer_state(settings)
     marker, stamp = _prepared_marker(settings)
     if marker.exists() and marker.read_text() == stamp:
         return
@@ -125,22 +131,14 @@ def _metadata_template(settings: Settings, stamp: str) -> Path:
 def _copied_from_template(target: Path, template: Path) -> bool:
     if not template.exists():
         return False
-    _copy_atomically(template, target)
+    copy_atomically(template, target)
     return True
 
 
 def _keep_as_template(migrated: Path, template: Path) -> None:
     if not template.exists() and migrated.exists():
         template.parent.mkdir(parents=True, exist_ok=True)
-        _copy_atomically(migrated, template)
-
-
-def _copy_atomically(source: Path, target: Path) -> None:
-    """Another process may write the same file at once (two new homes sharing a cache): each
-    copies to its own name, and the rename leaves one whole copy whichever lands last."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
-    shutil.copyfile(source, partial)
-    partial.replace(target)
+        copy_atomically(migrated, template)
 
 
 def migrate_metadata(settings: Settings, env: dict[str, str]) -> None:

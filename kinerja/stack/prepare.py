@@ -4,6 +4,7 @@ Each step is idempotent, so `kinerja stack up` runs them every time."""
 
 from __future__ import annotations
 
+from kinerja.night.partial_parse import seed_producer_state
 from kinerja.night.runner import migrate_metadata
 from kinerja.private_files import private_home
 from kinerja.pseudonym import MissingPseudonymKey, installation_key
@@ -34,4 +35,5 @@ def prepare(settings: Settings, stack: StackSettings, env: dict[str, str]) -> No
     for database in (settings.pg_database, stack.airflow_database, stack.mlflow_database):
         ensure_database(settings.model_copy(update={"pg_database": database}))
     write_manifest(settings)
+    seed_producer_state(settings)
     migrate_metadata(settings, env)

@@ -16,6 +16,9 @@ from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+# The profile in dbt_project/profiles.yml, named on the command line by the night's producer (as
+# Cosmos runs it) and by the manifest's parse.
+DBT_PROFILE = "kinerja"
 
 # Statuses of a node that went well (an exposure is a no-op).
 _PASSED = ("success", "pass", "no-op")

@@ -5,6 +5,9 @@ production image's init step) writes the manifest once; the scheduler only reads
 costs several seconds, so manifests are cached by a digest of everything that shapes them (the
 project files, the dbt version, the target and the variables dbt reads); an unchanged project
 is never parsed twice.
+
+A parse also leaves dbt's partial-parse state beside the manifest (`partial_parse_state`), from
+which the night's first `dbt build` in the same installation skips parsing the project again.
 """
 
 from __future__ import annotations
@@ -15,14 +18,23 @@ import shutil
 from importlib.metadata import version
 from pathlib import Path
 
+from kinerja.files import copy_atomically
 from kinerja.project import DBT_PROJECT_DIR
 from kinerja.runtime import dbt_log_dir, run_tool, tool_environment
 from kinerja.settings import Settings
-from kinerja.transform.invoke import DBT_EXECUTABLE
+from kinerja.transform.invoke import DBT_EXECUTABLE, DBT_PROFILE
 
 
 def manifest_path(settings: Settings) -> Path:
     return settings.dbt_target_dir / "manifest.json"
+
+
+def partial_parse_state(settings: Settings) -> Path:
+    """dbt's partial-parse state of this installation's last parse. A dbt run accepts it only with
+    the same `--profile`, `--target` and `--vars` flags and the same connection (dbt's state check:
+    the warehouse's path or database is part of it), so it is never shared between installations
+    as the manifest is; otherwise dbt parses the whole project again, as without it."""
+    return settings.dbt_target_dir / "partial_parse.msgpack"
 
 
 # Variables that differ between installations without changing the parsed graph.
@@ -60,10 +72,7 @@ def write_manifest(settings: Settings) -> Path:
         shutil.copyfile(cached, target)
         return target
     _parse(settings)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    shutil.copyfile(target, partial)
-    partial.replace(cached)  # atomic: a concurrent reader sees the whole file or none
+    copy_atomically(target, cached)
     return target
 
 
@@ -76,6 +85,10 @@ def _parse(settings: Settings) -> None:
             "--no-use-colors",
             "--project-dir",
             str(DBT_PROJECT_DIR),
+            "--profile",
+            DBT_PROFILE,
+            "--target",
+            settings.target,
             # Its own target and log paths: Cosmos gives every task a private copy of the project,
             # and a shared partial-parse state would point tasks at each other's copies.
             "--target-path",

@@ -11,6 +11,7 @@ from itertools import pairwise
 
 import pytest
 
+from kinerja.night.partial_parse import producer_target_dir
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.manifest import write_manifest
@@ -33,6 +34,7 @@ def tasks_of(dag):
         tasks[t.task_id] = {"retries": t.retries, "pool": t.pool, "queue": t.queue, "type": type(t).__name__,
                             "deferrable": getattr(t, "deferrable", None),
                             "mode": getattr(t, "mode", None),
+                            "cache_dir": str(getattr(t, "cache_dir", None)),
                             "on_failure": sorted(type(c).__name__ for c in t.on_failure_callback),
                             "outlets": assets(t.outlets), "inlets": assets(t.inlets),
                             "downstream": sorted(t.downstream_task_ids)}
@@ -142,6 +144,9 @@ def test_dbt_runs_once_and_every_node_has_a_sensor(report):
     [producer] = [v for v in tasks.values() if v["type"] == "DbtProducerWatcherOperator"]
     assert (producer["pool"], producer["queue"]) == ("kinerja_warehouse", "kinerja_warehouse")
     assert producer["retries"] == 0
+    # Where the producer looks for dbt's partial-parse state: where `kinerja run` puts it.
+    home = Settings(home=report["home"])
+    assert producer["cache_dir"] == str(producer_target_dir(home).parent)
     sensors = {t: v for t, v in tasks.items() if v["type"].endswith("WatcherOperator")}
     sensors.pop("transform.dbt_producer_watcher")
     assert {(v["pool"], v["queue"]) for v in sensors.values()} == {("default_pool", "default")}

@@ -1,10 +1,13 @@
-"""The dbt manifest is parsed once per project state and reused by every installation."""
+"""The dbt manifest is parsed once per project state and reused by every installation; the parse
+also spares the installation's first `dbt build` its own."""
 
 from __future__ import annotations
 
 import json
 
+from kinerja.night.partial_parse import producer_target_dir, seed_producer_state
 from kinerja.settings import Settings
+from kinerja.transform.invoke import DBT_PROFILE, invoke_dbt
 from kinerja.transform.manifest import manifest_digest, write_manifest
 
 
@@ -32,3 +35,24 @@ def test_the_digest_follows_what_shapes_the_graph_not_where_it_lives(tmp_path):
     # The secret never reaches dbt's parse (models read it from the session), so manifests
     # shared between installations hold no key and one key's manifest serves every other.
     assert manifest_digest(duckdb_a) == manifest_digest(other_key)
+
+
+def test_the_first_night_s_build_starts_from_the_parse_of_the_manifest(tmp_path):
+    """`kinerja run` parses a new installation's project for the manifest; the producer's first
+    `dbt build` (Cosmos: `--profile` and `--target` on its command line) skips parsing it again."""
+    settings = Settings(home=tmp_path / "home", cache=tmp_path / "cache")
+    write_manifest(settings)
+    assert seed_producer_state(settings)
+    state = producer_target_dir(settings) / "partial_parse.msgpack"
+    placed = state.stat().st_mtime_ns
+    assert not seed_producer_state(settings)  # a state a build left there stays
+    assert state.stat().st_mtime_ns == placed
+
+    work = producer_target_dir(settings).parent
+    flags = ("--profile", DBT_PROFILE, "--target", settings.target)
+    invoke_dbt(settings, work, "ls", "--select", "dim_pegawai", *flags)
+    events = [
+        json.loads(line)["info"] for line in (work / "logs" / "dbt.log").read_text().splitlines()
+    ]
+    parsing = [e["msg"] for e in events if "Pars" in e["name"]]
+    assert any(e["name"] == "PartialParsingSkipParsing" for e in events), parsing
