@@ -811,7 +811,9 @@ def test_column_constraints_name_each_broken_rule_and_read_keys_in_full(built, t
     old_day = f"where nip = '{NIP_A}' and tanggal = {day}"
     with connect(built.settings) as wh:
         saved = {
-            column: wh.scalar(f"select {column} from marts.fct_presensi_harian {old_day}")
+            column: wh.scalar(
+                f"select cast({column} as varchar) from marts.fct_presensi_harian {old_day}"
+            )
             for column in ("zona_waktu", "menit_kerja", "jadwal")
         }
 
@@ -853,7 +855,7 @@ def test_column_constraints_name_each_broken_rule_and_read_keys_in_full(built, t
         }
     finally:
         values = ", ".join(
-            f"{column} = {'null' if value is None else repr(value)}"
+            f"{column} = {'null' if value is None else repr(str(value))}"
             for column, value in saved.items()
         )
         update(
