@@ -49,8 +49,10 @@
 {%- endmacro %}
 
 
-{#- The node's column constraints, in the order of its yml, as the condition a row breaks:
-    `not_null` (the column is NULL) and `check` (its expression is false; NULL passes). -#}
+{#- The node's column constraints, in the order of its yml, each as the count of rows that break
+    it: `not_null` (the column is NULL), `check` (its expression is false; NULL passes, as in the
+    database) and `unique` (rows beyond the first of a value; NULLs aside, as dbt's unique test).
+    A `unique` rule is a key rule: it reads the whole model, never the nightly slice. -#}
 {% macro aturan_kolom(node) -%}
     {%- set rules = [] -%}
     {%- for column in node.columns.values() -%}
@@ -59,6 +61,9 @@
                 {%- do rules.append({'kolom': column.name, 'aturan': 'not_null', 'gagal': column.name ~ ' is null'}) -%}
             {%- elif constraint.type == 'check' -%}
                 {%- do rules.append({'kolom': column.name, 'aturan': constraint.expression, 'gagal': 'not (' ~ constraint.expression ~ ')'}) -%}
+            {%- elif constraint.type == 'unique' -%}
+                {%- do rules.append({'kolom': column.name, 'aturan': 'unique', 'kunci': true,
+                    'hitung': 'count(' ~ column.name ~ ') - count(distinct ' ~ column.name ~ ')'}) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}

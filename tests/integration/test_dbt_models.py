@@ -803,10 +803,10 @@ def test_data_tests_read_the_nightly_slice_and_everything_on_sundays(built, tmp_
 
 
 def test_column_constraints_name_each_broken_rule_and_read_keys_in_full(built, tmp_path):
-    """Every column constraint in the yml (not_null; check: a range, the accepted codes) is checked
-    by one test per model. A broken key column of an old day fails every night; a broken other
-    column of that day only on the weekly full run; each failing row names the column and the rule
-    and counts the rows that break it."""
+    """Every column constraint in the yml (not_null; check: a range, the accepted codes; unique) is
+    checked by one test per model. A broken key column of an old day fails every night; a broken
+    other column of that day only on the weekly full run; each failing row names the column and
+    the rule and counts the rows that break it."""
     day = "cast('2024-01-08' as date)"
     old_day = f"where nip = '{NIP_A}' and tanggal = {day}"
     with connect(built.settings) as wh:
@@ -819,13 +819,13 @@ def test_column_constraints_name_each_broken_rule_and_read_keys_in_full(built, t
 
     nights = {"weekday": "{tanggal_malam: 2024-05-07}", "sunday": "{tanggal_malam: 2024-05-05}"}
 
-    def broken_rules(night: str) -> dict[tuple[str, str], int]:
+    def broken_rules(night: str, model: str = "fct_presensi_harian") -> dict[tuple[str, str], int]:
         run = invoke_dbt(
             built.settings,
             tmp_path / night,  # one target folder per night: dbt parses each night's vars once
             "test",
             "--select",
-            "fct_presensi_harian,test_name:column_constraints",
+            f"{model},test_name:column_constraints",
             "--vars",
             nights[night],
             env=DBT_KEY_ENV,
@@ -863,3 +863,22 @@ def test_column_constraints_name_each_broken_rule_and_read_keys_in_full(built, t
             f"where nip = '{NIP_A}' and (tanggal = {day} or tanggal is null)",
         )
     assert broken_rules("sunday") == {}
+
+    # A duplicated date: both unique columns of the date dimension break, on a weekday night too.
+    with connect(built.settings) as wh:
+        wh.execute(
+            f"insert into marts.dim_tanggal select * from marts.dim_tanggal where tanggal = {day}"
+        )
+    try:
+        assert broken_rules("weekday", "dim_tanggal") == {
+            ("tanggal", "unique"): 1,
+            ("urutan_hari_kerja", "unique"): 1,
+        }
+    finally:
+        with connect(built.settings) as wh:
+            wh.execute(
+                f"create temporary table satu_hari as select distinct * from marts.dim_tanggal where tanggal = {day}"
+            )
+            wh.execute(f"delete from marts.dim_tanggal where tanggal = {day}")
+            wh.execute("insert into marts.dim_tanggal select * from satu_hari")
+    assert broken_rules("weekday", "dim_tanggal") == {}
