@@ -1,9 +1,13 @@
-"""The night's first `dbt build` starts from the partial-parse state of the manifest's parse.
+"""The night's `dbt build` starts from a partial-parse state of the project it builds, never an
+older one.
 
 Cosmos' producer builds in a fresh copy of the project and takes dbt's partial-parse state from
-its cache folder for the task group, which only a finished build fills: without this, a new
-installation's first night (and `make run` on a new machine) parsed the whole project again,
-right after `kinerja run` had parsed it for the manifest (~9 s on two cores).
+its cache folder for the task group, where each finished build leaves its own. Two things are
+put right there before a night: a new installation has no state yet, so its first night parsed
+the whole project again right after `kinerja run` had parsed it for the manifest (~9 s on two
+cores); and after an upgrade of the project the state is the old project's, from which dbt's
+partial parsing can drop YAML-defined snapshots (dbt-core #15785; see kinerja.transform.manifest).
+Both get the state of the manifest's full parse of the project as it is now.
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ from kinerja.files import copy_atomically
 from kinerja.night.dag_config import DAG_ID, TRANSFORM_GROUP
 from kinerja.runtime import cosmos_cache_dir
 from kinerja.settings import Settings
-from kinerja.transform.manifest import partial_parse_state
+from kinerja.transform.manifest import (
+    PARTIAL_PARSE_FILE,
+    cached_partial_parse_state,
+    manifest_digest,
+)
+
+# Beside the state: the digest of the project (kinerja.transform.manifest) the state belongs to.
+PROJECT_STAMP = "kinerja_project_digest"
 
 
 def producer_target_dir(settings: Settings) -> Path:
@@ -24,11 +35,17 @@ def producer_target_dir(settings: Settings) -> Path:
 
 
 def seed_producer_state(settings: Settings) -> bool:
-    """Put the installation's parse state where the producer looks, unless a build left one there
-    (dbt brings that one up to date itself). True when it was placed."""
-    state = partial_parse_state(settings)
-    destination = producer_target_dir(settings) / state.name
-    if not state.exists() or destination.exists():
+    """Give the producer the state of the project as it is now, unless the state there already
+    is (a build of this project left it). True when it was replaced."""
+    folder = producer_target_dir(settings)
+    stamp, digest = folder / PROJECT_STAMP, manifest_digest(settings)
+    if stamp.exists() and stamp.read_text() == digest:
         return False
-    copy_atomically(state, destination)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = cached_partial_parse_state(settings)
+    if state is None:  # the producer then parses in full
+        (folder / PARTIAL_PARSE_FILE).unlink(missing_ok=True)
+    else:
+        copy_atomically(state, folder / PARTIAL_PARSE_FILE)
+    stamp.write_text(digest)
     return True

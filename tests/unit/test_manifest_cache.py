@@ -8,7 +8,7 @@ import json
 from kinerja.night.partial_parse import producer_target_dir, seed_producer_state
 from kinerja.settings import Settings
 from kinerja.transform.invoke import DBT_PROFILE, invoke_dbt
-from kinerja.transform.manifest import manifest_digest, write_manifest
+from kinerja.transform.manifest import cached_partial_parse_state, manifest_digest, write_manifest
 
 
 def test_a_second_installation_takes_the_manifest_from_the_cache(tmp_path):
@@ -37,22 +37,45 @@ def test_the_digest_follows_what_shapes_the_graph_not_where_it_lives(tmp_path):
     assert manifest_digest(duckdb_a) == manifest_digest(other_key)
 
 
-def test_the_first_night_s_build_starts_from_the_parse_of_the_manifest(tmp_path):
+def _parsing(work) -> list[str]:
+    """dbt's parse events of the runs logged in `work` (their names)."""
+    log = (work / "logs" / "dbt.log").read_text().splitlines()
+    return [e["info"]["name"] for e in map(json.loads, log) if "Pars" in e["info"]["name"]]
+
+
+def test_the_night_s_build_starts_from_the_manifest_s_parse_of_the_project_as_it_is(tmp_path):
     """`kinerja run` parses a new installation's project for the manifest; the producer's first
-    `dbt build` (Cosmos: `--profile` and `--target` on its command line) skips parsing it again."""
+    `dbt build` (Cosmos: `--profile` and `--target` on its command line) skips parsing it again.
+    A state a build of an older project left is replaced; one of this project is kept."""
     settings = Settings(home=tmp_path / "home", cache=tmp_path / "cache")
     write_manifest(settings)
     assert seed_producer_state(settings)
-    state = producer_target_dir(settings) / "partial_parse.msgpack"
+    folder = producer_target_dir(settings)
+    state = folder / "partial_parse.msgpack"
     placed = state.stat().st_mtime_ns
-    assert not seed_producer_state(settings)  # a state a build left there stays
+    assert not seed_producer_state(settings)  # the state of this project stays
     assert state.stat().st_mtime_ns == placed
 
-    work = producer_target_dir(settings).parent
     flags = ("--profile", DBT_PROFILE, "--target", settings.target)
-    invoke_dbt(settings, work, "ls", "--select", "dim_pegawai", *flags)
-    events = [
-        json.loads(line)["info"] for line in (work / "logs" / "dbt.log").read_text().splitlines()
-    ]
-    parsing = [e["msg"] for e in events if "Pars" in e["name"]]
-    assert any(e["name"] == "PartialParsingSkipParsing" for e in events), parsing
+    invoke_dbt(settings, folder.parent, "ls", "--select", "dim_pegawai", *flags)
+    parsing = _parsing(folder.parent)
+    assert "PartialParsingSkipParsing" in parsing and "UnableToPartialParse" not in parsing
+
+    # The project was upgraded: the digest beside the state no longer matches.
+    (folder / "kinerja_project_digest").write_text("an older project")
+    state.write_bytes(b"an older project's state")
+    assert seed_producer_state(settings)
+    assert state.read_bytes() == cached_partial_parse_state(settings).read_bytes()
+
+
+def test_the_manifest_s_parse_is_always_a_full_one(tmp_path):
+    """Partial parsing can drop YAML-defined snapshots after a project change (dbt-core #15785):
+    the manifest's parse never starts from the state an earlier parse left."""
+    home = tmp_path / "home"
+    write_manifest(Settings(home=home, cache=tmp_path / "one"))
+    write_manifest(Settings(home=home, cache=tmp_path / "other"))  # a cache miss: parsed again
+    parses = [name for name in _parsing(home / "dbt") if "PartialParsing" in name]
+    assert parses == ["PartialParsingNotEnabled"] * 2, parses
+    manifest = json.loads((home / "dbt" / "target" / "manifest.json").read_text())
+    snapshots = [n for n in manifest["nodes"].values() if n["resource_type"] == "snapshot"]
+    assert len(snapshots) == 2
