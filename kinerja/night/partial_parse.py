@@ -49,3 +49,10 @@ def seed_producer_state(settings: Settings) -> bool:
         copy_atomically(state, folder / PARTIAL_PARSE_FILE)
     stamp.write_text(digest)
     return True
+
+
+if __name__ == "__main__":
+    from kinerja.settings import get_settings
+
+    placed = seed_producer_state(get_settings())
+    print(f"{'placed' if placed else 'kept'} {producer_target_dir(get_settings())}")
