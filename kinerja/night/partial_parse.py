@@ -21,10 +21,9 @@ from kinerja.settings import Settings
 from kinerja.transform.manifest import (
     PARTIAL_PARSE_FILE,
     cached_partial_parse_state,
-    manifest_digest,
 )
 
-# Beside the state: the digest of the project (kinerja.transform.manifest) the state belongs to.
+# Beside the state: the digest of the project it belongs to (the cached state's name).
 PROJECT_STAMP = "kinerja_project_digest"
 
 
@@ -38,15 +37,15 @@ def seed_producer_state(settings: Settings) -> bool:
     """Give the producer the state of the project as it is now, unless the state there already
     is (a build of this project left it). True when it was replaced."""
     folder = producer_target_dir(settings)
-    stamp, digest = folder / PROJECT_STAMP, manifest_digest(settings)
+    state = cached_partial_parse_state(settings)
+    stamp, digest = folder / PROJECT_STAMP, state.stem
     if stamp.exists() and stamp.read_text() == digest:
         return False
     folder.mkdir(parents=True, exist_ok=True)
-    state = cached_partial_parse_state(settings)
-    if state is None:  # the producer then parses in full
-        (folder / PARTIAL_PARSE_FILE).unlink(missing_ok=True)
-    else:
+    if state.exists():
         copy_atomically(state, folder / PARTIAL_PARSE_FILE)
+    else:  # the producer then parses in full
+        (folder / PARTIAL_PARSE_FILE).unlink(missing_ok=True)
     stamp.write_text(digest)
     return True
 
@@ -54,5 +53,6 @@ def seed_producer_state(settings: Settings) -> bool:
 if __name__ == "__main__":
     from kinerja.settings import get_settings
 
-    placed = seed_producer_state(get_settings())
-    print(f"{'placed' if placed else 'kept'} {producer_target_dir(get_settings())}")
+    settings = get_settings()
+    placed = seed_producer_state(settings)
+    print(f"{'placed' if placed else 'kept'} {producer_target_dir(settings)}")

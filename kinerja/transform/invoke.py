@@ -11,14 +11,16 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import yaml
+
 from kinerja.project import DBT_PROJECT_DIR
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
-# The profile in dbt_project/profiles.yml, named on the command line by the night's producer (as
+# The project's profile (dbt_project.yml), named on the command line by the night's producer (as
 # Cosmos runs it) and by the manifest's parse.
-DBT_PROFILE = "kinerja"
+DBT_PROFILE: str = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["profile"]
 
 # Statuses of a node that went well (an exposure is a no-op).
 _PASSED = ("success", "pass", "no-op")

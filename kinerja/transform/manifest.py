@@ -64,10 +64,11 @@ def _cached(settings: Settings) -> tuple[Path, Path]:
     return manifest, manifest.with_suffix(".msgpack")
 
 
-def cached_partial_parse_state(settings: Settings) -> Path | None:
-    """dbt's partial-parse state of this project's parse (`write_manifest`), if it is cached."""
+def cached_partial_parse_state(settings: Settings) -> Path:
+    """Where dbt's partial-parse state of this project's parse (`write_manifest`) is cached, named
+    by the project's digest; the file exists once the project was parsed."""
     _, state = _cached(settings)
-    return state if state.exists() else None
+    return state
 
 
 def write_manifest(settings: Settings) -> Path:

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 
-from kinerja.night.partial_parse import producer_target_dir, seed_producer_state
+from kinerja.night.partial_parse import PROJECT_STAMP, producer_target_dir, seed_producer_state
 from kinerja.settings import Settings
 from kinerja.transform.invoke import DBT_PROFILE, invoke_dbt
-from kinerja.transform.manifest import cached_partial_parse_state, manifest_digest, write_manifest
+from kinerja.transform.manifest import (
+    PARTIAL_PARSE_FILE,
+    cached_partial_parse_state,
+    manifest_digest,
+    write_manifest,
+)
 
 
 def test_a_second_installation_takes_the_manifest_from_the_cache(tmp_path):
@@ -51,7 +56,7 @@ def test_the_night_s_build_starts_from_the_manifest_s_parse_of_the_project_as_it
     write_manifest(settings)
     assert seed_producer_state(settings)
     folder = producer_target_dir(settings)
-    state = folder / "partial_parse.msgpack"
+    state = folder / PARTIAL_PARSE_FILE
     placed = state.stat().st_mtime_ns
     assert not seed_producer_state(settings)  # the state of this project stays
     assert state.stat().st_mtime_ns == placed
@@ -62,10 +67,11 @@ def test_the_night_s_build_starts_from_the_manifest_s_parse_of_the_project_as_it
     assert "PartialParsingSkipParsing" in parsing and "UnableToPartialParse" not in parsing
 
     # The project was upgraded: the digest beside the state no longer matches.
-    (folder / "kinerja_project_digest").write_text("an older project")
+    (folder / PROJECT_STAMP).write_text("an older project")
     state.write_bytes(b"an older project's state")
     assert seed_producer_state(settings)
     assert state.read_bytes() == cached_partial_parse_state(settings).read_bytes()
+    assert (folder / PROJECT_STAMP).read_text() == manifest_digest(settings)
 
 
 def test_the_manifest_s_parse_is_always_a_full_one(tmp_path):
