@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import resource
+import secrets
 import shutil
 import time
 import uuid
@@ -22,6 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
+
+from kinerja.pseudonym import KEY_VARIABLE
 from kinerja.settings import Settings, Target
 from kinerja.transform.invoke import environment
 from kinerja_dev.bench.process_tree import PeakSampler
@@ -449,11 +453,14 @@ def run_night_bench(
         drop_database(settings, database)
         if not (pg_database and keep_database):
             throwaway.append(database)
+    settings = with_bench_secret(settings, kept=database not in throwaway)
     env = {
         **tool_environment(settings),
         "KINERJA_LANDING": settings.landing_url,
         "KINERJA_CACHE": str(settings.cache_dir),
     }
+    if settings.pseudonym_key is not None and settings.pseudonym_key.get_secret_value():
+        env[KEY_VARIABLE] = settings.pseudonym_key.get_secret_value()
     try:
         with environment(env):
             if status:
@@ -483,6 +490,16 @@ def run_night_bench(
             for name in throwaway:
                 drop_database(settings, name)
     return NightBench(target, employees, history, seed, landing, catch_up, increment, build)
+
+
+def with_bench_secret(settings: Settings, kept: bool) -> Settings:
+    """A PostgreSQL warehouse of generated staff that the bench drops afterwards needs no
+    installation's secret: without KINERJA_PSEUDONYM_KEY it gets a random one for this run alone.
+    A database that is kept (`--pg-database --keep-database`) follows the installation's rule."""
+    configured = settings.pseudonym_key is not None and settings.pseudonym_key.get_secret_value()
+    if settings.target != "postgres" or kept or configured:
+        return settings
+    return settings.model_copy(update={"pseudonym_key": SecretStr(secrets.token_urlsafe(32))})
 
 
 class NightBenchFailed(RuntimeError):

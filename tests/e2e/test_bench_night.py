@@ -103,3 +103,21 @@ def test_history_is_months_or_days(history, message):
 
     with pytest.raises(ValueError, match=message):
         History(**history)
+
+
+def test_a_postgres_bench_makes_a_secret_only_for_a_database_it_drops(tmp_path):
+    from kinerja.pseudonym import MissingPseudonymKey, installation_key
+    from kinerja_dev.bench.night import with_bench_secret
+
+    postgres = Settings(home=tmp_path / "home", target="postgres", pseudonym_key=None)
+    with pytest.raises(MissingPseudonymKey):
+        installation_key(postgres)
+    first, second = (installation_key(with_bench_secret(postgres, kept=False)) for _ in range(2))
+    assert len(first) >= 32 and first != second
+    # A database the bench keeps is an installation's: it needs the installation's secret.
+    with pytest.raises(MissingPseudonymKey):
+        installation_key(with_bench_secret(postgres, kept=True))
+    configured = Settings(home=tmp_path / "home", target="postgres", pseudonym_key="kunci-instansi")
+    assert installation_key(with_bench_secret(configured, kept=False)) == "kunci-instansi"
+    embedded = Settings(home=tmp_path / "home", target="duckdb", pseudonym_key=None)
+    assert with_bench_secret(embedded, kept=False).pseudonym_key is None
