@@ -71,3 +71,13 @@ def test_the_writers_pool_and_worker_match_the_dag_s_one_slot():
     worker = services["airflow-worker-warehouse"]["command"].split()
     assert worker[worker.index("--queues") + 1] == WAREHOUSE_QUEUE
     assert worker[worker.index("--concurrency") + 1] == str(WAREHOUSE_POOL_SLOTS)
+
+
+def test_workers_notice_a_finished_task_as_soon_as_the_process_stack_s_do():
+    """Compose cannot import the stack's environment, so it states the interval again."""
+    from kinerja.stack.environment import TASK_EXIT_NOTICED_WITHIN_S
+
+    for name, service in _compose()["services"].items():
+        if name.startswith("airflow-worker"):
+            interval = service["environment"]["AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL"]
+            assert int(interval) == TASK_EXIT_NOTICED_WITHIN_S, name

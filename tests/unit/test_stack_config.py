@@ -13,7 +13,7 @@ from kinerja.night.dag_config import GENERAL_QUEUE, WAREHOUSE_QUEUE
 from kinerja.settings import Settings
 from kinerja.stack import StackRefused, down, status, up
 from kinerja.stack.config import StackSettings
-from kinerja.stack.environment import stack_environment
+from kinerja.stack.environment import TASK_EXIT_NOTICED_WITHIN_S, stack_environment
 from kinerja.stack.secrets import passwords_file, secrets_file, stack_secrets
 from kinerja.stack.supervisor import CONFIG_FILE
 
@@ -81,6 +81,19 @@ def test_airflow_runs_on_celery_with_postgres_and_the_mlflow_server(environment)
     # The night's tasks keep their warehouse settings.
     assert env["KINERJA_TARGET"] == "postgres"
     assert env["KINERJA_PG_DATABASE"] == settings.pg_database
+
+
+def test_a_worker_notices_a_finished_task_within_a_second(environment, monkeypatch):
+    """The supervisor of a task sees the task's exit on its next wake-up when the exit comes after
+    the last output it read: the stack makes Airflow wake it every second, not every five."""
+    from airflow.configuration import conf
+
+    env, _, _ = environment
+    before = conf.getint("workers", "min_heartbeat_interval")
+    for name, value in env.items():
+        if name.startswith("AIRFLOW__"):
+            monkeypatch.setenv(name, value)
+    assert conf.getint("workers", "min_heartbeat_interval") == TASK_EXIT_NOTICED_WITHIN_S < before
 
 
 def test_no_secret_is_on_a_command_line(environment):
