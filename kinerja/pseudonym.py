@@ -37,10 +37,17 @@ def key_file(settings: Settings) -> Path:
     return settings.home_dir / "secrets" / "pseudonym.key"
 
 
+def configured_key(settings: Settings) -> str | None:
+    """KINERJA_PSEUDONYM_KEY, unless it is unset or empty."""
+    if settings.pseudonym_key is None:
+        return None
+    return settings.pseudonym_key.get_secret_value() or None
+
+
 def installation_key(settings: Settings) -> str:
     """The secret: KINERJA_PSEUDONYM_KEY, else (embedded demo only) the installation's key file."""
-    if settings.pseudonym_key is not None and settings.pseudonym_key.get_secret_value():
-        return settings.pseudonym_key.get_secret_value()
+    if key := configured_key(settings):
+        return key
     if not settings.embedded:
         raise MissingPseudonymKey(
             f"{KEY_VARIABLE} is not set: a {settings.target} installation needs its own secret "

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from kinerja.pseudonym import KEY_VARIABLE
+from kinerja.pseudonym import KEY_VARIABLE, configured_key
 from kinerja.settings import Settings, Target
 from kinerja.transform.invoke import environment
 from kinerja_dev.bench.process_tree import PeakSampler
@@ -459,8 +459,8 @@ def run_night_bench(
         "KINERJA_LANDING": settings.landing_url,
         "KINERJA_CACHE": str(settings.cache_dir),
     }
-    if settings.pseudonym_key is not None and settings.pseudonym_key.get_secret_value():
-        env[KEY_VARIABLE] = settings.pseudonym_key.get_secret_value()
+    if key := configured_key(settings):
+        env[KEY_VARIABLE] = key
     try:
         with environment(env):
             if status:
@@ -496,8 +496,7 @@ def with_bench_secret(settings: Settings, kept: bool) -> Settings:
     """A PostgreSQL warehouse of generated staff that the bench drops afterwards needs no
     installation's secret: without KINERJA_PSEUDONYM_KEY it gets a random one for this run alone.
     A database that is kept (`--pg-database --keep-database`) follows the installation's rule."""
-    configured = settings.pseudonym_key is not None and settings.pseudonym_key.get_secret_value()
-    if settings.target != "postgres" or kept or configured:
+    if settings.target != "postgres" or kept or configured_key(settings):
         return settings
     return settings.model_copy(update={"pseudonym_key": SecretStr(secrets.token_urlsafe(32))})
 

@@ -8,6 +8,7 @@ import json
 import os
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from kinerja.contract.extracts import EXTRACTS, Column, Kind
@@ -108,7 +109,7 @@ def test_every_role_is_listed_with_its_duty(manifest, default_settings):
 
 def test_the_target_and_the_secret_change_what_the_dpia_says(manifest, default_settings):
     production = default_settings.model_copy(
-        update={"target": "postgres", "pseudonym_key": "not-shown"}
+        update={"target": "postgres", "pseudonym_key": SecretStr("not-shown")}
     )
     document = render_dpia(production, manifest)
     assert "not-shown" not in document

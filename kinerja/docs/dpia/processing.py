@@ -91,7 +91,7 @@ def _locations(settings: Settings) -> str:
     )
     key = (
         f"the environment variable {kinerja.pseudonym.KEY_VARIABLE}"
-        if settings.pseudonym_key is not None
+        if kinerja.pseudonym.configured_key(settings)
         else (
             f"{shown(kinerja.pseudonym.key_file(settings))} (generated per installation)"
             if settings.embedded

@@ -22,7 +22,7 @@ def section(settings: Settings, found: list[Relation]) -> str:
     )
     key = (
         "the secret is set in the environment"
-        if settings.pseudonym_key is not None
+        if kinerja.pseudonym.configured_key(settings)
         else "the embedded demo generated its own secret"
         if settings.embedded
         else "no secret is set: the night refuses to run"
