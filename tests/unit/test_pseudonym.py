@@ -43,10 +43,12 @@ def test_the_environment_wins_and_no_file_is_written(tmp_path):
 
 
 def test_postgres_refuses_without_a_key_naming_the_variable(tmp_path):
-    settings = Settings(home=tmp_path / "home", target="postgres")
-    with pytest.raises(MissingPseudonymKey, match="KINERJA_PSEUDONYM_KEY is not set.*token_url"):
-        installation_key(settings)
-    assert not key_file(settings).exists()
+    # An empty KINERJA_PSEUDONYM_KEY (a blank line in an .env file) is no key either.
+    for key in (None, ""):
+        settings = Settings(home=tmp_path / "home", target="postgres", pseudonym_key=key)
+        with pytest.raises(MissingPseudonymKey, match="KINERJA_PSEUDONYM_KEY is not set.*token_"):
+            installation_key(settings)
+        assert not key_file(settings).exists()
 
 
 def test_an_empty_key_file_is_an_error_not_a_new_key(tmp_path):
