@@ -16,6 +16,7 @@ from airflow.sdk import dag, get_current_context, task
 from kinerja.night.assets import OUTBOX
 from kinerja.night.dag_config import failure_alerts, reader
 from kinerja.night.ekspor import export_to_siasn
+from kinerja.settings import get_settings
 
 JAKARTA = pendulum.timezone("Asia/Jakarta")
 
@@ -31,7 +32,7 @@ JAKARTA = pendulum.timezone("Asia/Jakarta")
         "retry_delay": timedelta(minutes=5),
         # Reads the outbox and writes one small file beside it: no warehouse slot needed.
         **reader(),
-        "on_failure_callback": failure_alerts(),
+        "on_failure_callback": failure_alerts(get_settings()),
     },
     tags=["kinerja"],
     doc_md=__doc__,

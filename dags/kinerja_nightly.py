@@ -51,8 +51,11 @@ from kinerja.night.dag_config import (
 )
 from kinerja.night.events import night_of
 from kinerja.night.results import LoadResult, PublishResult
+from kinerja.settings import get_settings
 
 JAKARTA = pendulum.timezone("Asia/Jakarta")
+# Read once per parse: every task process parses this file again before it runs.
+SETTINGS = get_settings()
 
 default_args = {
     "retries": 2,
@@ -60,7 +63,7 @@ default_args = {
     "retry_exponential_backoff": True,
     **warehouse_writer(),
     # A failed task tells the data team which night, which task and why (KINERJA_ALERT_*).
-    "on_failure_callback": failure_alerts(),
+    "on_failure_callback": failure_alerts(SETTINGS),
 }
 
 
@@ -85,7 +88,7 @@ def _run(step, *args) -> dict:
     max_active_runs=1,  # DuckDB takes one writer: nights never overlap
     default_args=default_args,
     # Not finished by KINERJA_NIGHT_DEADLINE (07:00 WIB): the data team is told, as for a failure.
-    deadline=lateness_alert(),
+    deadline=lateness_alert(SETTINGS),
     tags=["kinerja"],
     doc_md=__doc__,
 )
@@ -104,11 +107,13 @@ def kinerja_nightly():
         group_id=TRANSFORM_GROUP,
         # Rendered from the manifest `kinerja run` writes (`dbt parse`): no dbt call at parse time.
         project_config=ProjectConfig(
-            dbt_project_path=DBT_PROJECT_DIR, manifest_path=dbt_manifest(), env_vars=dbt_env()
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=dbt_manifest(SETTINGS),
+            env_vars=dbt_env(SETTINGS),
         ),
         profile_config=ProfileConfig(
             profile_name=DBT_PROFILE,
-            target_name=warehouse_target(),
+            target_name=warehouse_target(SETTINGS),
             profiles_yml_filepath=dbt_profiles_yml(),
         ),
         execution_config=ExecutionConfig(

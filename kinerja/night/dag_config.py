@@ -8,7 +8,7 @@ from typing import Any
 
 from kinerja.project import DBT_PROJECT_DIR
 from kinerja.runtime import tool_environment
-from kinerja.settings import get_settings
+from kinerja.settings import Settings
 from kinerja.transform.invoke import DBT_EXECUTABLE, DBT_PROFILE
 from kinerja.transform.manifest import manifest_path
 
@@ -76,12 +76,12 @@ NIGHT_EXCLUDE = ("resource_type:unit_test",)
 INLINE_RUN_VARIABLE = "KINERJA_AIRFLOW_INLINE"
 
 
-def warehouse_target() -> str:
-    return get_settings().target
+def warehouse_target(settings: Settings) -> str:
+    return settings.target
 
 
-def dbt_manifest() -> Path:
-    return manifest_path(get_settings())
+def dbt_manifest(settings: Settings) -> Path:
+    return manifest_path(settings)
 
 
 def dbt_profiles_yml() -> Path:
@@ -100,7 +100,7 @@ SECRET_VARIABLES = frozenset(
 )
 
 
-def dbt_env() -> dict[str, str]:
+def dbt_env(settings: Settings) -> dict[str, str]:
     """The non-secret variables dbt's profile and models read (paths, target, DuckDB limits)."""
     keep = (
         "KINERJA_",
@@ -109,20 +109,20 @@ def dbt_env() -> dict[str, str]:
     )
     return {
         k: v
-        for k, v in tool_environment(get_settings()).items()
+        for k, v in tool_environment(settings).items()
         if k.startswith(keep) and k not in SECRET_VARIABLES
     }
 
 
-def failure_alerts() -> list:
+def failure_alerts(settings: Settings) -> list:
     """Every task's `on_failure_callback`: the notifiers the KINERJA_ALERT_* settings turn on
     (kinerja.night.alerts), none when no alert address is set."""
     from kinerja.night.alerts import failure_alerts as alerts
 
-    return alerts(get_settings())
+    return alerts(settings)
 
 
-def lateness_alert():
+def lateness_alert(settings: Settings):
     """The night's deadline alert (kinerja.night.lateness): KINERJA_NIGHT_DEADLINE, through the
     alert channels; None when it is off or no channel is set.
 
@@ -135,7 +135,7 @@ def lateness_alert():
 
     if os.environ.get(INLINE_RUN_VARIABLE) == "1":
         return None
-    return alert(get_settings())
+    return alert(settings)
 
 
 def dbt_producer_args() -> dict[str, Any]:

@@ -107,6 +107,6 @@ def test_cosmos_env_vars_carry_no_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("KINERJA_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("KINERJA_PSEUDONYM_KEY", "rahasia-kunci")
     monkeypatch.setenv("KINERJA_PG_PASSWORD", "rahasia-sandi")
-    env = dbt_env()
+    env = dbt_env(Settings())
     assert env["KINERJA_HOME"] == str(tmp_path / "home")
     assert not {"rahasia-kunci", "rahasia-sandi"} & set(env.values())
