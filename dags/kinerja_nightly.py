@@ -39,19 +39,18 @@ from kinerja.night.dag_config import (
     NIGHT_EXCLUDE,
     TRANSFORM_GROUP,
     dbt_env,
-    dbt_manifest,
     dbt_producer_args,
     dbt_profiles_yml,
     dbt_sensor_args,
     failure_alerts,
     lateness_alert,
     reader,
-    warehouse_target,
     warehouse_writer,
 )
 from kinerja.night.events import night_of
 from kinerja.night.results import LoadResult, PublishResult
 from kinerja.settings import get_settings
+from kinerja.transform.manifest import manifest_path
 
 JAKARTA = pendulum.timezone("Asia/Jakarta")
 # Read once per parse: every task process parses this file again before it runs.
@@ -108,12 +107,12 @@ def kinerja_nightly():
         # Rendered from the manifest `kinerja run` writes (`dbt parse`): no dbt call at parse time.
         project_config=ProjectConfig(
             dbt_project_path=DBT_PROJECT_DIR,
-            manifest_path=dbt_manifest(SETTINGS),
+            manifest_path=manifest_path(SETTINGS),
             env_vars=dbt_env(SETTINGS),
         ),
         profile_config=ProfileConfig(
             profile_name=DBT_PROFILE,
-            target_name=warehouse_target(SETTINGS),
+            target_name=SETTINGS.target,
             profiles_yml_filepath=dbt_profiles_yml(),
         ),
         execution_config=ExecutionConfig(

@@ -10,7 +10,6 @@ from kinerja.project import DBT_PROJECT_DIR
 from kinerja.runtime import tool_environment
 from kinerja.settings import Settings
 from kinerja.transform.invoke import DBT_EXECUTABLE, DBT_PROFILE
-from kinerja.transform.manifest import manifest_path
 
 __all__ = [
     "DAG_ID",
@@ -24,14 +23,12 @@ __all__ = [
     "WAREHOUSE_POOL_SLOTS",
     "WAREHOUSE_QUEUE",
     "dbt_env",
-    "dbt_manifest",
     "dbt_producer_args",
     "dbt_profiles_yml",
     "dbt_sensor_args",
     "failure_alerts",
     "lateness_alert",
     "reader",
-    "warehouse_target",
     "warehouse_writer",
 ]
 
@@ -74,14 +71,6 @@ NIGHT_EXCLUDE = ("resource_type:unit_test",)
 # Set by `kinerja run` for `airflow dags test`, which runs one task at a time in its own process
 # and runs a deferred task's trigger inline, blocking the loop until it fires.
 INLINE_RUN_VARIABLE = "KINERJA_AIRFLOW_INLINE"
-
-
-def warehouse_target(settings: Settings) -> str:
-    return settings.target
-
-
-def dbt_manifest(settings: Settings) -> Path:
-    return manifest_path(settings)
 
 
 def dbt_profiles_yml() -> Path:
