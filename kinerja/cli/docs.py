@@ -22,8 +22,9 @@ def dpia(
     ] = None,
     target: TargetOpt = None,
 ) -> None:
-    """Write the draft data protection impact assessment (UU 27/2022) for this installation:
-    data categories per layer, roles, retention periods, the model's purpose and limits."""
+    """Write this installation's draft data protection impact assessment (UU 27/2022).
+
+    Data categories per layer, roles, retention periods, the model's purpose and limits."""
     from kinerja.docs.dpia import DPIA_PATH, write_dpia
 
     written = write_dpia(settings_for(target=target), output or DPIA_PATH)

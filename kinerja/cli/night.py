@@ -329,8 +329,9 @@ def ui(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
-    """Airflow's UI and REST API for the nights `kinerja run` ran: runs, task states, each task's
-    log. Runs until stopped (Ctrl-C)."""
+    """Airflow's UI and REST API for the nights `kinerja run` ran.
+
+    Runs, task states and each task's log; serves until stopped (Ctrl-C)."""
     import os
     import sys
 

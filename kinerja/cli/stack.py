@@ -44,8 +44,10 @@ def _show(status) -> None:
 
 @app.command()
 def up() -> None:
-    """Start the stack (creating databases, migrating Airflow's, making its secrets) and wait
-    until every health check passes; a running stack is left as it is."""
+    """Start the stack and wait until every health check passes.
+
+    Creates its databases, migrates Airflow's and makes its secrets on the way; a running stack
+    is left as it is."""
     from kinerja.stack import StackRefused, StackUnhealthy, get_stack_settings
     from kinerja.stack import up as start
 

@@ -116,8 +116,10 @@ def bench_ml(
         Path | None, typer.Option(help="Where the MLflow store goes (default: a temp dir).")
     ] = None,
 ) -> None:
-    """Training and nightly scoring time of the risk model at agency scale (targets: training
-    under 5 minutes, scoring under 30 seconds for 100,000 employees on 2 cores)."""
+    """Training and nightly scoring time of the risk model at agency scale.
+
+    Targets: training under 5 minutes, scoring under 30 seconds for 100,000 employees on 2
+    cores."""
     from kinerja_dev.bench.ml import results_frame, run_ml_bench
 
     with tempfile.TemporaryDirectory(prefix="kinerja-bench-ml-") as scratch:
@@ -161,8 +163,9 @@ def bench_fraud(
         Path | None, typer.Option(help="Where landings and warehouses go (default: a temp dir).")
     ] = None,
 ) -> None:
-    """Attendance-fraud rules and the XGBoost scorer, precision and recall per pattern on a
-    landing of another seed (target: recall >= 0.9 at precision >= 0.8)."""
+    """Attendance-fraud rules and the XGBoost scorer: precision and recall per pattern.
+
+    Measured on a landing of another seed (target: recall >= 0.9 at precision >= 0.8)."""
     from kinerja_dev.fraud.bench import run_fraud_bench
 
     settings = get_settings()
@@ -258,8 +261,9 @@ def bench_night(
         typer.Option(help="Homes of the nights (default: <KINERJA_HOME>/bench/night)."),
     ] = None,
 ) -> None:
-    """A generated agency's first (catch-up) night and one-day increment through the real DAG:
-    per task wall, CPU and peak RSS, phase totals, and the bare `dbt build` of the same increment.
+    """A generated agency's first (catch-up) night and one-day increment through the real DAG.
+
+    Per task wall, CPU and peak RSS, phase totals, and the bare `dbt build` of the same increment.
     The landing is cached per parameters under the cache dir (KINERJA_CACHE)."""
     from kinerja_dev.bench.night import History, NightBenchFailed, run_night_bench
     from kinerja_dev.bench.night_report import notes, summary_table, tasks_table, write_json
