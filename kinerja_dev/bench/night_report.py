@@ -22,6 +22,10 @@ def tasks_table(bench: NightBench, night: NightFigures, plain: bool = False) -> 
         "employees (dbt tasks without 'transform.')",
         box=_box(plain),
         collapse_padding=True,
+        # Without the outer edges a night's longest dbt task id (44 characters) fits on one line
+        # at 80 columns beside its state and figures.
+        show_edge=False,
+        pad_edge=False,
     )
     table.add_column("task", overflow="fold")
     table.add_column("state")

@@ -1,0 +1,49 @@
+"""`kinerja bench night`'s per-task table at 80 columns, as printed to a terminal and to a log."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from rich.console import Console
+
+from kinerja_dev.bench.night import NightFigures, TaskFigure
+from kinerja_dev.bench.night_report import tasks_table
+
+# The longest task id of the night's DAG today, and the widest figures a large agency prints.
+LONGEST = "transform.int_peringatan__pegawai_tanpa_aktivitas.test"
+
+
+def _night(state: str) -> NightFigures:
+    tasks = [
+        TaskFigure(LONGEST, "success", 1234.5, 1234.5, 12_345.0, 1, 0.0, 1.0),
+        TaskFigure("load_extracts", state, 12.1, 22.5, 529.0, 1, 0.0, 1.0),
+    ]
+    return NightFigures("increment", date(2025, 6, 30), True, [], 1.0, 1.0, 1.0, {}, tasks)
+
+
+def _printed(night: NightFigures, plain: bool) -> list[str]:
+    console = Console(width=80, force_terminal=not plain, color_system=None)
+    with console.capture() as capture:
+        console.print(
+            tasks_table(SimpleNamespace(target="duckdb", employees=100_000), night, plain)
+        )
+    return capture.get().splitlines()
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["log", "terminal"])
+def test_a_successful_night_s_task_ids_stay_whole_at_80_columns(plain):
+    lines = _printed(_night("success"), plain)
+    assert max(len(line) for line in lines) <= 80
+    [row] = [line for line in lines if LONGEST.removeprefix("transform.") in line]
+    assert "success" in row and "1234.5" in row and "12,345" in row
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["log", "terminal"])
+def test_a_wide_state_folds_the_id_but_keeps_every_character(plain):
+    lines = _printed(_night("upstream_failed"), plain)
+    assert max(len(line) for line in lines) <= 80
+    assert any("upstream_failed" in line for line in lines)
+    cells = "".join(line.split("|")[0].split("  ")[0].strip() for line in lines)
+    assert LONGEST.removeprefix("transform.") in cells.replace(" ", "")
