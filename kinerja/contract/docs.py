@@ -155,6 +155,12 @@ def render() -> str:
                 if extract.version_column
                 else "."
             )
+            + (
+                " Row count: judged nightly against the recent deliveries."
+                if extract.steady_volume
+                else " Row count: not judged (records come in bursts); freshness and the "
+                "quarantined share are."
+            )
             + "\n"
         )
         for rule in extract.extra_rules:

@@ -61,6 +61,11 @@ class Extract:
     description: str = ""
     version_column: str | None = None  # for incremental upserts: newest version wins
     extra_rules: tuple[str, ...] = field(default=())
+    # Deliveries of about the same size night after night (a snapshot, the day's punches): the
+    # night judges each one's row count against the recent ones (kinerja.quality.deliveries).
+    # Records made in bursts (assessments at a period's end, a course's participants, rosters
+    # published for weeks ahead) swing by nature, and a row-count check would only cry wolf.
+    steady_volume: bool = True
 
     @property
     def column_names(self) -> list[str]:
@@ -258,6 +263,7 @@ IZIN = Extract(
 SKP = Extract(
     name="skp",
     delivery=Delivery.INCREMENTAL,
+    steady_volume=False,
     version_column="diperbarui_pada",
     description="Periodic and annual performance results (e-Kinerja).",
     columns=(
@@ -291,6 +297,7 @@ SKP = Extract(
 PELATIHAN = Extract(
     name="pelatihan",
     delivery=Delivery.INCREMENTAL,
+    steady_volume=False,
     description="Competency development (training) records.",
     columns=(
         Column("id_pelatihan", key=True, description="Training record id"),
@@ -312,6 +319,7 @@ PELATIHAN = Extract(
 HUKUMAN_DISIPLIN = Extract(
     name="hukuman_disiplin",
     delivery=Delivery.INCREMENTAL,
+    steady_volume=False,
     description="Disciplinary sanctions.",
     columns=(
         Column("id_hukdis", key=True, description="Sanction id"),
@@ -334,6 +342,7 @@ HUKUMAN_DISIPLIN = Extract(
 JADWAL_SHIFT = Extract(
     name="jadwal_shift",
     delivery=Delivery.INCREMENTAL,
+    steady_volume=False,
     version_column="diperbarui_pada",
     description=(
         "Shift roster: the delivered schedule of an employee-day, for units that work shifts "

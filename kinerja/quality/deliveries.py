@@ -6,9 +6,10 @@ stopped arriving, a batch where a large share of rows had to be quarantined. Thr
 row per loaded batch, validated by one GX suite so the results land in the Data Docs with the
 others:
 
-- row count against the trailing median of the last 7 deliveries of that extract on the same kind
-  of day (working day or not: a Saturday with no punches is normal, a Tuesday is not), once that
-  median is large enough to mean something. A working day is the agency's: a day on which at
+- row count, for an extract whose deliveries are steady in size (the contract's `steady_volume`:
+  snapshots, punches, leave), against the trailing median of the last 7 deliveries of that
+  extract on the same kind of day (working day or not: a Saturday with no punches is normal, a
+  Tuesday is not), once that median is large enough to mean something. A working day is the agency's: a day on which at
   least one of its units' calendars works (kinerja.calendar.AgencyCalendar, the rule of the dbt
   seeds), so a six-day unit's Saturday is a working day; the units' calendars are last night's
   dim_unit_kerja, or before the first build every calendar the seeds name;
@@ -33,6 +34,7 @@ import great_expectations as gx
 import pandas as pd
 
 from kinerja.calendar import AgencyCalendar, Kalender, seed_calendars
+from kinerja.contract import EXTRACTS
 from kinerja.quality.context import quality_context
 from kinerja.settings import Settings
 from kinerja.warehouse import Warehouse, connect
@@ -165,9 +167,10 @@ def delivery_metrics(
     for extract, ids in wanted.items():
         own = history[history["extract"] == extract]
         last_delivery = own["extraction_date"].max() if not own.empty else None
-        medians = _trailing_medians(own, min_median, calendar)
+        steady = EXTRACTS[extract].steady_volume
+        medians = _trailing_medians(own, min_median, calendar) if steady else {}
         for record in own[own["batch_id"].isin(ids)].itertuples(index=False):
-            median = medians[record.extraction_date]
+            median = medians.get(record.extraction_date)
             delivered = int(record.rows_delivered)
             rows.append(
                 {
@@ -273,7 +276,7 @@ def _record(settings: Settings, checks: DeliveryChecks) -> None:
             status = FAILED if any(b.stops for b in breaches) else WARNING if breaches else PASSED
             details = {
                 "rows_delivered": int(row.rows_delivered),
-                "trailing_median": row.trailing_median,
+                "trailing_median": _plain(row.trailing_median),
                 **{name: _plain(getattr(row, column)) for name, column in CHECKS.items()},
                 "breaches": [b.describe() for b in breaches],
             }

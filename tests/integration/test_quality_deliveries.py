@@ -136,6 +136,31 @@ def test_a_small_extract_swinging_by_nature_is_not_judged_on_row_count(target_se
     assert (breach.check, breach.extract) == ("row_count", "izin")
 
 
+def test_records_made_in_bursts_are_not_judged_on_row_count(target_settings):
+    """The quarter's assessments arrive in a week of thousands, then a trickle: for skp that is
+    how the work is done, so only freshness and the quarantined share judge it. The same
+    shape in the punches is half the agency missing."""
+    burst = [_audit_row("skp", AS_OF - timedelta(days=d), 2000) for d in range(1, 10)]
+    punches = [
+        {**row, "extract": "presensi", "batch_id": row["batch_id"].replace("skp", "presensi")}
+        for row in burst
+    ]
+    tonight = [_audit_row("skp", AS_OF, 40, quarantined=30), _audit_row("presensi", AS_OF, 40)]
+    _history(target_settings, [*burst, *punches, *tonight])
+    batches = {"skp": [f"skp-{AS_OF:%Y%m%d}"], "presensi": [f"presensi-{AS_OF:%Y%m%d}"]}
+    breaches = check_deliveries(target_settings, AS_OF, batches).breaches
+    assert sorted((b.check, b.extract) for b in breaches) == [
+        ("quarantine_share", "skp"),
+        ("row_count", "presensi"),
+    ]
+    details = _audit(target_settings)[f"skp-{AS_OF:%Y%m%d}"][1]
+    assert details["row_count"] is None and details["trailing_median"] is None
+    # Strict JSON for the BI tools reading load_audit: a missing figure is null, never NaN.
+    with connect(target_settings) as wh:
+        stored = [d for (d,) in wh.rows("select quality_details from raw.load_audit") if d]
+    assert stored and not any("NaN" in d for d in stored)
+
+
 def _six_day_history(saturday: date) -> list[dict]:
     """Three weeks of a six-day agency (schools): about 1,000 punches Monday to Saturday, none on
     Sunday, then tonight, a Saturday."""
