@@ -9,10 +9,11 @@ others:
 - row count, for an extract whose deliveries are steady in size (the contract's `steady_volume`:
   snapshots, punches, leave), against the trailing median of the last 7 deliveries of that
   extract on the same kind of day (working day or not: a Saturday with no punches is normal, a
-  Tuesday is not), once that median is large enough to mean something. A working day is the agency's: a day on which at
-  least one of its units' calendars works (kinerja.calendar.AgencyCalendar, the rule of the dbt
-  seeds), so a six-day unit's Saturday is a working day; the units' calendars are last night's
-  dim_unit_kerja, or before the first build every calendar the seeds name;
+  Tuesday is not), once that median is large enough to mean something. A working day is the
+  agency's: a day on which at least one of its units' calendars works
+  (kinerja.calendar.AgencyCalendar, the rule of the dbt seeds), so a six-day unit's Saturday is a
+  working day; the units' calendars are last night's dim_unit_kerja, or before the first build
+  every calendar the seeds name;
 - freshness: days since that extract last delivered anything;
 - quarantined share of the rows delivered.
 
