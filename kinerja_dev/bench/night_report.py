@@ -18,8 +18,9 @@ def _box(plain: bool) -> box.Box:
 def tasks_table(bench: NightBench, night: NightFigures, plain: bool = False) -> Table:
     """Per task of one night, in start order (dbt tasks without their `transform.` group)."""
     table = Table(
-        title=f"{night.label} night {night.as_of} on {bench.target}, {bench.employees:,} "
-        "employees (dbt tasks without 'transform.')",
+        # Title and caption each fit one line at 80 columns.
+        title=f"{night.label} night {night.as_of} on {bench.target}, {bench.employees:,} employees",
+        caption="dbt tasks without their group's 'transform.'",
         box=_box(plain),
         collapse_padding=True,
         # Without the outer edges a night's longest dbt task id (44 characters) fits on one line

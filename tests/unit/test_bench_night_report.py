@@ -36,6 +36,8 @@ def _printed(night: NightFigures, plain: bool) -> list[str]:
 def test_a_successful_night_s_task_ids_stay_whole_at_80_columns(plain):
     lines = _printed(_night("success"), plain)
     assert max(len(line) for line in lines) <= 80
+    assert "increment night 2025-06-30 on duckdb, 100,000 employees" in lines[0]
+    assert "dbt tasks without their group's 'transform.'" in lines[-1]
     [row] = [line for line in lines if LONGEST.removeprefix("transform.") in line]
     assert "success" in row and "1234.5" in row and "12,345" in row
 
