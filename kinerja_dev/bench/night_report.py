@@ -84,12 +84,12 @@ def summary_table(benches: list[NightBench], plain: bool = False) -> Table:
     """The nights' totals and phases, one column per engine (side by side with `--both`). The
     history is the same for every engine: it is in the title, so the columns stay narrow."""
     first = benches[0]
-    table = Table(
-        title=f"kinerja bench night: {first.employees:,} employees x {first.history.label} "
-        f"({first.landing.start} .. {first.landing.end}), seed {first.seed}",
-        box=_box(plain),
-        collapse_padding=True,
+    title = (
+        f"bench night: {first.employees:,} employees x {first.history.label}, "
+        f"{first.landing.start}..{first.landing.end}, seed {first.seed}"
     )
+    # A title wraps at the table's width: the table is made as wide as its one line.
+    table = Table(title=title, min_width=len(title), box=_box(plain), collapse_padding=True)
     table.add_column("figure")
     for bench in benches:
         table.add_column(bench.target, justify="right")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
 
-from kinerja_dev.bench.night import NightFigures, TaskFigure
-from kinerja_dev.bench.night_report import tasks_table
+from kinerja_dev.bench.night import History, Landing, NightBench, NightFigures, TaskFigure
+from kinerja_dev.bench.night_report import summary_table, tasks_table
 
 # The longest task id of the night's DAG today, and the widest figures a large agency prints.
 LONGEST = "transform.int_peringatan__pegawai_tanpa_aktivitas.test"
@@ -49,3 +50,29 @@ def test_a_wide_state_folds_the_id_but_keeps_every_character(plain):
     assert any("upstream_failed" in line for line in lines)
     cells = "".join(line.split("|")[0].split("  ")[0].strip() for line in lines)
     assert LONGEST.removeprefix("transform.") in cells.replace(" ", "")
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["log", "terminal"])
+def test_the_summary_title_stays_one_line_at_80_columns(plain):
+    landing = Landing(Path("."), date(2024, 7, 1), date(2025, 6, 30), False, 61.2, {})
+    benches = [
+        NightBench(
+            target,
+            100_000,
+            History(months=12),
+            42,
+            landing,
+            _night("success"),
+            _night("success"),
+            None,
+        )
+        for target in ("duckdb", "postgres")
+    ]
+    console = Console(width=80, force_terminal=not plain, color_system=None)
+    with console.capture() as capture:
+        console.print(summary_table(benches, plain))
+    lines = capture.get().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    title = "bench night: 100,000 employees x 12 months, 2024-07-01..2025-06-30, seed 42"
+    assert lines[0].strip() == title
+    assert any("increment: night wall s" in line and "duckdb" not in line for line in lines)
