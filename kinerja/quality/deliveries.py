@@ -6,8 +6,8 @@ stopped arriving, a batch where a large share of rows had to be quarantined. Thr
 row per loaded batch, validated by one GX suite so the results land in the Data Docs with the
 others:
 
-- row count, for an extract whose deliveries are steady in size (the contract's `steady_volume`:
-  snapshots, punches, leave), against the trailing median of the last 7 deliveries of that
+- row count, for an extract whose deliveries are steady in size (the contract's
+  `steady_volume`), against the trailing median of the last 7 deliveries of that
   extract on the same kind of day (working day or not: a Saturday with no punches is normal, a
   Tuesday is not), once that median is large enough to mean something. A working day is the
   agency's: a day on which at least one of its units' calendars works

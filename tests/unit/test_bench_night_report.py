@@ -1,4 +1,5 @@
-"""`kinerja bench night`'s per-task table at 80 columns, as printed to a terminal and to a log."""
+"""`kinerja bench night`'s per-task and summary tables at 80 columns, as printed to a terminal and
+to a log."""
 
 from __future__ import annotations
 
